@@ -1,0 +1,282 @@
+//! Articles: their text, tags, slug and the views readers get of them.
+
+use crate::error::{FieldError, ValidationErrors, required_text};
+use crate::time::Timestamp;
+use crate::user::{Patch, Profile, UserId};
+
+/// Database identity of an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ArticleId(pub i64);
+
+macro_rules! required_text_type {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $max:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const MAX_LEN: usize = $max;
+
+            /// # Errors
+            /// Blank or longer than `MAX_LEN` characters.
+            pub fn parse(raw: Option<&str>) -> Result<Self, FieldError> {
+                required_text($field, raw, Self::MAX_LEN).map(Self)
+            }
+
+            /// Wraps text read back from storage, where it was validated on the way in.
+            pub fn from_trusted(text: String) -> Self {
+                Self(text)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+required_text_type!(
+    /// Headline of an article, 1 to 256 characters.
+    Title, "title", 256
+);
+required_text_type!(
+    /// Short summary shown in lists, 1 to 1024 characters.
+    Description, "description", 1024
+);
+required_text_type!(
+    /// The article itself (Markdown), at most 100,000 characters.
+    Body, "body", 100_000
+);
+
+/// A label on articles: trimmed, 1 to 64 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Tag(String);
+
+impl Tag {
+    pub const MAX_LEN: usize = 64;
+
+    /// # Errors
+    /// Blank or too long.
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        required_text("tagList", Some(raw), Self::MAX_LEN).map(Self)
+    }
+
+    pub fn from_trusted(name: String) -> Self {
+        Self(name)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The tags of one article, in the order the author gave them, without duplicates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TagList(Vec<Tag>);
+
+impl TagList {
+    pub const MAX_TAGS: usize = 20;
+
+    /// # Errors
+    /// A blank or too long tag, or more than 20 distinct tags.
+    pub fn parse<S: AsRef<str>>(raw: &[S]) -> Result<Self, FieldError> {
+        let mut tags: Vec<Tag> = Vec::with_capacity(raw.len());
+        for item in raw {
+            let tag = Tag::parse(item.as_ref())?;
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+        if tags.len() > Self::MAX_TAGS {
+            return Err(FieldError::new("tagList", format!("has too many tags (maximum is {})", Self::MAX_TAGS)));
+        }
+        Ok(Self(tags))
+    }
+
+    pub fn from_trusted(tags: Vec<Tag>) -> Self {
+        Self(tags)
+    }
+
+    pub fn as_slice(&self) -> &[Tag] {
+        &self.0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Tag> {
+        self.0.iter()
+    }
+}
+
+/// The URL identifier of an article, derived from its title.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Slug(String);
+
+impl Slug {
+    const MAX_BASE_LEN: usize = 96;
+
+    /// Lower-case kebab form of a title: letters and digits kept, every other run of
+    /// characters becomes one `-`. Not unique by itself: see [`Slug::with_suffix`].
+    pub fn from_title(title: &Title) -> Self {
+        let mut slug = String::with_capacity(title.as_str().len());
+        for c in title.as_str().chars().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() {
+                slug.push(c);
+            } else if !slug.ends_with('-') && !slug.is_empty() {
+                slug.push('-');
+            }
+            if slug.chars().count() >= Self::MAX_BASE_LEN {
+                break;
+            }
+        }
+        let slug = slug.trim_end_matches('-');
+        Self(if slug.is_empty() { "article".to_owned() } else { slug.to_owned() })
+    }
+
+    /// The same slug with a suffix, used when the plain one is already taken.
+    pub fn with_suffix(&self, suffix: &str) -> Self {
+        Self(format!("{}-{suffix}", self.0))
+    }
+
+    /// Wraps a slug from a URL or from storage; lookups by it simply find nothing if it
+    /// is malformed.
+    pub fn from_trusted(slug: String) -> Self {
+        Self(slug)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A validated request to publish an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewArticle {
+    pub title: Title,
+    pub description: Description,
+    pub body: Body,
+    pub tags: TagList,
+}
+
+impl NewArticle {
+    /// # Errors
+    /// Every rule broken, by field.
+    pub fn parse(
+        title: Option<&str>,
+        description: Option<&str>,
+        body: Option<&str>,
+        tags: Option<&[String]>,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let title = errors.check(Title::parse(title));
+        let description = errors.check(Description::parse(description));
+        let body = errors.check(Body::parse(body));
+        let tags = errors.check(TagList::parse(tags.unwrap_or_default()));
+        match (title, description, body, tags) {
+            (Some(title), Some(description), Some(body), Some(tags)) if errors.is_empty() => {
+                Ok(Self { title, description, body, tags })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Validated changes to an article; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleChanges {
+    pub title: Option<Title>,
+    pub description: Option<Description>,
+    pub body: Option<Body>,
+    pub tags: Option<TagList>,
+}
+
+impl ArticleChanges {
+    /// Fields may be absent, but not null or empty (`tagList: []` removes all tags).
+    ///
+    /// # Errors
+    /// Every rule broken, by field.
+    pub fn parse(
+        title: Patch<'_>,
+        description: Patch<'_>,
+        body: Patch<'_>,
+        tags: Option<Option<&[String]>>,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let changes = Self {
+            title: title.and_then(|raw| errors.check(Title::parse(raw))),
+            description: description.and_then(|raw| errors.check(Description::parse(raw))),
+            body: body.and_then(|raw| errors.check(Body::parse(raw))),
+            tags: tags.and_then(|raw| match raw {
+                None => {
+                    errors.push(FieldError::new("tagList", "can't be null"));
+                    None
+                }
+                Some(list) => errors.check(TagList::parse(list)),
+            }),
+        };
+        errors.into_result().map(|()| changes)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none() && self.description.is_none() && self.body.is_none() && self.tags.is_none()
+    }
+}
+
+/// An article as a reader sees it. `body` is `None` in lists, which leave it out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    pub id: ArticleId,
+    pub author_id: UserId,
+    pub slug: Slug,
+    pub title: Title,
+    pub description: Description,
+    pub body: Option<Body>,
+    pub tags: TagList,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub favorites_count: u64,
+    pub favorited: bool,
+    pub author: Profile,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn title(text: &str) -> Title {
+        Title::parse(Some(text)).expect("valid title")
+    }
+
+    #[test]
+    fn slug_is_kebab_case_of_the_title() {
+        assert_eq!(Slug::from_title(&title("How to Train  your Dragon?!")).as_str(), "how-to-train-your-dragon");
+    }
+
+    #[test]
+    fn slug_of_punctuation_only_title_is_not_empty() {
+        assert_eq!(Slug::from_title(&title("?!")).as_str(), "article");
+    }
+
+    #[test]
+    fn slug_keeps_non_ascii_letters() {
+        assert_eq!(Slug::from_title(&title("Élan vital")).as_str(), "élan-vital");
+    }
+
+    #[test]
+    fn tag_list_keeps_order_and_drops_duplicates() {
+        let tags = TagList::parse(&["b", "a", "b"]).expect("valid");
+        let names: Vec<_> = tags.iter().map(Tag::as_str).collect();
+        assert_eq!(names, ["b", "a"]);
+    }
+
+    #[test]
+    fn new_article_reports_every_blank_field() {
+        let errors = NewArticle::parse(Some(""), None, Some(" "), None).expect_err("invalid");
+        assert_eq!(errors.fields().keys().copied().collect::<Vec<_>>(), ["body", "description", "title"]);
+    }
+
+    #[test]
+    fn update_rejects_null_tag_list_but_accepts_empty_one() {
+        assert!(ArticleChanges::parse(None, None, None, Some(None)).is_err());
+        let changes = ArticleChanges::parse(None, None, None, Some(Some(&[]))).expect("valid");
+        assert_eq!(changes.tags, Some(TagList::default()));
+    }
+}

@@ -1,0 +1,128 @@
+//! Validation errors in the shape clients see: a message list per field.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Message for a required value that is missing or empty.
+pub const BLANK: &str = "can't be blank";
+/// Message for a value that another record already uses.
+pub const TAKEN: &str = "has already been taken";
+
+/// One rule broken by one field, e.g. `("username", "can't be blank")`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self { field, message: message.into() }
+    }
+
+    pub fn blank(field: &'static str) -> Self {
+        Self::new(field, BLANK)
+    }
+
+    pub fn too_short(field: &'static str, min: usize) -> Self {
+        Self::new(field, format!("is too short (minimum is {min} characters)"))
+    }
+
+    pub fn too_long(field: &'static str, max: usize) -> Self {
+        Self::new(field, format!("is too long (maximum is {max} characters)"))
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.field, self.message)
+    }
+}
+
+/// Every rule an input broke, grouped by field, so a client can fix all of them at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
+#[error("validation failed: {fields:?}")]
+pub struct ValidationErrors {
+    fields: BTreeMap<&'static str, Vec<String>>,
+}
+
+impl ValidationErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, error: FieldError) {
+        self.fields.entry(error.field).or_default().push(error.message);
+    }
+
+    /// Keeps the value of a successful parse, records the error of a failed one.
+    pub fn check<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.push(error);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    pub fn fields(&self) -> &BTreeMap<&'static str, Vec<String>> {
+        &self.fields
+    }
+
+    /// `Ok(())` when nothing was recorded.
+    ///
+    /// # Errors
+    /// Returns `self` when at least one field error was recorded.
+    pub fn into_result(self) -> Result<(), Self> {
+        if self.is_empty() { Ok(()) } else { Err(self) }
+    }
+}
+
+impl From<FieldError> for ValidationErrors {
+    fn from(error: FieldError) -> Self {
+        let mut errors = Self::new();
+        errors.push(error);
+        errors
+    }
+}
+
+/// Trims `raw` and checks it is present, non-empty and at most `max` characters long.
+pub(crate) fn required_text(field: &'static str, raw: Option<&str>, max: usize) -> Result<String, FieldError> {
+    let text = raw.map(str::trim).unwrap_or_default();
+    if text.is_empty() {
+        return Err(FieldError::blank(field));
+    }
+    if text.chars().count() > max {
+        return Err(FieldError::too_long(field, max));
+    }
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_grouped_by_field() {
+        let mut errors = ValidationErrors::new();
+        errors.push(FieldError::blank("email"));
+        errors.push(FieldError::too_short("email", 3));
+        errors.push(FieldError::blank("username"));
+        assert_eq!(errors.fields()["email"].len(), 2);
+        assert_eq!(errors.fields()["username"], vec![BLANK.to_owned()]);
+        assert!(errors.into_result().is_err());
+    }
+
+    #[test]
+    fn required_text_rejects_whitespace_only() {
+        assert_eq!(required_text("title", Some("   "), 10), Err(FieldError::blank("title")));
+        assert_eq!(required_text("title", None, 10), Err(FieldError::blank("title")));
+        assert_eq!(required_text("title", Some(" ok "), 10), Ok("ok".to_owned()));
+        assert!(required_text("title", Some("elevenchars"), 10).is_err());
+    }
+}
