@@ -1,0 +1,69 @@
+//! Errors crossing the application boundary.
+
+use domain::{FieldError, ValidationErrors};
+
+/// What a repository adapter may report. Adapters MUST map a unique-constraint violation
+/// to `Conflict` naming the field (`"username"`, `"email"`, `"slug"`), and a missing
+/// row on update or delete to `NotFound`; everything else is `Unexpected`.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    #[error("not found")]
+    NotFound,
+    #[error("{0} is already taken")]
+    Conflict(&'static str),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// Why a use case refused or failed. The API maps each variant to one status code.
+#[derive(Debug, thiserror::Error)]
+pub enum UseCaseError {
+    /// Input broke domain rules (422).
+    #[error(transparent)]
+    Validation(#[from] ValidationErrors),
+    /// Login with an unknown e-mail or a wrong password (401); never says which.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// The token named a user that no longer exists (401).
+    #[error("unknown user")]
+    UnknownUser,
+    /// The caller may not change this resource, e.g. another user's article (403).
+    #[error("{0} is forbidden")]
+    Forbidden(&'static str),
+    /// The named resource does not exist (404).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A unique field is already used by another record (409).
+    #[error("{0} has already been taken")]
+    Conflict(&'static str),
+    /// A failure of the infrastructure; logged, never shown to clients (500).
+    #[error(transparent)]
+    Unexpected(anyhow::Error),
+}
+
+impl From<FieldError> for UseCaseError {
+    fn from(error: FieldError) -> Self {
+        Self::Validation(error.into())
+    }
+}
+
+impl UseCaseError {
+    /// Maps a repository error, naming the resource a `NotFound` is about.
+    pub fn from_repo(resource: &'static str) -> impl Fn(RepoError) -> Self {
+        move |error| match error {
+            RepoError::NotFound => Self::NotFound(resource),
+            RepoError::Conflict(field) => Self::Conflict(field),
+            RepoError::Unexpected(e) => Self::Unexpected(e),
+        }
+    }
+}
+
+impl From<RepoError> for UseCaseError {
+    fn from(error: RepoError) -> Self {
+        match error {
+            RepoError::NotFound => Self::Unexpected(anyhow::anyhow!("row vanished during the operation")),
+            RepoError::Conflict(field) => Self::Conflict(field),
+            RepoError::Unexpected(e) => Self::Unexpected(e),
+        }
+    }
+}

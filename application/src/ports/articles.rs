@@ -1,0 +1,149 @@
+//! Ports for articles, favorites, comments and tags.
+
+use async_trait::async_trait;
+use domain::{
+    Article, ArticleChanges, ArticleFilter, ArticleId, Body, Comment, CommentBody, CommentId, Description, Page, Slug,
+    Tag, TagList, Timestamp, Title, UserId,
+};
+
+use crate::RepoError;
+
+/// The few columns needed to authorise a change to an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleRef {
+    pub id: ArticleId,
+    pub author_id: UserId,
+    pub slug: Slug,
+    pub updated_at: Timestamp,
+}
+
+/// An article ready to be stored.
+#[derive(Debug, Clone)]
+pub struct NewArticleRecord {
+    pub author_id: UserId,
+    pub slug: Slug,
+    pub title: Title,
+    pub description: Description,
+    pub body: Body,
+    pub tags: TagList,
+    pub created_at: Timestamp,
+}
+
+/// One page of an article list and the number of articles matching the filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticlePage {
+    pub articles: Vec<Article>,
+    pub total: u64,
+}
+
+/// Storage of articles and favorites.
+///
+/// Reads that return `Article`s MUST fill `favorited` and `author.following` for the
+/// viewer (false without one) and MUST use a number of statements that does not
+/// depend on the page size (batched or joined, never one query per row).
+#[async_trait]
+pub trait ArticleRepository: Send + Sync {
+    /// Stores the article and its tags in one transaction and returns its view.
+    ///
+    /// # Errors
+    /// `Conflict("slug")` when the slug is taken (by a unique constraint).
+    async fn create(&self, article: NewArticleRecord) -> Result<Article, RepoError>;
+
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn find_by_slug(&self, slug: &Slug, viewer: Option<UserId>) -> Result<Option<Article>, RepoError>;
+
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn locate(&self, slug: &Slug) -> Result<Option<ArticleRef>, RepoError>;
+
+    /// Applies the changes (and the new slug, if any) in one transaction. Tags given in
+    /// `changes` replace the current ones.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown id, `Conflict("slug")` for a taken slug.
+    async fn update(
+        &self,
+        id: ArticleId,
+        changes: &ArticleChanges,
+        slug: Option<&Slug>,
+        updated_at: Timestamp,
+    ) -> Result<(), RepoError>;
+
+    /// Deletes the article with its tags links, favorites and comments.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown id.
+    async fn delete(&self, id: ArticleId) -> Result<(), RepoError>;
+
+    /// Most recent first, filtered, with the total count of matches.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn list(&self, filter: &ArticleFilter, page: Page, viewer: Option<UserId>) -> Result<ArticlePage, RepoError>;
+
+    /// Articles by authors `viewer` follows, most recent first.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn feed(&self, viewer: UserId, page: Page) -> Result<ArticlePage, RepoError>;
+
+    /// Idempotent; keeps the stored favorites count exact under concurrency.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn favorite(&self, user: UserId, article: ArticleId) -> Result<(), RepoError>;
+
+    /// Idempotent; keeps the stored favorites count exact under concurrency.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn unfavorite(&self, user: UserId, article: ArticleId) -> Result<(), RepoError>;
+}
+
+/// The few columns needed to authorise deleting a comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommentRef {
+    pub id: CommentId,
+    pub author_id: UserId,
+}
+
+/// Storage of comments.
+#[async_trait]
+pub trait CommentRepository: Send + Sync {
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn add(
+        &self,
+        article: ArticleId,
+        author: UserId,
+        body: CommentBody,
+        at: Timestamp,
+    ) -> Result<Comment, RepoError>;
+
+    /// Oldest first, with `author.following` for `viewer`, in a fixed number of statements.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn list(&self, article: ArticleId, viewer: Option<UserId>) -> Result<Vec<Comment>, RepoError>;
+
+    /// The comment `id` if it belongs to `article`.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn locate(&self, article: ArticleId, id: CommentId) -> Result<Option<CommentRef>, RepoError>;
+
+    /// # Errors
+    /// `NotFound` for an unknown id.
+    async fn delete(&self, id: CommentId) -> Result<(), RepoError>;
+}
+
+/// The tags in use.
+#[async_trait]
+pub trait TagRepository: Send + Sync {
+    /// Every tag on at least one article, sorted by name.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn in_use(&self) -> Result<Vec<Tag>, RepoError>;
+}

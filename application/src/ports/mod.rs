@@ -1,0 +1,14 @@
+//! Ports: what the use cases need from the outside world, stated as traits.
+//!
+//! Each trait documents what an adapter MUST guarantee. Adapters live in
+//! `infrastructure`; in-memory fakes for tests live in `crate::fakes`.
+
+mod articles;
+mod security;
+mod users;
+
+pub use articles::{
+    ArticlePage, ArticleRef, ArticleRepository, CommentRef, CommentRepository, NewArticleRecord, TagRepository,
+};
+pub use security::{Clock, PasswordHash, PasswordHasher, TokenError, TokenService};
+pub use users::{NewUserRecord, ProfileRepository, UserRepository, UserUpdate};

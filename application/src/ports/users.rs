@@ -1,0 +1,79 @@
+//! Ports for accounts and profiles.
+
+use async_trait::async_trait;
+use domain::{Bio, Email, Image, Profile, User, UserId, Username};
+
+use super::security::PasswordHash;
+use crate::RepoError;
+
+/// An account ready to be stored: validated fields and the password's hash.
+#[derive(Debug, Clone)]
+pub struct NewUserRecord {
+    pub username: Username,
+    pub email: Email,
+    pub password_hash: PasswordHash,
+}
+
+/// Changes to store; `None` keeps the current value, `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default)]
+pub struct UserUpdate {
+    pub username: Option<Username>,
+    pub email: Option<Email>,
+    pub password_hash: Option<PasswordHash>,
+    pub bio: Option<Option<Bio>>,
+    pub image: Option<Option<Image>>,
+}
+
+/// Storage of accounts.
+#[async_trait]
+pub trait UserRepository: Send + Sync {
+    /// Stores a new account.
+    ///
+    /// # Errors
+    /// MUST return `Conflict("username")` or `Conflict("email")` when either is taken,
+    /// decided by a unique constraint (not a racy read-then-write).
+    async fn create(&self, user: NewUserRecord) -> Result<User, RepoError>;
+
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn find_by_id(&self, id: UserId) -> Result<Option<User>, RepoError>;
+
+    /// The account with this (lower-case) e-mail and its password hash, for login.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn find_credentials(&self, email: &Email) -> Result<Option<(User, PasswordHash)>, RepoError>;
+
+    /// Applies `update` atomically and returns the account as stored.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown id; `Conflict` as for `create`.
+    async fn update(&self, id: UserId, update: UserUpdate) -> Result<User, RepoError>;
+}
+
+/// Public profiles and the follow relation.
+#[async_trait]
+pub trait ProfileRepository: Send + Sync {
+    /// The profile of `username` with `following` computed for `viewer`
+    /// (always false without a viewer), and the profile owner's id.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn find_profile(
+        &self,
+        username: &str,
+        viewer: Option<UserId>,
+    ) -> Result<Option<(UserId, Profile)>, RepoError>;
+
+    /// Idempotent: following twice is not an error.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn follow(&self, follower: UserId, followee: UserId) -> Result<(), RepoError>;
+
+    /// Idempotent: unfollowing someone not followed is not an error.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn unfollow(&self, follower: UserId, followee: UserId) -> Result<(), RepoError>;
+}

@@ -1,0 +1,121 @@
+//! Comments on articles.
+
+use std::sync::Arc;
+
+use domain::{Comment, CommentBody, CommentId, Slug, UserId};
+
+use crate::UseCaseError;
+use crate::ports::{ArticleRef, ArticleRepository, Clock, CommentRepository};
+
+/// Comment use cases.
+#[derive(Clone)]
+pub struct CommentService {
+    articles: Arc<dyn ArticleRepository>,
+    comments: Arc<dyn CommentRepository>,
+    clock: Arc<dyn Clock>,
+}
+
+impl CommentService {
+    pub fn new(
+        articles: Arc<dyn ArticleRepository>,
+        comments: Arc<dyn CommentRepository>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self { articles, comments, clock }
+    }
+
+    /// # Errors
+    /// `Validation` for a blank body, `NotFound("article")`.
+    #[tracing::instrument(skip_all, fields(author = author.0, slug))]
+    pub async fn add(&self, author: UserId, slug: &str, body: Option<&str>) -> Result<Comment, UseCaseError> {
+        let body = CommentBody::parse(body)?;
+        let article = self.article(slug).await?;
+        Ok(self.comments.add(article.id, author, body, self.clock.now()).await?)
+    }
+
+    /// # Errors
+    /// `NotFound("article")`.
+    pub async fn list(&self, slug: &str, viewer: Option<UserId>) -> Result<Vec<Comment>, UseCaseError> {
+        let article = self.article(slug).await?;
+        Ok(self.comments.list(article.id, viewer).await?)
+    }
+
+    /// # Errors
+    /// `NotFound("article")`, `NotFound("comment")` (also for a comment of another
+    /// article), `Forbidden("comment")` for another user's comment.
+    #[tracing::instrument(skip_all, fields(user = user.0, slug, comment = id.0))]
+    pub async fn delete(&self, user: UserId, slug: &str, id: CommentId) -> Result<(), UseCaseError> {
+        let article = self.article(slug).await?;
+        let comment = self.comments.locate(article.id, id).await?.ok_or(UseCaseError::NotFound("comment"))?;
+        if comment.author_id != user {
+            return Err(UseCaseError::Forbidden("comment"));
+        }
+        self.comments.delete(comment.id).await.map_err(UseCaseError::from_repo("comment"))
+    }
+
+    async fn article(&self, slug: &str) -> Result<ArticleRef, UseCaseError> {
+        self.articles.locate(&Slug::from_trusted(slug.to_owned())).await?.ok_or(UseCaseError::NotFound("article"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fakes::Fakes;
+    use crate::usecases::CreateArticleInput;
+
+    async fn setup() -> (Fakes, UserId, UserId) {
+        let fakes = Fakes::new();
+        let author = fakes.user("author").await;
+        let reader = fakes.user("reader").await;
+        let input = CreateArticleInput {
+            title: Some("Post".to_owned()),
+            description: Some("d".to_owned()),
+            body: Some("b".to_owned()),
+            tag_list: None,
+        };
+        fakes.services().articles.create(author, input).await.expect("created");
+        (fakes, author, reader)
+    }
+
+    #[tokio::test]
+    async fn comments_are_listed_oldest_first() {
+        let (fakes, author, reader) = setup().await;
+        let services = fakes.services();
+        services.comments.add(reader, "post", Some("first")).await.expect("added");
+        fakes.clock.advance_millis(5);
+        services.comments.add(author, "post", Some("second")).await.expect("added");
+        let bodies: Vec<_> = services
+            .comments
+            .list("post", None)
+            .await
+            .expect("listed")
+            .into_iter()
+            .map(|c| c.body.as_str().to_owned())
+            .collect();
+        assert_eq!(bodies, ["first", "second"]);
+    }
+
+    #[tokio::test]
+    async fn blank_comments_are_rejected_and_unknown_articles_not_found() {
+        let (fakes, _, reader) = setup().await;
+        let services = fakes.services();
+        assert!(matches!(services.comments.add(reader, "post", Some("")).await, Err(UseCaseError::Validation(_))));
+        assert!(matches!(
+            services.comments.add(reader, "missing", Some("hi")).await,
+            Err(UseCaseError::NotFound("article"))
+        ));
+    }
+
+    #[tokio::test]
+    async fn only_the_comment_author_may_delete_it() {
+        let (fakes, author, reader) = setup().await;
+        let services = fakes.services();
+        let comment = services.comments.add(reader, "post", Some("mine")).await.expect("added");
+        let err = services.comments.delete(author, "post", comment.id).await.expect_err("forbidden");
+        assert!(matches!(err, UseCaseError::Forbidden("comment")));
+        services.comments.delete(reader, "post", comment.id).await.expect("deleted");
+        let err = services.comments.delete(reader, "post", comment.id).await.expect_err("gone");
+        assert!(matches!(err, UseCaseError::NotFound("comment")));
+    }
+}

@@ -1,0 +1,57 @@
+//! Use cases, one method per API operation, grouped by the resource they act on.
+
+mod articles;
+mod comments;
+mod profiles;
+mod tags;
+mod users;
+
+use std::sync::Arc;
+
+use crate::ports::{
+    ArticleRepository, Clock, CommentRepository, PasswordHasher, ProfileRepository, TagRepository, TokenService,
+    UserRepository,
+};
+
+pub use articles::{ArticleService, CreateArticleInput, UpdateArticleInput};
+pub use comments::CommentService;
+pub use profiles::ProfileService;
+pub use tags::TagService;
+pub use users::{AuthenticatedUser, LoginInput, RegisterInput, UpdateUserInput, UserService};
+
+/// Every port the use cases need, as built by the composition root.
+#[derive(Clone)]
+pub struct Ports {
+    pub users: Arc<dyn UserRepository>,
+    pub profiles: Arc<dyn ProfileRepository>,
+    pub articles: Arc<dyn ArticleRepository>,
+    pub comments: Arc<dyn CommentRepository>,
+    pub tags: Arc<dyn TagRepository>,
+    pub hasher: Arc<dyn PasswordHasher>,
+    pub tokens: Arc<dyn TokenService>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// All use cases, cheap to clone (every field is a handful of `Arc`s).
+#[derive(Clone)]
+pub struct Services {
+    pub users: UserService,
+    pub profiles: ProfileService,
+    pub articles: ArticleService,
+    pub comments: CommentService,
+    pub tags: TagService,
+    pub tokens: Arc<dyn TokenService>,
+}
+
+impl Services {
+    pub fn new(ports: Ports) -> Self {
+        Self {
+            users: UserService::new(ports.users.clone(), ports.hasher.clone(), ports.tokens.clone()),
+            profiles: ProfileService::new(ports.profiles.clone()),
+            articles: ArticleService::new(ports.articles.clone(), ports.clock.clone()),
+            comments: CommentService::new(ports.articles.clone(), ports.comments.clone(), ports.clock.clone()),
+            tags: TagService::new(ports.tags.clone()),
+            tokens: ports.tokens,
+        }
+    }
+}

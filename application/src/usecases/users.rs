@@ -1,0 +1,236 @@
+//! Registration, login and the signed-in user's own account.
+
+use std::sync::Arc;
+
+use domain::{Email, PlainPassword, User, UserChanges, UserId, Username, ValidationErrors};
+
+use crate::ports::{NewUserRecord, PasswordHasher, TokenService, UserRepository, UserUpdate};
+use crate::{RepoError, UseCaseError};
+
+/// Raw registration fields, as received.
+#[derive(Debug, Clone, Default)]
+pub struct RegisterInput {
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub password: Option<String>,
+}
+
+/// Raw login fields, as received.
+#[derive(Debug, Clone, Default)]
+pub struct LoginInput {
+    pub email: Option<String>,
+    pub password: Option<String>,
+}
+
+/// Raw update fields: `None` absent, `Some(None)` null, `Some(Some(v))` a value.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateUserInput {
+    pub username: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+    pub password: Option<Option<String>>,
+    pub bio: Option<Option<String>>,
+    pub image: Option<Option<String>>,
+}
+
+/// A user with a fresh access token.
+#[derive(Debug, Clone)]
+pub struct AuthenticatedUser {
+    pub user: User,
+    pub token: String,
+}
+
+/// Account use cases.
+#[derive(Clone)]
+pub struct UserService {
+    users: Arc<dyn UserRepository>,
+    hasher: Arc<dyn PasswordHasher>,
+    tokens: Arc<dyn TokenService>,
+}
+
+fn patch(field: &Option<Option<String>>) -> Option<Option<&str>> {
+    field.as_ref().map(Option::as_deref)
+}
+
+impl UserService {
+    pub fn new(users: Arc<dyn UserRepository>, hasher: Arc<dyn PasswordHasher>, tokens: Arc<dyn TokenService>) -> Self {
+        Self { users, hasher, tokens }
+    }
+
+    /// Creates an account and signs it in.
+    ///
+    /// # Errors
+    /// `Validation` for bad fields, `Conflict` for a taken username or e-mail.
+    #[tracing::instrument(skip_all)]
+    pub async fn register(&self, input: RegisterInput) -> Result<AuthenticatedUser, UseCaseError> {
+        let mut errors = ValidationErrors::new();
+        let username = errors.check(Username::parse(input.username.as_deref()));
+        let email = errors.check(Email::parse(input.email.as_deref()));
+        let password = errors.check(PlainPassword::parse(input.password.as_deref()));
+        let (Some(username), Some(email), Some(password)) = (username, email, password) else {
+            return Err(errors.into());
+        };
+        let password_hash = self.hasher.hash(&password).await.map_err(UseCaseError::Unexpected)?;
+        let user = self.users.create(NewUserRecord { username, email, password_hash }).await?;
+        self.sign_in(user)
+    }
+
+    /// Checks credentials and signs the user in.
+    ///
+    /// # Errors
+    /// `Validation` for blank fields, `InvalidCredentials` for an unknown e-mail or a
+    /// wrong password (the same error for both).
+    #[tracing::instrument(skip_all)]
+    pub async fn login(&self, input: LoginInput) -> Result<AuthenticatedUser, UseCaseError> {
+        let mut errors = ValidationErrors::new();
+        let email = errors.check(Email::parse(input.email.as_deref()));
+        let password = errors.check(PlainPassword::for_login(input.password.as_deref()));
+        let (Some(email), Some(password)) = (email, password) else {
+            return Err(errors.into());
+        };
+        let found = self.users.find_credentials(&email).await?;
+        let verified = self
+            .hasher
+            .verify(&password, found.as_ref().map(|(_, hash)| hash))
+            .await
+            .map_err(UseCaseError::Unexpected)?;
+        match found {
+            Some((user, _)) if verified => self.sign_in(user),
+            _ => Err(UseCaseError::InvalidCredentials),
+        }
+    }
+
+    /// The signed-in user's account.
+    ///
+    /// # Errors
+    /// `UnknownUser` if the account no longer exists.
+    pub async fn current(&self, id: UserId) -> Result<User, UseCaseError> {
+        self.users.find_by_id(id).await?.ok_or(UseCaseError::UnknownUser)
+    }
+
+    /// Updates the signed-in user's account.
+    ///
+    /// # Errors
+    /// `Validation` for bad fields, `Conflict` for a taken username or e-mail,
+    /// `UnknownUser` if the account no longer exists.
+    #[tracing::instrument(skip_all, fields(user = id.0))]
+    pub async fn update(&self, id: UserId, input: UpdateUserInput) -> Result<User, UseCaseError> {
+        let changes = UserChanges::parse(
+            patch(&input.username),
+            patch(&input.email),
+            patch(&input.password),
+            patch(&input.bio),
+            patch(&input.image),
+        )?;
+        let password_hash = match &changes.password {
+            Some(password) => Some(self.hasher.hash(password).await.map_err(UseCaseError::Unexpected)?),
+            None => None,
+        };
+        let update = UserUpdate {
+            username: changes.username,
+            email: changes.email,
+            password_hash,
+            bio: changes.bio,
+            image: changes.image,
+        };
+        self.users.update(id, update).await.map_err(|e| match e {
+            RepoError::NotFound => UseCaseError::UnknownUser,
+            other => other.into(),
+        })
+    }
+
+    fn sign_in(&self, user: User) -> Result<AuthenticatedUser, UseCaseError> {
+        let token = self.tokens.issue(user.id).map_err(UseCaseError::Unexpected)?;
+        Ok(AuthenticatedUser { user, token })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fakes::Fakes;
+
+    fn register_input(name: &str) -> RegisterInput {
+        RegisterInput {
+            username: Some(name.to_owned()),
+            email: Some(format!("{name}@example.com")),
+            password: Some("password123".to_owned()),
+        }
+    }
+
+    #[tokio::test]
+    async fn registering_returns_a_token_for_the_new_user() {
+        let fakes = Fakes::new();
+        let registered = fakes.services().users.register(register_input("jake")).await.expect("registered");
+        assert_eq!(registered.user.username.as_str(), "jake");
+        assert_eq!(fakes.tokens.verify(&registered.token), Ok(registered.user.id));
+    }
+
+    #[tokio::test]
+    async fn registering_reports_every_invalid_field() {
+        let services = Fakes::new().services();
+        let err = services.users.register(RegisterInput::default()).await.expect_err("invalid");
+        let UseCaseError::Validation(errors) = err else { panic!("expected validation error, got {err:?}") };
+        assert_eq!(errors.fields().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn registering_a_taken_username_is_a_conflict() {
+        let services = Fakes::new().services();
+        services.users.register(register_input("jake")).await.expect("first");
+        let mut again = register_input("jake");
+        again.email = Some("other@example.com".to_owned());
+        let err = services.users.register(again).await.expect_err("duplicate");
+        assert!(matches!(err, UseCaseError::Conflict("username")), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn login_succeeds_with_the_right_password_only() {
+        let services = Fakes::new().services();
+        services.users.register(register_input("jake")).await.expect("registered");
+        let ok = LoginInput { email: Some("JAKE@example.com".to_owned()), password: Some("password123".to_owned()) };
+        assert!(services.users.login(ok).await.is_ok());
+        let wrong = LoginInput { email: Some("jake@example.com".to_owned()), password: Some("wrong-pass".to_owned()) };
+        assert!(matches!(services.users.login(wrong).await, Err(UseCaseError::InvalidCredentials)));
+    }
+
+    #[tokio::test]
+    async fn login_of_an_unknown_email_still_runs_the_hasher() {
+        let fakes = Fakes::new();
+        let unknown =
+            LoginInput { email: Some("nobody@example.com".to_owned()), password: Some("whatever1".to_owned()) };
+        let err = fakes.services().users.login(unknown).await.expect_err("unknown");
+        assert!(matches!(err, UseCaseError::InvalidCredentials));
+        assert_eq!(fakes.hasher.dummy_verifications(), 1);
+    }
+
+    #[tokio::test]
+    async fn update_changes_only_the_given_fields_and_clears_with_empty_strings() {
+        let services = Fakes::new().services();
+        let jake = services.users.register(register_input("jake")).await.expect("registered").user;
+        let set_bio = UpdateUserInput { bio: Some(Some("hello".to_owned())), ..Default::default() };
+        let updated = services.users.update(jake.id, set_bio).await.expect("updated");
+        assert_eq!(updated.bio.as_ref().map(|b| b.as_str()), Some("hello"));
+        assert_eq!(updated.email, jake.email);
+        let clear = UpdateUserInput { bio: Some(Some(String::new())), ..Default::default() };
+        assert_eq!(services.users.update(jake.id, clear).await.expect("cleared").bio, None);
+    }
+
+    #[tokio::test]
+    async fn update_of_the_password_lets_the_user_log_in_with_the_new_one() {
+        let services = Fakes::new().services();
+        let jake = services.users.register(register_input("jake")).await.expect("registered").user;
+        let change = UpdateUserInput { password: Some(Some("new-password".to_owned())), ..Default::default() };
+        services.users.update(jake.id, change).await.expect("updated");
+        let login =
+            LoginInput { email: Some("jake@example.com".to_owned()), password: Some("new-password".to_owned()) };
+        assert!(services.users.login(login).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn update_rejects_a_null_email() {
+        let services = Fakes::new().services();
+        let jake = services.users.register(register_input("jake")).await.expect("registered").user;
+        let null_email = UpdateUserInput { email: Some(None), ..Default::default() };
+        assert!(matches!(services.users.update(jake.id, null_email).await, Err(UseCaseError::Validation(_))));
+    }
+}
