@@ -96,7 +96,7 @@ impl State {
         viewer: Option<UserId>,
     ) -> ArticlePage {
         let mut all: Vec<_> = matching.collect();
-        all.sort_by(|a, b| (b.created_at, b.id).cmp(&(a.created_at, a.id)));
+        all.sort_by_key(|a| std::cmp::Reverse((a.created_at, a.id)));
         let articles = all
             .iter()
             .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
