@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+#
+# The project's test command (see README): formatting, lints, and the whole
+# Rust test suite on both databases.
+#
+#   bash scripts/test.sh                 # everything
+#   bash scripts/test.sh -p domain       # extra args go to `cargo test`
+#   SKIP_LINT=1 bash scripts/test.sh     # skip fmt + clippy for quick local loops
+#   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres bash scripts/test.sh
+#                                        # reuse an existing server (admin URL;
+#                                        # tests create/drop their own databases)
+#
+# Without TEST_DATABASE_URL a throwaway PostgreSQL cluster is started on
+# 127.0.0.1 (installing the Debian package first when running as root) and
+# removed again on exit, whatever the outcome.
+#
+# No pkg-config / -dev packages are needed: the crate set uses rustls (ring)
+# and bundled SQLite, which only need the C compiler Rust itself uses.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=scripts/lib/postgres.sh
+source "$ROOT/scripts/lib/postgres.sh"
+
+# ring and libsqlite3-sys compile C code; rustup-based images have cc, but
+# say so clearly instead of failing deep inside a build script.
+if ! command -v cc >/dev/null 2>&1; then
+  if is_root; then
+    apt_install gcc libc6-dev
+  else
+    die "no C compiler (cc) found; install gcc (needed by ring and bundled SQLite)"
+  fi
+fi
+
+# Fail fast on a broken environment (e.g. apt problems) before spending
+# minutes in clippy; the cluster itself is started right before cargo test.
+if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
+  section "PostgreSQL: ensure installed"
+  pg_ensure_installed
+fi
+
+if [[ "${SKIP_LINT:-0}" == 1 ]]; then
+  section "Lints skipped (SKIP_LINT=1)"
+else
+  # Minimal rustup profiles lack rustfmt/clippy; add them when we can.
+  if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    if command -v rustup >/dev/null 2>&1; then
+      section "rustup component add rustfmt clippy"
+      rustup component add rustfmt clippy
+    else
+      die "cargo fmt / cargo clippy not available and no rustup to install them"
+    fi
+  fi
+
+  section "cargo fmt --check"
+  cargo fmt --all -- --check
+
+  section "cargo clippy"
+  cargo clippy --workspace --all-targets --locked -- -D warnings
+fi
+
+section "PostgreSQL: start"
+pg_start # registers its own cleanup; reuses TEST_DATABASE_URL when set
+export TEST_DATABASE_URL="$PG_ADMIN_URL"
+
+section "cargo test"
+cargo test --workspace --locked "$@"
+
+section "All tests passed"
