@@ -1,0 +1,229 @@
+//! Bodies and query strings of the article, comment and tag endpoints.
+
+use application::ports::ArticlePage;
+use application::usecases::{CreateArticleInput, UpdateArticleInput};
+use domain::{Article, Comment, Tag};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ProfileDto, present};
+
+/// `POST /api/articles`
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateArticleRequest {
+    pub article: NewArticleDto,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = NewArticle, example = json!({
+    "title": "How to train your dragon",
+    "description": "Ever wonder how?",
+    "body": "You have to believe",
+    "tagList": ["reactjs", "angularjs", "dragons"]
+}))]
+pub struct NewArticleDto {
+    #[schema(required = true, nullable = false)]
+    pub title: Option<String>,
+    #[schema(required = true, nullable = false)]
+    pub description: Option<String>,
+    #[schema(required = true, nullable = false)]
+    pub body: Option<String>,
+    /// Kept in the given order; duplicates are dropped.
+    #[schema(nullable = false)]
+    pub tag_list: Option<Vec<String>>,
+}
+
+impl From<NewArticleDto> for CreateArticleInput {
+    fn from(article: NewArticleDto) -> Self {
+        Self { title: article.title, description: article.description, body: article.body, tag_list: article.tag_list }
+    }
+}
+
+/// `PUT /api/articles/{slug}`
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateArticleRequest {
+    pub article: UpdateArticleDto,
+}
+
+/// Fields to change; absent fields are left as they are, `null` is refused. A new
+/// title gives a new slug; `tagList: []` removes every tag.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = UpdateArticle, example = json!({"title": "Did you train your dragon?"}))]
+pub struct UpdateArticleDto {
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = String)]
+    pub title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = String)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = String)]
+    pub body: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Vec<String>)]
+    pub tag_list: Option<Option<Vec<String>>>,
+}
+
+impl From<UpdateArticleDto> for UpdateArticleInput {
+    fn from(article: UpdateArticleDto) -> Self {
+        Self { title: article.title, description: article.description, body: article.body, tag_list: article.tag_list }
+    }
+}
+
+/// One article, with its body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleResponse {
+    pub article: ArticleDto,
+}
+
+/// A page of articles, without their bodies, and how many match in total.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ArticlesResponse {
+    pub articles: Vec<ArticleDto>,
+    pub articles_count: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = Article)]
+pub struct ArticleDto {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    /// Present for a single article; left out of lists, which do not carry bodies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub body: Option<String>,
+    pub tag_list: Vec<String>,
+    #[schema(format = DateTime, example = "2016-02-18T03:22:56.637Z")]
+    pub created_at: String,
+    #[schema(format = DateTime, example = "2016-02-18T03:48:35.824Z")]
+    pub updated_at: String,
+    pub favorited: bool,
+    pub favorites_count: u64,
+    pub author: ProfileDto,
+}
+
+impl From<Article> for ArticleDto {
+    fn from(article: Article) -> Self {
+        Self {
+            slug: article.slug.as_str().to_owned(),
+            title: article.title.as_str().to_owned(),
+            description: article.description.as_str().to_owned(),
+            body: article.body.map(|body| body.as_str().to_owned()),
+            tag_list: article.tags.iter().map(|tag| tag.as_str().to_owned()).collect(),
+            created_at: article.created_at.to_rfc3339_millis(),
+            updated_at: article.updated_at.to_rfc3339_millis(),
+            favorited: article.favorited,
+            favorites_count: article.favorites_count,
+            author: article.author.into(),
+        }
+    }
+}
+
+impl From<Article> for ArticleResponse {
+    fn from(article: Article) -> Self {
+        Self { article: article.into() }
+    }
+}
+
+impl From<ArticlePage> for ArticlesResponse {
+    fn from(page: ArticlePage) -> Self {
+        Self { articles: page.articles.into_iter().map(Into::into).collect(), articles_count: page.total }
+    }
+}
+
+/// Filters and page of `GET /api/articles`. Taken as text and parsed by the domain, so a
+/// bad `limit` is a 422 naming the parameter rather than a generic query error.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ArticleListQuery {
+    /// Only articles with this tag.
+    pub tag: Option<String>,
+    /// Only articles by this username.
+    pub author: Option<String>,
+    /// Only articles favorited by this username.
+    pub favorited: Option<String>,
+    /// Page size, 20 by default, at most 100.
+    #[param(value_type = Option<u32>, minimum = 0)]
+    pub limit: Option<String>,
+    /// Articles to skip, 0 by default.
+    #[param(value_type = Option<u64>, minimum = 0)]
+    pub offset: Option<String>,
+}
+
+/// Page of `GET /api/articles/feed`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeedQuery {
+    /// Page size, 20 by default, at most 100.
+    #[param(value_type = Option<u32>, minimum = 0)]
+    pub limit: Option<String>,
+    /// Articles to skip, 0 by default.
+    #[param(value_type = Option<u64>, minimum = 0)]
+    pub offset: Option<String>,
+}
+
+/// `POST /api/articles/{slug}/comments`
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewCommentRequest {
+    pub comment: NewCommentDto,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = NewComment, example = json!({"body": "His name was my name too."}))]
+pub struct NewCommentDto {
+    #[schema(required = true, nullable = false)]
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommentResponse {
+    pub comment: CommentDto,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommentsResponse {
+    pub comments: Vec<CommentDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = Comment)]
+pub struct CommentDto {
+    pub id: i64,
+    #[schema(format = DateTime, example = "2016-02-18T03:22:56.637Z")]
+    pub created_at: String,
+    #[schema(format = DateTime, example = "2016-02-18T03:22:56.637Z")]
+    pub updated_at: String,
+    pub body: String,
+    pub author: ProfileDto,
+}
+
+impl From<Comment> for CommentDto {
+    fn from(comment: Comment) -> Self {
+        Self {
+            id: comment.id.0,
+            created_at: comment.created_at.to_rfc3339_millis(),
+            updated_at: comment.updated_at.to_rfc3339_millis(),
+            body: comment.body.as_str().to_owned(),
+            author: comment.author.into(),
+        }
+    }
+}
+
+/// Every tag in use.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TagsResponse {
+    #[schema(example = json!(["reactjs", "angularjs"]))]
+    pub tags: Vec<String>,
+}
+
+impl From<Vec<Tag>> for TagsResponse {
+    fn from(tags: Vec<Tag>) -> Self {
+        Self { tags: tags.into_iter().map(|tag| tag.as_str().to_owned()).collect() }
+    }
+}

@@ -1,0 +1,149 @@
+//! The one error type of the HTTP layer and its RealWorld JSON shape.
+//!
+//! Every failure a client can see, from a use case, an extractor or the router itself,
+//! becomes an [`ApiError`] and leaves as `{"errors": {"field": ["message"]}}`, so clients
+//! parse a single error format.
+
+use std::collections::BTreeMap;
+
+use application::UseCaseError;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// RealWorld's error body: messages grouped by the field (or subject) they are about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({"errors": {"title": ["can't be blank"]}}))]
+pub struct ErrorBody {
+    pub errors: BTreeMap<String, Vec<String>>,
+}
+
+/// A failed request: the status, what the client is told, and for server faults the
+/// cause that only the log sees.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    errors: BTreeMap<String, Vec<String>>,
+    /// Why a 500 happened; logged when the response is built, never sent.
+    cause: Option<anyhow::Error>,
+}
+
+impl ApiError {
+    /// An error with one message about one field.
+    pub fn new(status: StatusCode, field: impl Into<String>, message: impl Into<String>) -> Self {
+        let errors = BTreeMap::from([(field.into(), vec![message.into()])]);
+        Self { status, errors, cause: None }
+    }
+
+    pub fn token_missing() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "token", "is missing")
+    }
+
+    pub fn token_invalid() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "token", "is invalid")
+    }
+
+    pub fn token_expired() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "token", "has expired")
+    }
+
+    pub fn not_found(subject: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, subject, "not found")
+    }
+
+    /// A 500 whose `cause` is logged with its whole chain and hidden from the client.
+    pub fn internal(cause: anyhow::Error) -> Self {
+        let mut error = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "server", "internal error");
+        error.cause = Some(cause);
+        error
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn errors(&self) -> &BTreeMap<String, Vec<String>> {
+        &self.errors
+    }
+}
+
+impl From<UseCaseError> for ApiError {
+    fn from(error: UseCaseError) -> Self {
+        match error {
+            UseCaseError::Validation(errors) => {
+                let errors =
+                    errors.fields().iter().map(|(field, messages)| ((*field).to_owned(), messages.clone())).collect();
+                Self { status: StatusCode::UNPROCESSABLE_ENTITY, errors, cause: None }
+            }
+            UseCaseError::InvalidCredentials => Self::new(StatusCode::UNAUTHORIZED, "credentials", "invalid"),
+            // The token was well signed but its user is gone: to the client it is simply
+            // no longer a valid token.
+            UseCaseError::UnknownUser => Self::token_invalid(),
+            UseCaseError::Forbidden(subject) => Self::new(StatusCode::FORBIDDEN, subject, "forbidden"),
+            UseCaseError::NotFound(subject) => Self::not_found(subject),
+            UseCaseError::Conflict(field) => Self::new(StatusCode::CONFLICT, field, domain::error::TAKEN),
+            UseCaseError::Unexpected(cause) => Self::internal(cause),
+        }
+    }
+}
+
+impl From<domain::ValidationErrors> for ApiError {
+    fn from(errors: domain::ValidationErrors) -> Self {
+        UseCaseError::Validation(errors).into()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Some(cause) = &self.cause {
+            // `{:#}` prints the whole chain on one line ("a: b: c"); this is the only
+            // place a 500 is logged, so each failure appears exactly once.
+            tracing::error!(error = %format!("{cause:#}"), status = self.status.as_u16(), "request failed");
+        }
+        (self.status, Json(ErrorBody { errors: self.errors })).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::FieldError;
+
+    #[test]
+    fn validation_errors_keep_every_field_and_message() {
+        let mut errors = domain::ValidationErrors::new();
+        errors.push(FieldError::blank("title"));
+        errors.push(FieldError::blank("body"));
+        let api = ApiError::from(UseCaseError::Validation(errors));
+        assert_eq!(api.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(api.errors()["title"], ["can't be blank"]);
+        assert_eq!(api.errors()["body"], ["can't be blank"]);
+    }
+
+    #[test]
+    fn unexpected_errors_hide_their_cause() {
+        let cause = anyhow::anyhow!("password=hunter2").context("database down");
+        let api = ApiError::from(UseCaseError::Unexpected(cause));
+        assert_eq!(api.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(api.errors()["server"], ["internal error"]);
+        assert_eq!(api.errors().len(), 1);
+    }
+
+    #[test]
+    fn each_use_case_error_has_its_status() {
+        let cases = [
+            (UseCaseError::InvalidCredentials, StatusCode::UNAUTHORIZED, "credentials", "invalid"),
+            (UseCaseError::UnknownUser, StatusCode::UNAUTHORIZED, "token", "is invalid"),
+            (UseCaseError::Forbidden("article"), StatusCode::FORBIDDEN, "article", "forbidden"),
+            (UseCaseError::NotFound("comment"), StatusCode::NOT_FOUND, "comment", "not found"),
+            (UseCaseError::Conflict("email"), StatusCode::CONFLICT, "email", "has already been taken"),
+        ];
+        for (error, status, field, message) in cases {
+            let api = ApiError::from(error);
+            assert_eq!(api.status(), status);
+            assert_eq!(api.errors()[field], [message]);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Request extractors whose every rejection is an [`ApiError`] in the RealWorld shape.
+//!
+//! axum's own extractors answer bad input with plain text; these wrap them so a client
+//! always gets JSON it can parse, with the status axum chose (400, 413, 415, 422).
+
+use application::ports::TokenError;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use domain::UserId;
+use serde::de::DeserializeOwned;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// The signed-in caller: `Authorization: Token <jwt>` (or `Bearer <jwt>`) is required.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: UserId,
+    /// The token as presented, so `GET`/`PUT /api/user` can echo it back.
+    pub token: String,
+}
+
+/// The caller if an `Authorization` header is present. A header that is present but
+/// invalid is still refused: silently treating it as anonymous would hide a client bug
+/// (e.g. an expired token) behind subtly different results.
+#[derive(Debug, Clone)]
+pub struct MaybeAuthUser(pub Option<AuthUser>);
+
+impl MaybeAuthUser {
+    pub fn id(&self) -> Option<UserId> {
+        self.0.as_ref().map(|user| user.id)
+    }
+}
+
+/// The credentials of an `Authorization` value; `None` when it is not of the form
+/// `Token <credentials>` or `Bearer <credentials>` (schemes are case-insensitive).
+fn credentials(value: &str) -> Option<&str> {
+    let (scheme, rest) = value.trim().split_once(' ')?;
+    let token = rest.trim();
+    let known = scheme.eq_ignore_ascii_case("token") || scheme.eq_ignore_ascii_case("bearer");
+    (known && !token.is_empty()).then_some(token)
+}
+
+/// `Ok(None)` without an `Authorization` header, the caller for a valid one.
+fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<AuthUser>, ApiError> {
+    let Some(header) = parts.headers.get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let token = header.to_str().ok().and_then(credentials).ok_or_else(ApiError::token_invalid)?;
+    match state.services.tokens.verify(token) {
+        Ok(id) => Ok(Some(AuthUser { id, token: token.to_owned() })),
+        Err(TokenError::Expired) => Err(ApiError::token_expired()),
+        Err(TokenError::Invalid) => Err(ApiError::token_invalid()),
+    }
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        authenticate(parts, state)?.ok_or_else(ApiError::token_missing)
+    }
+}
+
+impl FromRequestParts<AppState> for MaybeAuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        authenticate(parts, state).map(Self)
+    }
+}
+
+/// The message of the error an axum rejection wraps (serde's, with the path to the bad
+/// value), without axum's generic prefix. Only one level down: deeper sources (serde's
+/// own) drop the path.
+fn inner_message(rejection: &(dyn std::error::Error + 'static)) -> String {
+    rejection.source().map_or_else(|| rejection.to_string(), ToString::to_string)
+}
+
+/// A JSON request body; rejections are reported under the field `body`.
+#[derive(Debug, Clone)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_rejection(&rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: &JsonRejection) -> ApiError {
+    let status = rejection.status();
+    let message = match rejection {
+        JsonRejection::JsonDataError(e) => format!("has an invalid value: {}", inner_message(e)),
+        // The path serde reports for a syntax error is noise ("user.?"): keep serde's
+        // own text, which has no ": " in it, e.g. "EOF while parsing ... at line 1 column 9".
+        JsonRejection::JsonSyntaxError(e) => {
+            let message = inner_message(e);
+            let syntax = message.rsplit_once(": ").map_or(message.as_str(), |(_, text)| text);
+            format!("is not valid JSON: {syntax}")
+        }
+        JsonRejection::MissingJsonContentType(_) => "must be JSON, sent with `Content-Type: application/json`".into(),
+        _ if status == StatusCode::PAYLOAD_TOO_LARGE => "is too large".into(),
+        _ => "could not be read".into(),
+    };
+    ApiError::new(status, "body", message)
+}
+
+/// A query string; rejections are reported under the field `query`.
+#[derive(Debug, Clone)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(rejection) => Err(query_rejection(&rejection)),
+        }
+    }
+}
+
+fn query_rejection(rejection: &QueryRejection) -> ApiError {
+    let message = match rejection {
+        QueryRejection::FailedToDeserializeQueryString(e) => format!("is invalid: {}", inner_message(e)),
+        other => other.body_text(),
+    };
+    ApiError::new(rejection.status(), "query", message)
+}
+
+/// Path parameters; rejections are reported under the field `path`.
+#[derive(Debug, Clone)]
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(rejection) => Err(path_rejection(&rejection)),
+        }
+    }
+}
+
+fn path_rejection(rejection: &PathRejection) -> ApiError {
+    let status = rejection.status();
+    if status.is_server_error() {
+        // Only a mismatch between a route and its handler gets here: a bug, not bad input.
+        return ApiError::internal(anyhow::anyhow!("path extraction failed: {}", rejection.body_text()));
+    }
+    // e.g. "Invalid URL: Cannot parse `abc` to a `i64`"
+    ApiError::new(status, "path", rejection.body_text())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_accept_token_and_bearer_schemes_in_any_case() {
+        assert_eq!(credentials("Token abc.def"), Some("abc.def"));
+        assert_eq!(credentials("bearer abc.def"), Some("abc.def"));
+        assert_eq!(credentials("  TOKEN   abc  "), Some("abc"));
+    }
+
+    #[test]
+    fn credentials_reject_other_schemes_and_empty_tokens() {
+        assert_eq!(credentials("Basic dXNlcjpwYXNz"), None);
+        assert_eq!(credentials("Token"), None);
+        assert_eq!(credentials("Token   "), None);
+        assert_eq!(credentials("abc.def"), None);
+    }
+}
