@@ -1,16 +1,47 @@
 //! The HTTP layer of strata: axum routes, extractors, error mapping and OpenAPI.
 //!
-//! Handlers reach the use cases through [`AppState`]; everything a client can get
-//! wrong is answered with an [`ApiError`] in RealWorld's JSON error shape.
+//! [`router`] builds the whole application from an [`AppState`]; the binary's startup
+//! code only adds the server, middleware and shutdown around it. Tests drive the router
+//! directly with in-memory services.
 
 pub mod dto;
 pub mod error;
 pub mod extract;
+mod openapi;
+pub mod routes;
+
+use axum::Router;
+use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::{ApiError, ErrorBody};
+pub use openapi::TOKEN_SCHEME;
+
+/// Where the OpenAPI document is served.
+pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
+/// Where Swagger UI is served (assets are vendored: works offline).
+pub const DOCS_PATH: &str = "/docs";
 
 /// What every handler can reach: the use cases. Cheap to clone (a few `Arc`s).
 #[derive(Clone)]
 pub struct AppState {
     pub services: application::Services,
+}
+
+/// The complete application: RealWorld endpoints under `/api`, `GET /health`, the
+/// OpenAPI document and Swagger UI, and JSON answers for unknown routes (404) and
+/// unsupported methods (405).
+pub fn router(state: AppState) -> Router {
+    let (routes, document) = routes::documented_routes().split_for_parts();
+    routes
+        .merge(SwaggerUi::new(DOCS_PATH).url(OPENAPI_PATH, document))
+        .fallback(routes::health::route_not_found)
+        // Applies to the method routers registered so far, so it must come after every
+        // route is in place.
+        .method_not_allowed_fallback(routes::health::method_not_allowed)
+        .with_state(state)
+}
+
+/// The OpenAPI 3.1 document of every documented route, without building a server.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes::documented_routes().into_openapi()
 }

@@ -1,0 +1,48 @@
+//! The OpenAPI document's fixed parts: title, tags and the `Token` security scheme.
+//!
+//! Paths and schemas are not listed here: `routes::documented_routes` adds them from the
+//! handlers' `#[utoipa::path]` annotations.
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// Name of the security scheme handlers refer to in `security(("Token" = []))`.
+pub const TOKEN_SCHEME: &str = "Token";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "strata: RealWorld (Conduit) API",
+        description = "The RealWorld backend API. Errors always have the shape \
+                       `{\"errors\": {\"field\": [\"message\"]}}`."
+    ),
+    modifiers(&TokenScheme),
+    tags(
+        (name = "users", description = "Registration, login and the current user"),
+        (name = "profiles", description = "Public profiles and following"),
+        (name = "articles", description = "Articles and the feed"),
+        (name = "favorites", description = "Favorite articles"),
+        (name = "comments", description = "Comments on articles"),
+        (name = "tags", description = "Tags in use"),
+        (name = "health", description = "Liveness"),
+    )
+)]
+pub(crate) struct ApiDoc;
+
+/// Declares RealWorld's auth: `Authorization: Token <jwt>`. An apiKey scheme, not
+/// `http`/`bearer`, because the RealWorld scheme word is `Token`, which Swagger UI's
+/// bearer support cannot send; users paste `Token <jwt>` into the UI instead.
+struct TokenScheme;
+
+impl Modify for TokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            TOKEN_SCHEME,
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Authorization",
+                "`Token <jwt>` as returned by login or registration (`Bearer <jwt>` is accepted too)",
+            ))),
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! Comments on articles.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::CommentId;
+
+use crate::AppState;
+use crate::dto::{CommentResponse, CommentsResponse, NewCommentRequest};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, AuthUser, MaybeAuthUser};
+
+/// Comment on an article.
+#[utoipa::path(
+    post,
+    path = "/api/articles/{slug}/comments",
+    tag = "comments",
+    params(("slug" = String, Path, description = "Slug of the article")),
+    request_body = NewCommentRequest,
+    security(("Token" = [])),
+    responses(
+        (status = 201, description = "The new comment", body = CommentResponse),
+        (status = 401, description = "Missing or invalid token", body = ErrorBody),
+        (status = 404, description = "No such article", body = ErrorBody),
+        (status = 422, description = "Blank body", body = ErrorBody),
+    )
+)]
+pub async fn add_comment(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(request): ApiJson<NewCommentRequest>,
+) -> Result<(StatusCode, Json<CommentResponse>), ApiError> {
+    let comment = state.services.comments.add(auth.id, &slug, request.comment.body.as_deref()).await?;
+    Ok((StatusCode::CREATED, Json(CommentResponse { comment: comment.into() })))
+}
+
+/// The comments of an article, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/articles/{slug}/comments",
+    tag = "comments",
+    params(("slug" = String, Path, description = "Slug of the article")),
+    security((), ("Token" = [])),
+    responses(
+        (status = 200, description = "The comments", body = CommentsResponse),
+        (status = 401, description = "Invalid token", body = ErrorBody),
+        (status = 404, description = "No such article", body = ErrorBody),
+    )
+)]
+pub async fn list_comments(
+    State(state): State<AppState>,
+    viewer: MaybeAuthUser,
+    ApiPath(slug): ApiPath<String>,
+) -> Result<Json<CommentsResponse>, ApiError> {
+    let comments = state.services.comments.list(&slug, viewer.id()).await?;
+    Ok(Json(CommentsResponse { comments: comments.into_iter().map(Into::into).collect() }))
+}
+
+/// Delete one of the caller's comments.
+#[utoipa::path(
+    delete,
+    path = "/api/articles/{slug}/comments/{id}",
+    tag = "comments",
+    params(
+        ("slug" = String, Path, description = "Slug of the article"),
+        ("id" = i64, Path, description = "Id of the comment"),
+    ),
+    security(("Token" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or invalid token", body = ErrorBody),
+        (status = 403, description = "Another user's comment", body = ErrorBody),
+        (status = 404, description = "No such article or comment", body = ErrorBody),
+    )
+)]
+pub async fn delete_comment(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiPath((slug, id)): ApiPath<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    // Ids are integers, so any other text names no comment: a 404 like any unknown id,
+    // rather than a parse error about the URL.
+    let id = id.parse().map(CommentId).map_err(|_| ApiError::not_found("comment"))?;
+    state.services.comments.delete(auth.id, &slug, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,76 @@
+//! Public profiles and following.
+
+use axum::Json;
+use axum::extract::State;
+
+use crate::AppState;
+use crate::dto::ProfileResponse;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiPath, AuthUser, MaybeAuthUser};
+
+/// A user's public profile; `following` is computed for the caller, if signed in.
+#[utoipa::path(
+    get,
+    path = "/api/profiles/{username}",
+    tag = "profiles",
+    params(("username" = String, Path, description = "Username of the profile")),
+    security((), ("Token" = [])),
+    responses(
+        (status = 200, description = "The profile", body = ProfileResponse),
+        (status = 401, description = "Invalid token", body = ErrorBody),
+        (status = 404, description = "No such user", body = ErrorBody),
+    )
+)]
+pub async fn get_profile(
+    State(state): State<AppState>,
+    viewer: MaybeAuthUser,
+    ApiPath(username): ApiPath<String>,
+) -> Result<Json<ProfileResponse>, ApiError> {
+    let profile = state.services.profiles.get(&username, viewer.id()).await?;
+    Ok(Json(profile.into()))
+}
+
+/// Follow a user (idempotent).
+#[utoipa::path(
+    post,
+    path = "/api/profiles/{username}/follow",
+    tag = "profiles",
+    params(("username" = String, Path, description = "Username to follow")),
+    security(("Token" = [])),
+    responses(
+        (status = 200, description = "The followed profile", body = ProfileResponse),
+        (status = 401, description = "Missing or invalid token", body = ErrorBody),
+        (status = 404, description = "No such user", body = ErrorBody),
+        (status = 422, description = "Following oneself", body = ErrorBody),
+    )
+)]
+pub async fn follow(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiPath(username): ApiPath<String>,
+) -> Result<Json<ProfileResponse>, ApiError> {
+    let profile = state.services.profiles.follow(auth.id, &username).await?;
+    Ok(Json(profile.into()))
+}
+
+/// Stop following a user (idempotent).
+#[utoipa::path(
+    delete,
+    path = "/api/profiles/{username}/follow",
+    tag = "profiles",
+    params(("username" = String, Path, description = "Username to unfollow")),
+    security(("Token" = [])),
+    responses(
+        (status = 200, description = "The unfollowed profile", body = ProfileResponse),
+        (status = 401, description = "Missing or invalid token", body = ErrorBody),
+        (status = 404, description = "No such user", body = ErrorBody),
+    )
+)]
+pub async fn unfollow(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiPath(username): ApiPath<String>,
+) -> Result<Json<ProfileResponse>, ApiError> {
+    let profile = state.services.profiles.unfollow(auth.id, &username).await?;
+    Ok(Json(profile.into()))
+}

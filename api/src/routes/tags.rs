@@ -1,0 +1,20 @@
+//! The tag list.
+
+use axum::Json;
+use axum::extract::State;
+
+use crate::AppState;
+use crate::dto::TagsResponse;
+use crate::error::ApiError;
+
+/// Every tag used by at least one article.
+#[utoipa::path(
+    get,
+    path = "/api/tags",
+    tag = "tags",
+    responses((status = 200, description = "The tags", body = TagsResponse))
+)]
+pub async fn list_tags(State(state): State<AppState>) -> Result<Json<TagsResponse>, ApiError> {
+    let tags = state.services.tags.list().await?;
+    Ok(Json(tags.into()))
+}

@@ -1,0 +1,90 @@
+//! Registration, login and the signed-in user's account.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+
+use crate::AppState;
+use crate::dto::{LoginRequest, RegisterRequest, UpdateUserRequest, UserResponse};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, AuthUser};
+
+/// Register a new user and sign them in.
+#[utoipa::path(
+    post,
+    path = "/api/users",
+    tag = "users",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Registered", body = UserResponse),
+        (status = 409, description = "Username or email already taken", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    )
+)]
+pub async fn register(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<RegisterRequest>,
+) -> Result<(StatusCode, Json<UserResponse>), ApiError> {
+    let signed_in = state.services.users.register(request.user.into()).await?;
+    Ok((StatusCode::CREATED, Json(UserResponse::new(signed_in.user, signed_in.token))))
+}
+
+/// Sign in with email and password.
+#[utoipa::path(
+    post,
+    path = "/api/users/login",
+    tag = "users",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = UserResponse),
+        (status = 401, description = "Unknown email or wrong password", body = ErrorBody),
+        (status = 422, description = "Blank fields", body = ErrorBody),
+    )
+)]
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<LoginRequest>,
+) -> Result<Json<UserResponse>, ApiError> {
+    let signed_in = state.services.users.login(request.user.into()).await?;
+    Ok(Json(UserResponse::new(signed_in.user, signed_in.token)))
+}
+
+/// The signed-in user, with the token they presented.
+#[utoipa::path(
+    get,
+    path = "/api/user",
+    tag = "users",
+    security(("Token" = [])),
+    responses(
+        (status = 200, description = "The current user", body = UserResponse),
+        (status = 401, description = "Missing or invalid token", body = ErrorBody),
+    )
+)]
+pub async fn current_user(State(state): State<AppState>, auth: AuthUser) -> Result<Json<UserResponse>, ApiError> {
+    let user = state.services.users.current(auth.id).await?;
+    Ok(Json(UserResponse::new(user, auth.token)))
+}
+
+/// Update the signed-in user; absent fields are left unchanged.
+#[utoipa::path(
+    put,
+    path = "/api/user",
+    tag = "users",
+    security(("Token" = [])),
+    request_body = UpdateUserRequest,
+    responses(
+        (status = 200, description = "The updated user", body = UserResponse),
+        (status = 401, description = "Missing or invalid token", body = ErrorBody),
+        (status = 409, description = "Username or email already taken", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    )
+)]
+pub async fn update_user(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiJson(request): ApiJson<UpdateUserRequest>,
+) -> Result<Json<UserResponse>, ApiError> {
+    let user = state.services.users.update(auth.id, request.user.into()).await?;
+    // Tokens name the user by id, so the presented one stays valid after a rename.
+    Ok(Json(UserResponse::new(user, auth.token)))
+}
