@@ -1,0 +1,188 @@
+//! Registration, login, the current user and profiles, following the Hurl suite.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::TestApp;
+
+async fn update(app: &TestApp, token: &str, user: Value) -> crate::support::TestResponse {
+    app.call(Method::PUT, "/api/user", Some(token), Some(json!({ "user": user }))).await
+}
+
+#[tokio::test]
+async fn registering_returns_201_and_the_user_with_null_bio_and_image() {
+    let app = TestApp::new();
+    let body = json!({"user": {"username": "jake", "email": "jake@test.com", "password": "password123"}});
+    let response = app.call(Method::POST, "/api/users", None, Some(body)).await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    let user = &response.json()["user"];
+    assert_eq!(user["username"], "jake");
+    assert_eq!(user["email"], "jake@test.com");
+    assert_eq!(user["bio"], Value::Null);
+    assert_eq!(user["image"], Value::Null);
+    assert!(user.as_object().is_some_and(|u| u.contains_key("bio") && u.contains_key("image")));
+    assert!(user["token"].as_str().is_some_and(|t| !t.is_empty()));
+}
+
+#[tokio::test]
+async fn registering_with_blank_or_missing_fields_is_a_422_per_field() {
+    let app = TestApp::new();
+    for field in ["username", "email", "password"] {
+        let mut user = json!({"username": "jake", "email": "jake@test.com", "password": "password123"});
+        user[field] = json!("");
+        let response = app.call(Method::POST, "/api/users", None, Some(json!({ "user": user }))).await;
+        response.assert_error(StatusCode::UNPROCESSABLE_ENTITY, field, "can't be blank");
+    }
+    let response = app.call(Method::POST, "/api/users", None, Some(json!({"user": {}}))).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = response.json()["errors"].clone();
+    for field in ["username", "email", "password"] {
+        assert_eq!(errors[field], json!(["can't be blank"]), "{field}: {errors}");
+    }
+}
+
+#[tokio::test]
+async fn a_taken_username_or_email_is_a_409() {
+    let app = TestApp::new();
+    app.register("jake").await;
+    let same_name = json!({"user": {"username": "jake", "email": "other@test.com", "password": "password123"}});
+    app.call(Method::POST, "/api/users", None, Some(same_name)).await.assert_error(
+        StatusCode::CONFLICT,
+        "username",
+        "has already been taken",
+    );
+    let same_email = json!({"user": {"username": "other", "email": "jake@test.com", "password": "password123"}});
+    app.call(Method::POST, "/api/users", None, Some(same_email)).await.assert_error(
+        StatusCode::CONFLICT,
+        "email",
+        "has already been taken",
+    );
+}
+
+#[tokio::test]
+async fn login_checks_the_password_and_blank_fields() {
+    let app = TestApp::new();
+    app.register("jake").await;
+    let ok = json!({"user": {"email": "jake@test.com", "password": "password123"}});
+    let response = app.call(Method::POST, "/api/users/login", None, Some(ok)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    assert_eq!(response.json()["user"]["username"], "jake");
+    let wrong = json!({"user": {"email": "jake@test.com", "password": "wrongpassword"}});
+    app.call(Method::POST, "/api/users/login", None, Some(wrong)).await.assert_error(
+        StatusCode::UNAUTHORIZED,
+        "credentials",
+        "invalid",
+    );
+    let blank = json!({"user": {"email": "", "password": "password123"}});
+    app.call(Method::POST, "/api/users/login", None, Some(blank)).await.assert_error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "email",
+        "can't be blank",
+    );
+    let blank = json!({"user": {"email": "jake@test.com", "password": ""}});
+    app.call(Method::POST, "/api/users/login", None, Some(blank)).await.assert_error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "password",
+        "can't be blank",
+    );
+}
+
+#[tokio::test]
+async fn the_current_user_comes_with_the_presented_token() {
+    let app = TestApp::new();
+    let token = app.register("jake").await;
+    let response = app.get("/api/user", Some(&token)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    assert_eq!(response.json()["user"]["token"], token.as_str());
+    assert_eq!(response.json()["user"]["email"], "jake@test.com");
+}
+
+#[tokio::test]
+async fn update_distinguishes_absent_null_and_empty_for_bio_and_image() {
+    let app = TestApp::new();
+    let token = app.register("jake").await;
+    let set = update(&app, &token, json!({"bio": "Updated bio", "image": "https://example.com/a.jpg"})).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+    assert_eq!(set.json()["user"]["bio"], "Updated bio");
+    assert_eq!(set.json()["user"]["token"], token.as_str());
+
+    // Absent: unchanged.
+    let untouched = update(&app, &token, json!({"email": "jake2@test.com"})).await;
+    assert_eq!(untouched.json()["user"]["bio"], "Updated bio");
+    assert_eq!(untouched.json()["user"]["email"], "jake2@test.com");
+
+    // Null clears; so does the empty string.
+    let cleared = update(&app, &token, json!({"bio": null, "image": ""})).await;
+    assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.text);
+    assert_eq!(cleared.json()["user"]["bio"], Value::Null);
+    assert_eq!(cleared.json()["user"]["image"], Value::Null);
+    let persisted = app.get("/api/user", Some(&token)).await;
+    assert_eq!(persisted.json()["user"]["bio"], Value::Null);
+    assert_eq!(persisted.json()["user"]["image"], Value::Null);
+}
+
+#[tokio::test]
+async fn update_refuses_null_or_empty_required_fields_and_short_passwords() {
+    let app = TestApp::new();
+    let token = app.register("jake").await;
+    for user in [
+        json!({"email": null}),
+        json!({"email": ""}),
+        json!({"username": null}),
+        json!({"username": ""}),
+        json!({"password": null}),
+        json!({"password": ""}),
+        json!({"password": "short7c"}),
+    ] {
+        let response = update(&app, &token, user.clone()).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{user}: {}", response.text);
+        let field = user.as_object().and_then(|u| u.keys().next().cloned()).unwrap_or_default();
+        assert!(response.json()["errors"][&field].is_array(), "{user}: {}", response.text);
+    }
+    assert_eq!(update(&app, &token, json!({"password": "bonjour1"})).await.status, StatusCode::OK);
+    assert_eq!(update(&app, &token, json!({"password": "a".repeat(64)})).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn renaming_to_a_taken_username_is_a_409() {
+    let app = TestApp::new();
+    app.register("taken").await;
+    let token = app.register("jake").await;
+    update(&app, &token, json!({"username": "taken"})).await.assert_error(
+        StatusCode::CONFLICT,
+        "username",
+        "has already been taken",
+    );
+}
+
+#[tokio::test]
+async fn profiles_show_following_for_the_viewer() {
+    let app = TestApp::new();
+    let token = app.register("fan").await;
+    app.register("celeb").await;
+    let anonymous = app.get("/api/profiles/celeb", None).await;
+    assert_eq!(
+        anonymous.json(),
+        json!({"profile": {"username": "celeb", "bio": null, "image": null, "following": false}})
+    );
+    let followed = app.call(Method::POST, "/api/profiles/celeb/follow", Some(&token), None).await;
+    assert_eq!(followed.status, StatusCode::OK, "{}", followed.text);
+    assert_eq!(followed.json()["profile"]["following"], true);
+    assert_eq!(app.get("/api/profiles/celeb", Some(&token)).await.json()["profile"]["following"], true);
+    let unfollowed = app.call(Method::DELETE, "/api/profiles/celeb/follow", Some(&token), None).await;
+    assert_eq!(unfollowed.json()["profile"]["following"], false);
+}
+
+#[tokio::test]
+async fn unknown_profiles_are_a_404() {
+    let app = TestApp::new();
+    let token = app.register("fan").await;
+    app.get("/api/profiles/nobody", None).await.assert_error(StatusCode::NOT_FOUND, "profile", "not found");
+    for method in [Method::POST, Method::DELETE] {
+        app.call(method, "/api/profiles/nobody/follow", Some(&token), None).await.assert_error(
+            StatusCode::NOT_FOUND,
+            "profile",
+            "not found",
+        );
+    }
+}
