@@ -1,1 +1,14 @@
-//! stub
+//! Adapters for the application's ports, settings, and the composition root.
+//!
+//! Only the binaries' start-up code uses this crate directly; everything else talks to
+//! the ports in `application`.
+
+pub mod clock;
+pub mod db;
+pub mod identity;
+pub mod security;
+pub mod settings;
+pub mod wiring;
+
+pub use settings::Settings;
+pub use wiring::{App, build, migrate};

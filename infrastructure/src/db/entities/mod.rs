@@ -1,0 +1,10 @@
+//! sea-orm entities: one per table, used for single-row reads and writes. Multi-table
+//! reads (lists, views with per-viewer flags) are hand-written SQL in the repositories.
+
+pub mod article_tags;
+pub mod articles;
+pub mod comments;
+pub mod favorites;
+pub mod follows;
+pub mod tags;
+pub mod users;

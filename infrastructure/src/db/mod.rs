@@ -1,0 +1,93 @@
+//! Database adapters: connection pools, migrations and sea-orm repositories for
+//! SQLite (the embedded default) and PostgreSQL (production).
+
+mod articles;
+mod comments;
+pub mod entities;
+mod migrations;
+mod sql;
+mod users;
+
+use std::str::FromStr;
+
+use anyhow::Context;
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sea_orm::{DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
+use sea_orm_migration::MigratorTrait;
+
+pub use articles::{SeaOrmArticleRepository, SeaOrmTagRepository};
+pub use comments::SeaOrmCommentRepository;
+pub use migrations::Migrator;
+pub use users::{SeaOrmProfileRepository, SeaOrmUserRepository};
+
+use crate::settings::DatabaseSettings;
+
+/// Opens a pool for the configured database.
+///
+/// SQLite: the file and its folder are created if missing; WAL lets readers run
+/// beside the writer, `synchronous=FULL` makes every commit durable even across a
+/// power loss, foreign keys are enforced, and a busy timeout queues writers instead
+/// of failing them.
+///
+/// # Errors
+/// An unparsable URL, or a database that cannot be reached within the acquire timeout.
+pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConnection> {
+    if settings.is_sqlite() {
+        let options = SqliteConnectOptions::from_str(&settings.url)
+            .with_context(|| format!("invalid database.url {:?}", settings.url))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(settings.acquire_timeout())
+            .statement_cache_capacity(settings.statement_cache_capacity);
+        if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create database folder {}", dir.display()))?;
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(settings.max_connections)
+            .min_connections(settings.min_connections)
+            .acquire_timeout(settings.acquire_timeout())
+            .idle_timeout(Some(settings.idle_timeout()))
+            .max_lifetime(Some(settings.max_lifetime()))
+            .connect_with(options)
+            .await
+            .context("cannot open the SQLite database")?;
+        Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+    } else {
+        let options = PgConnectOptions::from_str(&settings.url)
+            .context("invalid database.url")?
+            .statement_cache_capacity(settings.statement_cache_capacity);
+        let pool = PgPoolOptions::new()
+            .max_connections(settings.max_connections)
+            .min_connections(settings.min_connections)
+            .acquire_timeout(settings.acquire_timeout())
+            .idle_timeout(Some(settings.idle_timeout()))
+            .max_lifetime(Some(settings.max_lifetime()))
+            .connect_with(options)
+            .await
+            .context("cannot connect to PostgreSQL")?;
+        Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
+    }
+}
+
+/// Applies every pending migration.
+///
+/// # Errors
+/// A migration that fails; the database keeps the migrations applied before it.
+pub async fn run_migrations(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None).await.context("database migration failed")
+}
+
+/// A short description of where a database URL points, without credentials.
+pub fn describe(settings: &DatabaseSettings) -> String {
+    if settings.is_sqlite() {
+        let path = settings.url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+        format!("sqlite ({})", path.split('?').next().unwrap_or(path))
+    } else {
+        let host = settings.url.rsplit('@').next().unwrap_or("?");
+        let host = host.trim_start_matches("postgres://").trim_start_matches("postgresql://");
+        format!("postgres ({})", host.split('?').next().unwrap_or(host))
+    }
+}

@@ -1,0 +1,378 @@
+//! Layered settings: defaults, then an optional TOML file, then the conventional
+//! environment variables (`DATABASE_URL`, `REDIS_URL`, `HOST`, `PORT`), then variables
+//! with the service prefix (`STRATA_DATABASE__URL`, `STRATA_SERVER__PORT`, ...), each
+//! layer overriding the one before. Parsed once at start-up; a wrong value stops the
+//! process with a message naming the setting. `docs/configuration.md` lists them all.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::identity::{DEFAULT_DB_NAME, ENV_PREFIX};
+
+/// The JWT secret used when none is configured. Fine on a laptop; refused in production.
+pub const DEV_JWT_SECRET: &str = "development-only-secret-change-me-in-production-0123456789";
+
+/// Where the service runs; decides which unsafe defaults are tolerated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable in development, JSON lines in production.
+    Auto,
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
+    pub shutdown_timeout_secs: u64,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self { host: "127.0.0.1".to_owned(), port: 8080, shutdown_timeout_secs: 30 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DatabaseSettings {
+    /// `sqlite://path/file.db` (created if missing) or `postgres://user:pass@host:port/db`.
+    pub url: String,
+    pub max_connections: u32,
+    pub min_connections: u32,
+    pub acquire_timeout_secs: u64,
+    pub idle_timeout_secs: u64,
+    pub max_lifetime_secs: u64,
+    /// Prepared statements cached per connection.
+    pub statement_cache_capacity: usize,
+    /// Run pending migrations at start-up (turn off when deployments migrate first).
+    pub migrate_on_start: bool,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: format!("sqlite://data/{DEFAULT_DB_NAME}.db"),
+            max_connections: 10,
+            min_connections: 1,
+            acquire_timeout_secs: 5,
+            idle_timeout_secs: 600,
+            max_lifetime_secs: 1800,
+            statement_cache_capacity: 100,
+            migrate_on_start: true,
+        }
+    }
+}
+
+impl DatabaseSettings {
+    pub fn is_postgres(&self) -> bool {
+        self.url.starts_with("postgres://") || self.url.starts_with("postgresql://")
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.url.starts_with("sqlite:")
+    }
+
+    pub fn acquire_timeout(&self) -> Duration {
+        Duration::from_secs(self.acquire_timeout_secs)
+    }
+
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.idle_timeout_secs)
+    }
+
+    pub fn max_lifetime(&self) -> Duration {
+        Duration::from_secs(self.max_lifetime_secs)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RedisSettings {
+    /// `redis://host:port/db`. Accepted and checked now; used by the cache layer.
+    pub url: Option<String>,
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuthSettings {
+    /// HS256 signing key, at least 32 bytes. Never logged.
+    pub jwt_secret: String,
+    pub token_ttl_secs: u64,
+    /// argon2id memory cost in KiB (OWASP: 19456).
+    pub argon2_memory_kib: u32,
+    /// argon2id passes (OWASP: 2).
+    pub argon2_iterations: u32,
+    /// argon2id lanes (OWASP: 1).
+    pub argon2_parallelism: u32,
+    /// Hashes computed at once; more wait, so hashing cannot starve the CPU. 0 = CPU count.
+    pub max_concurrent_hashes: usize,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            jwt_secret: DEV_JWT_SECRET.to_owned(),
+            token_ttl_secs: 7 * 24 * 3600,
+            argon2_memory_kib: 19_456,
+            argon2_iterations: 2,
+            argon2_parallelism: 1,
+            max_concurrent_hashes: 0,
+        }
+    }
+}
+
+impl std::fmt::Debug for AuthSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthSettings")
+            .field("jwt_secret", &"***")
+            .field("token_ttl_secs", &self.token_ttl_secs)
+            .field("argon2_memory_kib", &self.argon2_memory_kib)
+            .field("argon2_iterations", &self.argon2_iterations)
+            .field("argon2_parallelism", &self.argon2_parallelism)
+            .field("max_concurrent_hashes", &self.max_concurrent_hashes)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LogSettings {
+    /// A `tracing` filter such as `info` or `info,sqlx=warn`; `RUST_LOG` wins when set.
+    pub level: String,
+    pub format: LogFormat,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self { level: "info".to_owned(), format: LogFormat::Auto }
+    }
+}
+
+/// Every setting of the service.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// `development` or `production`; when unset, production exactly when the database
+    /// is PostgreSQL.
+    pub environment: Option<Environment>,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub redis: RedisSettings,
+    pub auth: AuthSettings,
+    pub log: LogSettings,
+}
+
+/// A setting that cannot be used, with the setting's name.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("configuration error: {0}")]
+    Parse(Box<figment::Error>),
+    #[error("configuration error: setting `{setting}` {problem}")]
+    Invalid { setting: &'static str, problem: String },
+    #[error("configuration error: config file {0} does not exist")]
+    MissingFile(PathBuf),
+}
+
+fn invalid(setting: &'static str, problem: impl Into<String>) -> SettingsError {
+    SettingsError::Invalid { setting, problem: problem.into() }
+}
+
+/// Environment variable naming the config file (default: `config/<service>.toml` if present).
+pub fn config_file_var() -> String {
+    format!("{ENV_PREFIX}CONFIG")
+}
+
+impl Settings {
+    /// Loads the layers from the real environment. `file` (or the `<PREFIX>CONFIG`
+    /// variable) names a config file that must exist; without either, `config/<db name>.toml`
+    /// is read if present.
+    ///
+    /// # Errors
+    /// A value of the wrong type, or one that fails [`Settings::validate`].
+    pub fn load(file: Option<&Path>) -> Result<Self, SettingsError> {
+        let explicit = file.map(Path::to_path_buf).or_else(|| std::env::var_os(config_file_var()).map(PathBuf::from));
+        let path = match explicit {
+            Some(path) if !path.exists() => return Err(SettingsError::MissingFile(path)),
+            Some(path) => Some(path),
+            None => Some(PathBuf::from(format!("config/{DEFAULT_DB_NAME}.toml"))).filter(|p| p.exists()),
+        };
+        Self::from_figment(Self::figment(path.as_deref()))
+    }
+
+    /// The layered sources, without extracting them (tests add their own layers).
+    pub fn figment(file: Option<&Path>) -> Figment {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        let conventional = Env::raw().only(&["DATABASE_URL", "REDIS_URL", "HOST", "PORT"]).map(|key| {
+            match key.as_str().to_ascii_uppercase().as_str() {
+                "DATABASE_URL" => "database.url".into(),
+                "REDIS_URL" => "redis.url".into(),
+                "HOST" => "server.host".into(),
+                _ => "server.port".into(),
+            }
+        });
+        let prefixed = Env::prefixed(ENV_PREFIX).split("__").ignore(&["CONFIG"]);
+        figment.merge(conventional).merge(prefixed)
+    }
+
+    /// # Errors
+    /// As for [`Settings::load`].
+    pub fn from_figment(figment: Figment) -> Result<Self, SettingsError> {
+        let settings: Self = figment.extract().map_err(|e| SettingsError::Parse(Box::new(e)))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// The environment in force: as configured, else production for PostgreSQL.
+    pub fn environment(&self) -> Environment {
+        self.environment.unwrap_or(if self.database.is_postgres() {
+            Environment::Production
+        } else {
+            Environment::Development
+        })
+    }
+
+    /// Checks values that have the right type but cannot work.
+    ///
+    /// # Errors
+    /// The first unusable setting, by name.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        let db = &self.database;
+        if !db.is_postgres() && !db.is_sqlite() {
+            return Err(invalid("database.url", "must start with sqlite: or postgres://"));
+        }
+        if db.max_connections == 0 {
+            return Err(invalid("database.max_connections", "must be at least 1"));
+        }
+        if db.min_connections > db.max_connections {
+            return Err(invalid("database.min_connections", "must not exceed database.max_connections"));
+        }
+        if db.acquire_timeout_secs == 0 {
+            return Err(invalid("database.acquire_timeout_secs", "must be at least 1"));
+        }
+        if let Some(url) = &self.redis.url
+            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+        {
+            return Err(invalid("redis.url", "must start with redis:// or rediss://"));
+        }
+        if self.server.host.parse::<std::net::IpAddr>().is_err() && self.server.host != "localhost" {
+            return Err(invalid("server.host", "must be an IP address (e.g. 127.0.0.1 or 0.0.0.0)"));
+        }
+        self.validate_auth()?;
+        if self.log.level.trim().is_empty() {
+            return Err(invalid("log.level", "must not be empty"));
+        }
+        Ok(())
+    }
+
+    fn validate_auth(&self) -> Result<(), SettingsError> {
+        let auth = &self.auth;
+        if self.environment() == Environment::Production && auth.jwt_secret == DEV_JWT_SECRET {
+            return Err(invalid(
+                "auth.jwt_secret",
+                format!(
+                    "is the built-in development secret, which production refuses: set {ENV_PREFIX}AUTH__JWT_SECRET \
+                     to a random string of at least 32 characters"
+                ),
+            ));
+        }
+        if auth.jwt_secret.len() < 32 {
+            return Err(invalid("auth.jwt_secret", "must be at least 32 bytes long"));
+        }
+        if auth.token_ttl_secs == 0 {
+            return Err(invalid("auth.token_ttl_secs", "must be at least 1"));
+        }
+        argon2::Params::new(auth.argon2_memory_kib, auth.argon2_iterations, auth.argon2_parallelism, None)
+            .map_err(|e| invalid("auth.argon2_*", format!("are not valid argon2 parameters: {e}")))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+// figment::Jail's closures must return figment's own (large) error type.
+#[allow(clippy::result_large_err)]
+mod tests {
+    use super::*;
+    use figment::providers::Serialized as S;
+
+    fn with(key: &str, value: impl Serialize) -> Result<Settings, SettingsError> {
+        Settings::from_figment(Figment::from(S::defaults(Settings::default())).merge(S::default(key, value)))
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_development_mode() {
+        let settings = Settings::from_figment(Figment::from(S::defaults(Settings::default()))).expect("valid");
+        assert!(settings.database.is_sqlite());
+        assert_eq!(settings.environment(), Environment::Development);
+        assert_eq!(settings.server.port, 8080);
+    }
+
+    #[test]
+    fn postgres_without_a_secret_is_refused_with_the_setting_named() {
+        let err = with("database.url", "postgres://localhost/db").expect_err("dev secret in production");
+        assert!(err.to_string().contains("auth.jwt_secret"), "{err}");
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_setting() {
+        let err = with("server.port", "eighty").expect_err("not a number");
+        assert!(err.to_string().contains("port"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_is_refused() {
+        let err = with("database.url", "mysql://x").expect_err("unsupported");
+        assert!(err.to_string().contains("database.url"), "{err}");
+    }
+
+    #[test]
+    fn conventional_and_prefixed_variables_are_layered_in_order() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("PORT", "9000");
+            jail.set_env("DATABASE_URL", "sqlite://other.db");
+            let settings = Settings::from_figment(Settings::figment(None)).map_err(|e| e.to_string())?;
+            assert_eq!(settings.server.port, 9000);
+            jail.set_env(format!("{ENV_PREFIX}SERVER__PORT"), "9100");
+            let settings = Settings::from_figment(Settings::figment(None)).map_err(|e| e.to_string())?;
+            assert_eq!(settings.server.port, 9100);
+            assert_eq!(settings.database.url, "sqlite://other.db");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_config_file_sits_between_defaults_and_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("app.toml", "[server]\nport = 7000\nhost = \"0.0.0.0\"\n")?;
+            jail.set_env("PORT", "7100");
+            let settings =
+                Settings::from_figment(Settings::figment(Some(Path::new("app.toml")))).map_err(|e| e.to_string())?;
+            assert_eq!((settings.server.host.as_str(), settings.server.port), ("0.0.0.0", 7100));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_secret_is_not_printed() {
+        assert!(!format!("{:?}", Settings::default()).contains(DEV_JWT_SECRET));
+    }
+}

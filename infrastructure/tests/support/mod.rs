@@ -1,0 +1,154 @@
+//! A fresh, migrated database per test: a temporary SQLite file, or a new database on
+//! the PostgreSQL server named by `TEST_DATABASE_URL` (dropped when the test ends).
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use infrastructure::db;
+use infrastructure::settings::{AuthSettings, DatabaseSettings, Settings};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+pub struct TestDb {
+    pub db: DatabaseConnection,
+    pub statements: Arc<AtomicUsize>,
+    postgres: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn unique_name() -> String {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("t_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst), nanos % 1_000_000_000)
+}
+
+/// `postgres://u@h:p/admin?x` -> `postgres://u@h:p/name?x`
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let root = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{root}/{name}?{q}"),
+        None => format!("{root}/{name}"),
+    }
+}
+
+pub fn admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| {
+        panic!(
+            "TEST_DATABASE_URL is not set. PostgreSQL tests need a server: run `bash scripts/test.sh`, which starts \
+             a throwaway one, or set TEST_DATABASE_URL=postgres://user@host:port/postgres"
+        )
+    })
+}
+
+pub fn database_settings(url: String) -> DatabaseSettings {
+    DatabaseSettings { url, max_connections: 5, min_connections: 0, ..Default::default() }
+}
+
+/// Settings for wiring services in tests: cheap password hashing, a test secret.
+pub fn settings(url: String) -> Settings {
+    Settings {
+        database: database_settings(url),
+        auth: AuthSettings {
+            jwt_secret: "test-secret-that-is-long-enough-0123456789".to_owned(),
+            argon2_memory_kib: 64,
+            argon2_iterations: 1,
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
+impl TestDb {
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/test.db", dir.path().display());
+        Self::open(url, None, Some(dir)).await
+    }
+
+    pub async fn postgres() -> Self {
+        let admin = admin_url();
+        let name = unique_name();
+        let admin_db = db::connect(&database_settings(admin.clone())).await.expect("connect to TEST_DATABASE_URL");
+        admin_db.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+        admin_db.close().await.expect("close admin connection");
+        Self::open(with_database(&admin, &name), Some((admin, name)), None).await
+    }
+
+    async fn open(url: String, postgres: Option<(String, String)>, dir: Option<tempfile::TempDir>) -> Self {
+        let mut db = db::connect(&database_settings(url)).await.expect("connect to test database");
+        db::run_migrations(&db).await.expect("migrate test database");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        Self { db, statements, postgres, _dir: dir }
+    }
+
+    /// Runs `f` and returns how many SQL statements it executed.
+    pub async fn count_statements<F, T>(&self, f: F) -> (usize, T)
+    where
+        F: std::future::Future<Output = T>,
+    {
+        let before = self.statements.load(Ordering::SeqCst);
+        let out = f.await;
+        (self.statements.load(Ordering::SeqCst) - before, out)
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.postgres.take() else { return };
+        // Drop is synchronous: drop the database from a helper thread with its own
+        // runtime. The pool is not closed first: its connections belong to the test's
+        // runtime, which is blocked here; FORCE ends them on the server side instead.
+        let _ = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            runtime.block_on(async move {
+                if let Ok(admin_db) = db::connect(&database_settings(admin)).await {
+                    let _ = admin_db.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                    let _ = admin_db.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// Declares one test per backend: `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name($crate::support::TestDb::sqlite().await).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    super::$name($crate::support::TestDb::postgres().await).await;
+                }
+            }
+        )*
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_is_swapped_in_urls() {
+        assert_eq!(super::with_database("postgres://p@h:5/postgres", "x"), "postgres://p@h:5/x");
+        assert_eq!(
+            super::with_database("postgres://p@h:5/postgres?sslmode=disable", "x"),
+            "postgres://p@h:5/x?sslmode=disable"
+        );
+    }
+}
