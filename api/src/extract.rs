@@ -80,7 +80,8 @@ fn inner_message(rejection: &(dyn std::error::Error + 'static)) -> String {
     rejection.source().map_or_else(|| rejection.to_string(), ToString::to_string)
 }
 
-/// A JSON request body; rejections are reported under the field `body`.
+/// A JSON request body; rejections are reported under the field `request` (not `body`,
+/// which articles and comments use for their own text).
 #[derive(Debug, Clone)]
 pub struct ApiJson<T>(pub T);
 
@@ -114,7 +115,7 @@ fn json_rejection(rejection: &JsonRejection) -> ApiError {
         _ if status == StatusCode::PAYLOAD_TOO_LARGE => "is too large".into(),
         _ => "could not be read".into(),
     };
-    ApiError::new(status, "body", message)
+    ApiError::new(status, "request", message)
 }
 
 /// A query string; rejections are reported under the field `query`.

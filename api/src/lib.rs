@@ -9,6 +9,8 @@ pub mod error;
 pub mod extract;
 mod openapi;
 pub mod routes;
+pub mod startup;
+pub mod telemetry;
 
 use axum::Router;
 use utoipa_swagger_ui::SwaggerUi;

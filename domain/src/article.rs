@@ -112,6 +112,9 @@ pub struct Slug(String);
 
 impl Slug {
     const MAX_BASE_LEN: usize = 96;
+    /// Path segments that routes under `/api/articles/` use themselves: an article
+    /// with one of these slugs could never be reached.
+    const RESERVED: &[&str] = &["feed", "random"];
 
     /// Lower-case kebab form of a title: letters and digits kept, every other run of
     /// characters becomes one `-`. Not unique by itself: see [`Slug::with_suffix`].
@@ -128,7 +131,11 @@ impl Slug {
             }
         }
         let slug = slug.trim_end_matches('-');
-        Self(if slug.is_empty() { "article".to_owned() } else { slug.to_owned() })
+        Self(match slug {
+            "" => "article".to_owned(),
+            reserved if Self::RESERVED.contains(&reserved) => format!("{reserved}-article"),
+            plain => plain.to_owned(),
+        })
     }
 
     /// The same slug with a suffix, used when the plain one is already taken.
@@ -253,6 +260,13 @@ mod tests {
     #[test]
     fn slug_of_punctuation_only_title_is_not_empty() {
         assert_eq!(Slug::from_title(&title("?!")).as_str(), "article");
+    }
+
+    #[test]
+    fn slugs_never_shadow_routes() {
+        assert_eq!(Slug::from_title(&title("Feed")).as_str(), "feed-article");
+        assert_eq!(Slug::from_title(&title("Random!")).as_str(), "random-article");
+        assert_eq!(Slug::from_title(&title("Feed me")).as_str(), "feed-me");
     }
 
     #[test]

@@ -9,8 +9,8 @@ use crate::support::{EXPIRED_TOKEN, TestApp};
 async fn malformed_json_is_a_400_about_the_body() {
     let app = TestApp::new();
     let response = app.send(Method::POST, "/api/users", &[("content-type", "application/json")], r#"{"user": {"#).await;
-    response.assert_error_status(StatusCode::BAD_REQUEST, "body");
-    assert!(response.error_message("body").starts_with("is not valid JSON"), "{}", response.text);
+    response.assert_error_status(StatusCode::BAD_REQUEST, "request");
+    assert!(response.error_message("request").starts_with("is not valid JSON"), "{}", response.text);
 }
 
 #[tokio::test]
@@ -18,23 +18,23 @@ async fn a_value_of_the_wrong_type_is_a_422_naming_its_path() {
     let app = TestApp::new();
     let body = json!({"user": {"username": "jake", "email": 42, "password": "password123"}});
     let response = app.call(Method::POST, "/api/users", None, Some(body)).await;
-    response.assert_error_status(StatusCode::UNPROCESSABLE_ENTITY, "body");
-    assert!(response.error_message("body").contains("user.email"), "{}", response.text);
+    response.assert_error_status(StatusCode::UNPROCESSABLE_ENTITY, "request");
+    assert!(response.error_message("request").contains("user.email"), "{}", response.text);
 }
 
 #[tokio::test]
 async fn a_missing_wrapper_object_is_a_422() {
     let app = TestApp::new();
     let response = app.call(Method::POST, "/api/users/login", None, Some(json!({"email": "a@b.c"}))).await;
-    response.assert_error_status(StatusCode::UNPROCESSABLE_ENTITY, "body");
-    assert!(response.error_message("body").contains("user"), "{}", response.text);
+    response.assert_error_status(StatusCode::UNPROCESSABLE_ENTITY, "request");
+    assert!(response.error_message("request").contains("user"), "{}", response.text);
 }
 
 #[tokio::test]
 async fn a_body_without_json_content_type_is_a_415() {
     let app = TestApp::new();
     let response = app.send(Method::POST, "/api/users", &[], r#"{"user": {}}"#).await;
-    response.assert_error_status(StatusCode::UNSUPPORTED_MEDIA_TYPE, "body");
+    response.assert_error_status(StatusCode::UNSUPPORTED_MEDIA_TYPE, "request");
 }
 
 #[tokio::test]
@@ -42,7 +42,7 @@ async fn a_body_over_the_limit_is_a_413() {
     let app = TestApp::new();
     let huge = format!(r#"{{"user": {{"bio": "{}"}}}}"#, "a".repeat(3 * 1024 * 1024));
     let response = app.send(Method::POST, "/api/users", &[("content-type", "application/json")], huge).await;
-    response.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "body", "is too large");
+    response.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "request", "is too large");
 }
 
 #[tokio::test]

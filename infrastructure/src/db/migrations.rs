@@ -16,8 +16,14 @@ impl MigratorTrait for Migrator {
     }
 }
 
-#[derive(DeriveMigrationName)]
+/// The initial schema. Its name is stored in `seaql_migrations`: never change it.
 struct CreateSchema;
+
+impl MigrationName for CreateSchema {
+    fn name(&self) -> &str {
+        "m20261122_000001_create_schema"
+    }
+}
 
 #[derive(DeriveIden)]
 enum Users {

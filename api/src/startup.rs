@@ -1,0 +1,118 @@
+//! Start-up and shutdown of the HTTP server: the binary's composition root.
+//!
+//! [`Application::build`] wires everything from settings and binds the listener (port 0
+//! picks a free port, which the black-box tests use); [`Application::run_until_stopped`]
+//! serves until the shutdown future resolves, then drains in-flight requests for at
+//! most the configured grace period.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use infrastructure::Settings;
+use infrastructure::identity::SERVICE_NAME;
+use tokio::net::TcpListener;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::{AppState, router};
+
+/// A wired application with its listener bound, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    shutdown_timeout: Duration,
+    backends: String,
+}
+
+impl Application {
+    /// Connects (and migrates, unless disabled) the database, wires the use cases and
+    /// binds `server.host:server.port`.
+    ///
+    /// # Errors
+    /// The database is unreachable, a migration fails, or the address cannot be bound.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let app = infrastructure::build(settings).await?;
+        let address = format!("{}:{}", settings.server.host, settings.server.port);
+        let listener = TcpListener::bind(&address).await.with_context(|| format!("cannot listen on {address}"))?;
+        // Per-request spans and completion events are DEBUG: nothing on the hot path
+        // logs at INFO by default.
+        let trace = TraceLayer::new_for_http()
+            .make_span_with(DefaultMakeSpan::new().level(Level::DEBUG))
+            .on_response(DefaultOnResponse::new().level(Level::DEBUG));
+        let router = router(AppState { services: app.services }).layer(trace);
+        Ok(Self {
+            listener,
+            router,
+            shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_secs),
+            backends: app.backends,
+        })
+    }
+
+    /// The bound address (with the real port when configured with port 0).
+    ///
+    /// # Errors
+    /// Only if the OS cannot report the socket's address.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting connections and lets
+    /// in-flight requests finish, for at most the configured grace period.
+    ///
+    /// # Errors
+    /// The server fails, or requests were still running when the grace period ended.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let addr = self.local_addr()?;
+        tracing::info!("{SERVICE_NAME} listening on http://{addr} ({})", self.backends);
+        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let signal = async move {
+            shutdown.await;
+            tracing::info!("shutdown requested: draining in-flight requests");
+            let _ = stopping_tx.send(());
+        };
+        let server = axum::serve(self.listener, self.router).with_graceful_shutdown(signal).into_future();
+        tokio::pin!(server);
+        tokio::select! {
+            result = &mut server => return result.context("server error"),
+            _ = stopping_rx => {}
+        }
+        match tokio::time::timeout(self.shutdown_timeout, server).await {
+            Ok(result) => {
+                tracing::info!("shutdown complete");
+                result.context("server error")
+            }
+            Err(_) => anyhow::bail!("requests still running after the {:?} shutdown grace period", self.shutdown_timeout),
+        }
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (what orchestrators send).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
