@@ -8,6 +8,8 @@ pub mod db;
 pub mod identity;
 pub mod security;
 pub mod settings;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod wiring;
 
 pub use settings::Settings;

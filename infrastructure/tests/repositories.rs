@@ -1,7 +1,5 @@
 //! The sea-orm adapters against real databases: every test runs on SQLite and on
-//! PostgreSQL (see `support`), through the same use cases the API calls.
-
-mod support;
+//! PostgreSQL (see `infrastructure::testing`), through the same use cases the API calls.
 
 use std::sync::Arc;
 
@@ -12,10 +10,11 @@ use application::{RepoError, UseCaseError};
 use domain::{ArticleFilter, Page, UserId};
 use infrastructure::db::{SeaOrmArticleRepository, SeaOrmCommentRepository, SeaOrmTagRepository};
 use infrastructure::wiring;
-use support::TestDb;
+use infrastructure::on_both_databases;
+use infrastructure::testing::TestDb;
 
 fn services(t: &TestDb) -> Services {
-    wiring::services(t.db.clone(), &support::settings("sqlite://unused".to_owned())).expect("wired")
+    wiring::services(t.db.clone(), &t.settings()).expect("wired")
 }
 
 async fn register(services: &Services, name: &str) -> UserId {

@@ -1,17 +1,21 @@
-//! A fresh, migrated database per test: a temporary SQLite file, or a new database on
-//! the PostgreSQL server named by `TEST_DATABASE_URL` (dropped when the test ends).
-
-#![allow(dead_code)]
+//! Test support (feature `testing`): a fresh, migrated database per test, either a
+//! temporary SQLite file or a new database on the PostgreSQL server named by
+//! `TEST_DATABASE_URL` (dropped when the test ends), and settings for tests.
+//!
+//! Shared by this crate's adapter tests and the API's black-box tests. Panics instead
+//! of returning errors: a test that cannot get its database must fail loudly.
+#![allow(clippy::missing_panics_doc)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use infrastructure::db;
-use infrastructure::settings::{AuthSettings, DatabaseSettings, Settings};
+use crate::db;
+use crate::settings::{AuthSettings, DatabaseSettings, Settings};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 pub struct TestDb {
     pub db: DatabaseConnection,
+    pub url: String,
     pub statements: Arc<AtomicUsize>,
     postgres: Option<(String, String)>,
     _dir: Option<tempfile::TempDir>,
@@ -65,6 +69,13 @@ pub fn settings(url: String) -> Settings {
 }
 
 impl TestDb {
+    /// Settings pointing at this database (cheap hashing, a test secret, port 0).
+    pub fn settings(&self) -> Settings {
+        let mut settings = settings(self.url.clone());
+        settings.server.port = 0;
+        settings
+    }
+
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/test.db", dir.path().display());
@@ -81,14 +92,14 @@ impl TestDb {
     }
 
     async fn open(url: String, postgres: Option<(String, String)>, dir: Option<tempfile::TempDir>) -> Self {
-        let mut db = db::connect(&database_settings(url)).await.expect("connect to test database");
+        let mut db = db::connect(&database_settings(url.clone())).await.expect("connect to test database");
         db::run_migrations(&db).await.expect("migrate test database");
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        Self { db, statements, postgres, _dir: dir }
+        Self { db, url, statements, postgres, _dir: dir }
     }
 
     /// Runs `f` and returns how many SQL statements it executed.
@@ -121,7 +132,8 @@ impl Drop for TestDb {
     }
 }
 
-/// Declares one test per backend: `name::sqlite` and `name::postgres`.
+/// Declares one test per backend, `name::sqlite` and `name::postgres`, each calling
+/// `async fn name(db: TestDb)`. Use as `infrastructure::on_both_databases!(a, b);`.
 #[macro_export]
 macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {
@@ -129,12 +141,12 @@ macro_rules! on_both_databases {
             mod $name {
                 #[tokio::test]
                 async fn sqlite() {
-                    super::$name($crate::support::TestDb::sqlite().await).await;
+                    super::$name(::infrastructure::testing::TestDb::sqlite().await).await;
                 }
 
                 #[tokio::test]
                 async fn postgres() {
-                    super::$name($crate::support::TestDb::postgres().await).await;
+                    super::$name(::infrastructure::testing::TestDb::postgres().await).await;
                 }
             }
         )*
