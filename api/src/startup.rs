@@ -84,7 +84,9 @@ impl Application {
                 tracing::info!("shutdown complete");
                 result.context("server error")
             }
-            Err(_) => anyhow::bail!("requests still running after the {:?} shutdown grace period", self.shutdown_timeout),
+            Err(_) => {
+                anyhow::bail!("requests still running after the {:?} shutdown grace period", self.shutdown_timeout)
+            }
         }
     }
 }

@@ -14,8 +14,11 @@ pub fn init(settings: &Settings) {
         LogFormat::Auto => settings.environment() == Environment::Production,
     };
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder =
-        tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_ansi(ansi).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_ansi(ansi)
+        .with_writer(std::io::stderr);
     // A second init (tests starting several apps) keeps the first subscriber.
     let _ = if json { builder.json().flatten_event(true).try_init() } else { builder.try_init() };
 }

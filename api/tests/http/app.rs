@@ -80,7 +80,8 @@ impl TestApp {
 
     /// Registers `name` (password `password123`) and returns the token.
     pub async fn register(&self, name: &str) -> String {
-        let body = json!({"user": {"username": name, "email": format!("{name}@example.com"), "password": "password123"}});
+        let body =
+            json!({"user": {"username": name, "email": format!("{name}@example.com"), "password": "password123"}});
         let reply = self.send(Method::POST, "/api/users", None, Some(body)).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
         reply.json["user"]["token"].as_str().expect("token").to_owned()

@@ -25,7 +25,10 @@ async fn full_flow(app: crate::app::TestApp) {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(reply.json["user"]["username"], "jake");
     let reply = app.get("/api/user", Some(&jake)).await;
-    assert_eq!((reply.json["user"]["email"].as_str(), reply.json["user"]["bio"].is_null()), (Some("jake@example.com"), true));
+    assert_eq!(
+        (reply.json["user"]["email"].as_str(), reply.json["user"]["bio"].is_null()),
+        (Some("jake@example.com"), true)
+    );
     let update = json!({"user": {"bio": "I like dogs", "image": "https://example.com/jake.png"}});
     let reply = app.send(Method::PUT, "/api/user", Some(&jake), Some(update)).await;
     assert_eq!(reply.json["user"]["bio"], "I like dogs", "{}", reply.text);
@@ -63,7 +66,10 @@ async fn full_flow(app: crate::app::TestApp) {
     assert_eq!(app.get(&format!("/api/articles/{first}"), None).await.status, StatusCode::NOT_FOUND);
 
     let reply = app.send(Method::POST, &format!("/api/articles/{renamed}/favorite"), Some(&jake), None).await;
-    assert_eq!((reply.json["article"]["favorited"].as_bool(), reply.json["article"]["favoritesCount"].as_u64()), (Some(true), Some(1)));
+    assert_eq!(
+        (reply.json["article"]["favorited"].as_bool(), reply.json["article"]["favoritesCount"].as_u64()),
+        (Some(true), Some(1))
+    );
     let reply = app.get("/api/articles?favorited=jake", None).await;
     assert_eq!(reply.json["articles"][0]["slug"], renamed.as_str(), "{}", reply.text);
     let reply = app.send(Method::DELETE, &format!("/api/articles/{renamed}/favorite"), Some(&jake), None).await;

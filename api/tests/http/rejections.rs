@@ -35,7 +35,10 @@ async fn duplicates_are_409_naming_the_field() {
 async fn tokens_are_checked() {
     let app = spawn_app().await;
     assert_eq!(app.get("/api/user", None).await.assert_error(StatusCode::UNAUTHORIZED, "token"), "is missing");
-    assert_eq!(app.get("/api/user", Some("garbage")).await.assert_error(StatusCode::UNAUTHORIZED, "token"), "is invalid");
+    assert_eq!(
+        app.get("/api/user", Some("garbage")).await.assert_error(StatusCode::UNAUTHORIZED, "token"),
+        "is invalid"
+    );
     let wrong = json!({"user": {"email": "nobody@example.com", "password": "password123"}});
     let reply = app.send(Method::POST, "/api/users/login", None, Some(wrong)).await;
     assert_eq!(reply.assert_error(StatusCode::UNAUTHORIZED, "credentials"), "invalid");
