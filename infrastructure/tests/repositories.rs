@@ -9,9 +9,9 @@ use application::usecases::{CreateArticleInput, RegisterInput, UpdateArticleInpu
 use application::{RepoError, UseCaseError};
 use domain::{ArticleFilter, Page, UserId};
 use infrastructure::db::{SeaOrmArticleRepository, SeaOrmCommentRepository, SeaOrmTagRepository};
-use infrastructure::wiring;
 use infrastructure::on_both_databases;
 use infrastructure::testing::TestDb;
+use infrastructure::wiring;
 
 fn services(t: &TestDb) -> Services {
     wiring::services(t.db.clone(), &t.settings()).expect("wired")
