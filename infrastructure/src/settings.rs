@@ -161,7 +161,9 @@ pub struct LogSettings {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self { level: "info".to_owned(), format: LogFormat::Auto }
+        // PostgreSQL notices ("relation ... already exists, skipping" during migrations)
+        // are not worth an INFO line each.
+        Self { level: "info,sqlx::postgres::notice=warn".to_owned(), format: LogFormat::Auto }
     }
 }
 
