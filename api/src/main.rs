@@ -35,7 +35,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    api::telemetry::init(&settings);
+    if let Err(e) = api::telemetry::init(&settings) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&settings).await,
         Command::Migrate => infrastructure::migrate(&settings).await.map(|()| tracing::info!("migrations applied")),

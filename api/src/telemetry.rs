@@ -4,10 +4,18 @@ use infrastructure::settings::{Environment, LogFormat, Settings};
 use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber. `RUST_LOG`, when set, overrides `log.level`.
-pub fn init(settings: &Settings) {
-    let filter = EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(&settings.log.level))
-        .unwrap_or_else(|_| EnvFilter::new("info"));
+///
+/// # Errors
+/// `RUST_LOG` or `log.level` is not a valid filter (named in the message).
+pub fn init(settings: &Settings) -> Result<(), String> {
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(value) => {
+            EnvFilter::try_new(&value).map_err(|e| format!("RUST_LOG {value:?} is not a valid filter: {e}"))?
+        }
+        Err(_) => EnvFilter::try_new(&settings.log.level).map_err(|e| {
+            format!("configuration error: setting `log.level` {:?} is not a valid filter: {e}", settings.log.level)
+        })?,
+    };
     let json = match settings.log.format {
         LogFormat::Json => true,
         LogFormat::Pretty => false,
@@ -21,4 +29,5 @@ pub fn init(settings: &Settings) {
         .with_writer(std::io::stderr);
     // A second init (tests starting several apps) keeps the first subscriber.
     let _ = if json { builder.json().flatten_event(true).try_init() } else { builder.try_init() };
+    Ok(())
 }

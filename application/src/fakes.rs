@@ -303,7 +303,12 @@ impl ArticleRepository for InMemoryStore {
     }
 
     async fn favorite(&self, user: UserId, article: ArticleId) -> Result<(), RepoError> {
-        self.lock().favorites.insert((user, article));
+        let mut state = self.lock();
+        // Mirrors the foreign key of the real tables.
+        if !state.articles.contains_key(&article) {
+            return Err(RepoError::NotFound);
+        }
+        state.favorites.insert((user, article));
         Ok(())
     }
 

@@ -276,8 +276,10 @@ impl Settings {
         {
             return Err(invalid("redis.url", "must start with redis:// or rediss://"));
         }
-        if self.server.host.parse::<std::net::IpAddr>().is_err() && self.server.host != "localhost" {
-            return Err(invalid("server.host", "must be an IP address (e.g. 127.0.0.1 or 0.0.0.0)"));
+        // Names are resolved when binding; refuse only what can never be a host.
+        let host = &self.server.host;
+        if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '/' || c == '@') {
+            return Err(invalid("server.host", "must be an IP address or a host name (e.g. 127.0.0.1 or 0.0.0.0)"));
         }
         self.validate_auth()?;
         if self.log.level.trim().is_empty() {
@@ -371,6 +373,13 @@ mod tests {
             assert_eq!((settings.server.host.as_str(), settings.server.port), ("0.0.0.0", 7100));
             Ok(())
         });
+    }
+
+    #[test]
+    fn host_names_are_accepted_and_garbage_refused() {
+        assert_eq!(with("server.host", "api.internal").expect("host name").server.host, "api.internal");
+        let err = with("server.host", "not a host").expect_err("spaces");
+        assert!(err.to_string().contains("server.host"), "{err}");
     }
 
     #[test]

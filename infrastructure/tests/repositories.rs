@@ -178,6 +178,10 @@ async fn deleting_an_article_removes_its_comments_and_favorites(t: TestDb) {
     assert_eq!(s.articles.list(&favorited, Page::default(), None).await.expect("listed").total, 0);
     let articles = SeaOrmArticleRepository::new(t.db.clone());
     assert!(matches!(articles.delete(created.id).await, Err(RepoError::NotFound)));
+    assert!(
+        matches!(articles.favorite(fan, created.id).await, Err(RepoError::NotFound)),
+        "favoriting an article deleted after its lookup is NotFound (404), not a 500"
+    );
 }
 
 async fn lists_filter_sort_and_count(t: TestDb) {

@@ -91,7 +91,7 @@ pub trait ArticleRepository: Send + Sync {
     /// Idempotent; keeps the stored favorites count exact under concurrency.
     ///
     /// # Errors
-    /// Only `Unexpected`.
+    /// `NotFound` when the article no longer exists (deleted since it was looked up).
     async fn favorite(&self, user: UserId, article: ArticleId) -> Result<(), RepoError>;
 
     /// Idempotent; keeps the stored favorites count exact under concurrency.

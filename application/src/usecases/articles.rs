@@ -157,7 +157,8 @@ impl ArticleService {
     #[tracing::instrument(skip_all, fields(user = user.0, slug))]
     pub async fn favorite(&self, user: UserId, slug: &str) -> Result<Article, UseCaseError> {
         let found = self.locate(slug).await?;
-        self.articles.favorite(user, found.id).await?;
+        // The article may be deleted between the lookup and the insert.
+        self.articles.favorite(user, found.id).await.map_err(UseCaseError::from_repo("article"))?;
         self.get(slug, Some(user)).await
     }
 
@@ -166,7 +167,7 @@ impl ArticleService {
     #[tracing::instrument(skip_all, fields(user = user.0, slug))]
     pub async fn unfavorite(&self, user: UserId, slug: &str) -> Result<Article, UseCaseError> {
         let found = self.locate(slug).await?;
-        self.articles.unfavorite(user, found.id).await?;
+        self.articles.unfavorite(user, found.id).await.map_err(UseCaseError::from_repo("article"))?;
         self.get(slug, Some(user)).await
     }
 

@@ -11,8 +11,10 @@ mod users;
 use std::str::FromStr;
 
 use anyhow::Context;
-use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sea_orm::sqlx::pool::PoolOptions;
+use sea_orm::sqlx::postgres::PgConnectOptions;
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::{Database, Postgres, Sqlite};
 use sea_orm::{DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
 use sea_orm_migration::MigratorTrait;
 
@@ -45,31 +47,27 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConn
         if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create database folder {}", dir.display()))?;
         }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(settings.max_connections)
-            .min_connections(settings.min_connections)
-            .acquire_timeout(settings.acquire_timeout())
-            .idle_timeout(Some(settings.idle_timeout()))
-            .max_lifetime(Some(settings.max_lifetime()))
-            .connect_with(options)
-            .await
-            .context("cannot open the SQLite database")?;
+        let pool =
+            pool_options::<Sqlite>(settings).connect_with(options).await.context("cannot open the SQLite database")?;
         Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
     } else {
         let options = PgConnectOptions::from_str(&settings.url)
             .context("invalid database.url")?
             .statement_cache_capacity(settings.statement_cache_capacity);
-        let pool = PgPoolOptions::new()
-            .max_connections(settings.max_connections)
-            .min_connections(settings.min_connections)
-            .acquire_timeout(settings.acquire_timeout())
-            .idle_timeout(Some(settings.idle_timeout()))
-            .max_lifetime(Some(settings.max_lifetime()))
-            .connect_with(options)
-            .await
-            .context("cannot connect to PostgreSQL")?;
+        let pool =
+            pool_options::<Postgres>(settings).connect_with(options).await.context("cannot connect to PostgreSQL")?;
         Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
     }
+}
+
+/// The pool settings shared by both databases.
+fn pool_options<DB: Database>(settings: &DatabaseSettings) -> PoolOptions<DB> {
+    PoolOptions::new()
+        .max_connections(settings.max_connections)
+        .min_connections(settings.min_connections)
+        .acquire_timeout(settings.acquire_timeout())
+        .idle_timeout(Some(settings.idle_timeout()))
+        .max_lifetime(Some(settings.max_lifetime()))
 }
 
 /// Applies every pending migration.

@@ -1,25 +1,11 @@
-//! Schema migrations, written with sea-query so one definition runs on SQLite and
-//! PostgreSQL. Never edit a released migration: add a new one.
-//!
-//! Every filter and sort of the API has an index: `slug`, `username`, `email` and tag
-//! `name` are unique; lists sort by `(created_at, id)`; author, tag, favorited-by and
-//! feed filters use `(author_id, created_at, id)`, `article_tags(tag_id, article_id)`,
-//! `favorites(user_id, article_id)` (its key) and `follows(follower_id, followee_id)`.
+//! The initial schema: users, follows, articles, tags, favorites, comments.
 
 use sea_orm_migration::prelude::*;
 
-pub struct Migrator;
-
-impl MigratorTrait for Migrator {
-    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateSchema)]
-    }
-}
-
 /// The initial schema. Its name is stored in `seaql_migrations`: never change it.
-struct CreateSchema;
+pub(super) struct Migration;
 
-impl MigrationName for CreateSchema {
+impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261122_000001_create_schema"
     }
@@ -128,7 +114,7 @@ fn index(name: &str, table: impl IntoIden, columns: &[&'static str], unique: boo
 }
 
 #[async_trait::async_trait]
-impl MigrationTrait for CreateSchema {
+impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
             Table::create()
