@@ -12,11 +12,11 @@ pub const TOKEN_SCHEME: &str = "Token";
 #[derive(OpenApi)]
 #[openapi(
     info(
-        title = "strata: RealWorld (Conduit) API",
+        title = "RealWorld (Conduit) API",
         description = "The RealWorld backend API. Errors always have the shape \
                        `{\"errors\": {\"field\": [\"message\"]}}`."
     ),
-    modifiers(&TokenScheme),
+    modifiers(&TokenScheme, &ServiceTitle),
     tags(
         (name = "users", description = "Registration, login and the current user"),
         (name = "profiles", description = "Public profiles and following"),
@@ -28,6 +28,15 @@ pub const TOKEN_SCHEME: &str = "Token";
     )
 )]
 pub(crate) struct ApiDoc;
+
+/// Prefixes the title with the service's name, defined once in `application::identity`.
+struct ServiceTitle;
+
+impl Modify for ServiceTitle {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi.info.title = format!("{}: {}", application::identity::SERVICE_NAME, openapi.info.title);
+    }
+}
 
 /// Declares RealWorld's auth: `Authorization: Token <jwt>`. An apiKey scheme, not
 /// `http`/`bearer`, because the RealWorld scheme word is `Token`, which Swagger UI's

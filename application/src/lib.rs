@@ -5,6 +5,7 @@
 //! against PostgreSQL, SQLite or the in-memory fakes used by unit tests.
 
 pub mod error;
+pub mod identity;
 pub mod ports;
 pub mod usecases;
 

@@ -5,12 +5,12 @@
 
 pub mod clock;
 pub mod db;
-pub mod identity;
 pub mod security;
 pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod wiring;
 
+pub use application::identity;
 pub use settings::Settings;
 pub use wiring::{App, build, migrate};

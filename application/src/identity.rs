@@ -1,7 +1,8 @@
 //! The service's name and the names derived from it, each defined once here.
 //!
-//! A project generated from the template changes these three constants (the template
-//! machinery does it) and nothing else.
+//! They live in the innermost crate every binary depends on, so the HTTP layer (OpenAPI
+//! title), the adapters (JWT issuer, settings) and the binaries share them. A project
+//! generated from the template changes these three constants and nothing else.
 
 /// Name of the service in logs, metrics and the OpenAPI document.
 pub const SERVICE_NAME: &str = "strata";
