@@ -38,7 +38,12 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_on(db: TestDb) -> TestApp {
     let settings = db.settings();
-    let app = Application::build(&settings).await.expect("application builds");
+    spawn_with(db, &settings).await
+}
+
+/// Starts the app on `db` with custom settings (which should point at `db`).
+pub async fn spawn_with(db: TestDb, settings: &infrastructure::Settings) -> TestApp {
+    let app = Application::build(settings).await.expect("application builds");
     let addr = app.local_addr().expect("bound address");
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until_stopped(async move {

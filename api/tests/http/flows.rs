@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::app::{spawn_app, spawn_on};
+use crate::app::{spawn_app, spawn_on, spawn_with};
 use infrastructure::testing::TestDb;
 
 #[tokio::test]
@@ -122,4 +122,24 @@ async fn shutdown_stops_accepting_and_ends_cleanly() {
     assert_eq!(app.get("/health", None).await.status, StatusCode::OK);
     app.stop().await.expect("graceful shutdown returns Ok");
     assert!(reqwest::get(format!("{base}/health")).await.is_err(), "server no longer accepts connections");
+}
+
+#[tokio::test]
+async fn shutdown_lets_in_flight_requests_finish() {
+    let db = TestDb::sqlite().await;
+    let mut settings = db.settings();
+    // Make registration slow (password hashing) so it is surely in flight at shutdown.
+    settings.auth.argon2_memory_kib = 19_456;
+    settings.auth.argon2_iterations = 100;
+    let app = spawn_with(db, &settings).await;
+    let client = app.client.clone();
+    let url = format!("{}/api/users", app.base);
+    let body = json!({"user": {"username": "late", "email": "late@example.com", "password": "password123"}});
+    let in_flight = tokio::spawn(async move { client.post(url).json(&body).send().await });
+    // Long enough for the request to reach the server, far shorter than the hashing.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!in_flight.is_finished(), "the request must still be running when shutdown starts");
+    app.stop().await.expect("graceful shutdown waits for the request and returns Ok");
+    let response = in_flight.await.expect("joined").expect("the in-flight request got its answer");
+    assert_eq!(response.status(), StatusCode::CREATED);
 }
