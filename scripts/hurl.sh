@@ -262,6 +262,8 @@ on_exit stop_leftovers # hooks run newest first: stop processes, then rm
 
 SUMMARY=()
 FAILED=0
+FILES_PASSED=0
+FILES_FAILED=0
 for backend in "${BACKENDS[@]}"; do
   FAIL_REASON="setup failed"
   case "$backend" in
@@ -269,7 +271,9 @@ for backend in "${BACKENDS[@]}"; do
       mkdir -p "$WORK/sqlite"
       if run_backend sqlite "sqlite://$WORK/sqlite/hurl.db?mode=rwc"; then
         SUMMARY+=("hurl sqlite: PASS (${#HURL_FILES[@]} files)")
+        FILES_PASSED=$((FILES_PASSED + ${#HURL_FILES[@]}))
       else
+        FILES_FAILED=$((FILES_FAILED + ${#HURL_FILES[@]}))
         SUMMARY+=("hurl sqlite: FAIL ($FAIL_REASON)")
         FAILED=1
       fi
@@ -296,7 +300,9 @@ for backend in "${BACKENDS[@]}"; do
       fi
       if ((ok)); then
         SUMMARY+=("hurl postgres: PASS (${#HURL_FILES[@]} files)")
+        FILES_PASSED=$((FILES_PASSED + ${#HURL_FILES[@]}))
       else
+        FILES_FAILED=$((FILES_FAILED + ${#HURL_FILES[@]}))
         SUMMARY+=("hurl postgres: FAIL ($FAIL_REASON)")
         FAILED=1
       fi
@@ -308,4 +314,6 @@ done
 
 section "Summary"
 printf '%s\n' "${SUMMARY[@]}"
+# Counted per file and database: a failed run counts all of its files as failed.
+echo "hurl: ${FILES_PASSED} passed, ${FILES_FAILED} failed"
 exit "$FAILED"

@@ -65,6 +65,12 @@ pg_start # registers its own cleanup; reuses TEST_DATABASE_URL when set
 export TEST_DATABASE_URL="$PG_ADMIN_URL"
 
 section "cargo test"
-cargo test --workspace --locked "$@"
+# Keep a copy of the output to total the per-binary "test result" lines: the last
+# of them is a doc-test run with 0 tests, which says nothing about the suite.
+TEST_LOG=$(mktemp "${TMPDIR:-/tmp}/strata-test.XXXXXX")
+on_exit rm -f "$TEST_LOG"
+cargo test --workspace --locked "$@" 2>&1 | tee "$TEST_LOG"
+read -r PASSED FAILED < <(awk '/^test result:/ { p += $4; f += $6 } END { print p + 0, f + 0 }' "$TEST_LOG")
 
 section "All tests passed"
+echo "cargo test: ${PASSED} passed, ${FAILED} failed"
