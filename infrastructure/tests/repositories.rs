@@ -304,7 +304,7 @@ async fn list_statement_count_does_not_depend_on_page_size(t: TestDb) {
             assert_eq!(small.expect("listed").articles.len(), 1);
             assert!(large.expect("listed").articles.len() >= 20);
             assert_eq!(one, fifty, "statements for a page of 1 vs 50 with {filter:?}, viewer {viewer:?}");
-            assert!(one <= 2, "{one} statements");
+            assert!(one <= 3, "{one} statements: page, tags, count");
         }
     }
     let (one, _) = t.count_statements(repo.feed(viewer, Page::new(1, 0))).await;
