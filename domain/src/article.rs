@@ -221,10 +221,6 @@ impl ArticleChanges {
         };
         errors.into_result().map(|()| changes)
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.title.is_none() && self.description.is_none() && self.body.is_none() && self.tags.is_none()
-    }
 }
 
 /// An article as a reader sees it. `body` is `None` in lists, which leave it out.
