@@ -65,6 +65,24 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
+/// A signed-in caller holding the admin role: 401 without valid credentials, 403 for
+/// anyone else. The role is read from storage on each request, so revoking it is immediate.
+#[derive(Debug, Clone)]
+pub struct AdminUser(pub AuthUser);
+
+impl FromRequestParts<AppState> for AdminUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        if state.services.users.is_admin(user.id).await? {
+            Ok(Self(user))
+        } else {
+            Err(application::UseCaseError::Forbidden("admin").into())
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for MaybeAuthUser {
     type Rejection = ApiError;
 

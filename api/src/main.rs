@@ -23,6 +23,19 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Grant or revoke the admin role (site-wide reports, operational endpoints).
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminAction {
+    /// Make USERNAME an admin.
+    Grant { username: String },
+    /// Take the admin role away from USERNAME.
+    Revoke { username: String },
 }
 
 #[tokio::main]
@@ -42,6 +55,7 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&settings).await,
         Command::Migrate => infrastructure::migrate(&settings).await.map(|()| tracing::info!("migrations applied")),
+        Command::Admin { action } => set_admin(&settings, action).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -54,4 +68,16 @@ async fn main() -> ExitCode {
 
 async fn serve(settings: &Settings) -> anyhow::Result<()> {
     Application::build(settings).await?.run_until_stopped(shutdown_signal()).await
+}
+
+async fn set_admin(settings: &Settings, action: AdminAction) -> anyhow::Result<()> {
+    let (username, admin) = match action {
+        AdminAction::Grant { username } => (username, true),
+        AdminAction::Revoke { username } => (username, false),
+    };
+    let app = infrastructure::build(settings).await?;
+    app.services.users.set_admin(&username, admin).await.map_err(|e| anyhow::anyhow!("{username}: {e}"))?;
+    tracing::info!(%username, admin, "admin role updated");
+    app.db.close().await?;
+    Ok(())
 }

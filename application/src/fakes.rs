@@ -27,6 +27,7 @@ use crate::{RepoError, UseCaseError};
 struct StoredUser {
     user: User,
     hash: PasswordHash,
+    admin: bool,
 }
 
 #[derive(Clone)]
@@ -153,7 +154,7 @@ impl UserRepository for InMemoryStore {
         state.check_unique_user(None, Some(&new.username), Some(&new.email))?;
         let id = UserId(state.next_id());
         let user = User { id, username: new.username, email: new.email, bio: None, image: None };
-        state.users.insert(id, StoredUser { user: user.clone(), hash: new.password_hash });
+        state.users.insert(id, StoredUser { user: user.clone(), hash: new.password_hash, admin: false });
         Ok(user)
     }
 
@@ -185,6 +186,17 @@ impl UserRepository for InMemoryStore {
             stored.user.image = image;
         }
         Ok(stored.user.clone())
+    }
+
+    async fn is_admin(&self, id: UserId) -> Result<bool, RepoError> {
+        Ok(self.lock().users.get(&id).is_some_and(|u| u.admin))
+    }
+
+    async fn set_admin(&self, username: &Username, admin: bool) -> Result<(), RepoError> {
+        let mut state = self.lock();
+        let stored = state.users.values_mut().find(|u| u.user.username == *username).ok_or(RepoError::NotFound)?;
+        stored.admin = admin;
+        Ok(())
     }
 }
 

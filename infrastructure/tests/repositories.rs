@@ -49,6 +49,7 @@ on_both_databases!(
     list_statement_count_does_not_depend_on_page_size,
     comments_are_listed_oldest_first_with_author_flags,
     tags_in_use_exclude_orphans,
+    the_admin_role_is_granted_and_revoked_by_username,
 );
 
 async fn users_are_unique_by_username_and_email(t: TestDb) {
@@ -346,4 +347,21 @@ async fn tags_in_use_exclude_orphans(t: TestDb) {
     let tags = SeaOrmTagRepository::new(t.db.clone()).in_use().await.expect("listed");
     let names: Vec<_> = tags.iter().map(|t| t.as_str()).collect();
     assert_eq!(names, ["kept", "shared"]);
+}
+
+async fn the_admin_role_is_granted_and_revoked_by_username(t: TestDb) {
+    let s = services(&t);
+    let jake = register(&s, "jake").await;
+    let jane = register(&s, "jane").await;
+    assert!(!s.users.is_admin(jake).await.expect("read"), "nobody is an admin until granted");
+
+    s.users.set_admin("jake", true).await.expect("granted");
+    s.users.set_admin("jake", true).await.expect("granting twice is fine");
+    assert!(s.users.is_admin(jake).await.expect("read"));
+    assert!(!s.users.is_admin(jane).await.expect("read"), "only the named account changes");
+
+    s.users.set_admin("jake", false).await.expect("revoked");
+    assert!(!s.users.is_admin(jake).await.expect("read"));
+    assert!(!s.users.is_admin(UserId(i64::MAX)).await.expect("read"), "unknown ids are not admins");
+    assert!(matches!(s.users.set_admin("nobody", true).await, Err(UseCaseError::NotFound("user"))));
 }

@@ -49,6 +49,19 @@ pub trait UserRepository: Send + Sync {
     /// # Errors
     /// `NotFound` for an unknown id; `Conflict` as for `create`.
     async fn update(&self, id: UserId, update: UserUpdate) -> Result<User, RepoError>;
+
+    /// Whether the account holds the admin role; `false` for an unknown id. Read on every
+    /// admin check (not carried in tokens), so a revocation takes effect at once.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn is_admin(&self, id: UserId) -> Result<bool, RepoError>;
+
+    /// Grants (`true`) or revokes (`false`) the admin role. Idempotent.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown username.
+    async fn set_admin(&self, username: &Username, admin: bool) -> Result<(), RepoError>;
 }
 
 /// Public profiles and the follow relation.

@@ -107,6 +107,23 @@ impl UserService {
         self.users.find_by_id(id).await?.ok_or(UseCaseError::UnknownUser)
     }
 
+    /// Whether the account holds the admin role (false for an account that no longer exists).
+    ///
+    /// # Errors
+    /// `Unexpected` when storage fails.
+    pub async fn is_admin(&self, id: UserId) -> Result<bool, UseCaseError> {
+        Ok(self.users.is_admin(id).await?)
+    }
+
+    /// Grants or revokes the admin role of `username` (an operator command, not an endpoint).
+    ///
+    /// # Errors
+    /// `Validation` for a malformed username, `NotFound` when no account has it.
+    pub async fn set_admin(&self, username: &str, admin: bool) -> Result<(), UseCaseError> {
+        let username = Username::parse(Some(username)).map_err(|e| UseCaseError::Validation(e.into()))?;
+        self.users.set_admin(&username, admin).await.map_err(UseCaseError::from_repo("user"))
+    }
+
     /// Updates the signed-in user's account.
     ///
     /// # Errors

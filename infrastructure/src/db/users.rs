@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use chrono::Utc;
 use domain::{Bio, Email, Image, Profile, User, UserId, Username};
 use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+};
 
 use super::entities::{follows, users};
 use super::sql::{NO_VIEWER, map_err, statement, unexpected};
@@ -56,6 +58,7 @@ impl UserRepository for SeaOrmUserRepository {
             password_hash: Set(user.password_hash.0),
             bio: Set(None),
             image: Set(None),
+            is_admin: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -104,6 +107,27 @@ impl UserRepository for SeaOrmUserRepository {
             Err(sea_orm::DbErr::RecordNotUpdated | sea_orm::DbErr::RecordNotFound(_)) => Err(RepoError::NotFound),
             Err(err) => Err(map_err(USER_UNIQUE)(err)),
         }
+    }
+
+    async fn is_admin(&self, id: UserId) -> Result<bool, RepoError> {
+        let flag: Option<bool> = users::Entity::find_by_id(id.0)
+            .select_only()
+            .column(users::Column::IsAdmin)
+            .into_tuple()
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?;
+        Ok(flag.unwrap_or(false))
+    }
+
+    async fn set_admin(&self, username: &Username, admin: bool) -> Result<(), RepoError> {
+        let result = users::Entity::update_many()
+            .col_expr(users::Column::IsAdmin, sea_orm::sea_query::Expr::value(admin))
+            .filter(users::Column::Username.eq(username.as_str()))
+            .exec(&self.db)
+            .await
+            .map_err(unexpected)?;
+        if result.rows_affected == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 }
 

@@ -14,6 +14,7 @@ pub struct Model {
     pub password_hash: String,
     pub bio: Option<String>,
     pub image: Option<String>,
+    pub is_admin: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

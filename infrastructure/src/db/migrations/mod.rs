@@ -8,6 +8,7 @@
 //! `favorites(user_id, article_id)` (its key) and `follows(follower_id, followee_id)`.
 
 mod m20261122_000001_create_schema;
+mod m20261122_000002_add_user_admin;
 
 use sea_orm_migration::prelude::*;
 
@@ -16,6 +17,6 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_create_schema::Migration)]
+        vec![Box::new(m20261122_000001_create_schema::Migration), Box::new(m20261122_000002_add_user_admin::Migration)]
     }
 }
