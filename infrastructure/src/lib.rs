@@ -5,6 +5,8 @@
 
 pub mod clock;
 pub mod db;
+pub mod probes;
+pub mod redis;
 pub mod security;
 pub mod settings;
 #[cfg(feature = "testing")]

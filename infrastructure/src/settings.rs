@@ -102,11 +102,31 @@ impl DatabaseSettings {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RedisSettings {
-    /// `redis://host:port/db`. Accepted and checked now; used by the cache layer.
+    /// `redis://host:port/db`; unset runs without Redis (the embedded default).
     pub url: Option<String>,
+    /// Upper bound for one command's round trip; a hung Redis must not stall requests.
+    pub command_timeout_ms: u64,
+    /// Upper bound for (re)connecting.
+    pub connect_timeout_ms: u64,
+}
+
+impl Default for RedisSettings {
+    fn default() -> Self {
+        Self { url: None, command_timeout_ms: 250, connect_timeout_ms: 1000 }
+    }
+}
+
+impl RedisSettings {
+    pub fn command_timeout(&self) -> Duration {
+        Duration::from_millis(self.command_timeout_ms)
+    }
+
+    pub fn connect_timeout(&self) -> Duration {
+        Duration::from_millis(self.connect_timeout_ms)
+    }
 }
 
 #[derive(Clone, PartialEq, Serialize, Deserialize)]

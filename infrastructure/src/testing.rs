@@ -50,6 +50,17 @@ pub fn admin_url() -> String {
     })
 }
 
+/// The Redis server for tests (`TEST_REDIS_URL`). Tests sharing it MUST keep to their
+/// own keys (e.g. a unique prefix) and never flush the whole server.
+pub fn redis_url() -> String {
+    std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| {
+        panic!(
+            "TEST_REDIS_URL is not set. Redis tests need a server: run `bash scripts/test.sh`, which starts a \
+             throwaway one, or set TEST_REDIS_URL=redis://host:port"
+        )
+    })
+}
+
 pub fn database_settings(url: String) -> DatabaseSettings {
     DatabaseSettings { url, max_connections: 5, min_connections: 0, ..Default::default() }
 }

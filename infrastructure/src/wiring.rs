@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
+use application::ports::DependencyProbe;
 use application::{Ports, Services};
+use redis::aio::ConnectionManager;
 use sea_orm::DatabaseConnection;
 
 use crate::clock::SystemClock;
@@ -11,6 +13,7 @@ use crate::db::{
     self, SeaOrmArticleRepository, SeaOrmCommentRepository, SeaOrmProfileRepository, SeaOrmTagRepository,
     SeaOrmUserRepository,
 };
+use crate::probes::{DatabaseProbe, RedisProbe};
 use crate::security::{Argon2Hasher, JwtTokens};
 use crate::settings::Settings;
 
@@ -18,6 +21,10 @@ use crate::settings::Settings;
 pub struct App {
     pub services: Services,
     pub db: DatabaseConnection,
+    /// The process's shared Redis connection, when Redis is configured.
+    pub redis: Option<ConnectionManager>,
+    /// What `/ready` checks: every dependency this process was wired with.
+    pub probes: Vec<Arc<dyn DependencyProbe>>,
     /// One line saying which backends are in use, for the start-up log.
     pub backends: String,
 }
@@ -31,8 +38,13 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
     if settings.database.migrate_on_start {
         db::run_migrations(&db).await?;
     }
+    let redis = crate::redis::connect(&settings.redis)?;
     let services = services(db.clone(), settings)?;
-    Ok(App { services, db, backends: describe(settings) })
+    let mut probes: Vec<Arc<dyn DependencyProbe>> = vec![Arc::new(DatabaseProbe::new(db.clone()))];
+    if let Some(redis) = &redis {
+        probes.push(Arc::new(RedisProbe::new(redis.clone())));
+    }
+    Ok(App { services, db, redis, probes, backends: describe(settings) })
 }
 
 /// Wires the use cases on an open database connection.
@@ -66,5 +78,6 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 
 fn describe(settings: &Settings) -> String {
     let environment = format!("{:?}", settings.environment()).to_lowercase();
-    format!("database={} environment={environment}", db::describe(&settings.database))
+    let redis = if settings.redis.url.is_some() { "on" } else { "off" };
+    format!("database={} redis={redis} environment={environment}", db::describe(&settings.database))
 }

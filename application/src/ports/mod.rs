@@ -4,11 +4,13 @@
 //! `infrastructure`; in-memory fakes for tests live in `crate::fakes`.
 
 mod articles;
+mod health;
 mod security;
 mod users;
 
 pub use articles::{
     ArticlePage, ArticleRef, ArticleRepository, CommentRef, CommentRepository, NewArticleRecord, TagRepository,
 };
+pub use health::DependencyProbe;
 pub use security::{Clock, PasswordHash, PasswordHasher, TokenError, TokenService};
 pub use users::{NewUserRecord, ProfileRepository, UserRepository, UserUpdate};
