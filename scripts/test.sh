@@ -9,10 +9,13 @@
 #   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres bash scripts/test.sh
 #                                        # reuse an existing server (admin URL;
 #                                        # tests create/drop their own databases)
+#   TEST_REDIS_URL=redis://127.0.0.1:6379 bash scripts/test.sh
+#                                        # likewise for Redis (tests use their own
+#                                        # key prefixes / databases)
 #
-# Without TEST_DATABASE_URL a throwaway PostgreSQL cluster is started on
-# 127.0.0.1 (installing the Debian package first when running as root) and
-# removed again on exit, whatever the outcome.
+# Without TEST_DATABASE_URL / TEST_REDIS_URL a throwaway PostgreSQL cluster and
+# Redis server are started on 127.0.0.1 (installing the Debian packages first
+# when running as root) and removed again on exit, whatever the outcome.
 #
 # No pkg-config / -dev packages are needed: the crate set uses rustls (ring)
 # and bundled SQLite, which only need the C compiler Rust itself uses.
@@ -22,6 +25,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 # shellcheck source=scripts/lib/postgres.sh
 source "$ROOT/scripts/lib/postgres.sh"
+# shellcheck source=scripts/lib/redis.sh
+source "$ROOT/scripts/lib/redis.sh"
 
 # ring and libsqlite3-sys compile C code; rustup-based images have cc, but
 # say so clearly instead of failing deep inside a build script.
@@ -38,6 +43,10 @@ fi
 if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
   section "PostgreSQL: ensure installed"
   pg_ensure_installed
+fi
+if [[ -z "${TEST_REDIS_URL:-}" ]]; then
+  section "Redis: ensure installed"
+  redis_ensure_installed
 fi
 
 if [[ "${SKIP_LINT:-0}" == 1 ]]; then
@@ -63,6 +72,10 @@ fi
 section "PostgreSQL: start"
 pg_start # registers its own cleanup; reuses TEST_DATABASE_URL when set
 export TEST_DATABASE_URL="$PG_ADMIN_URL"
+
+section "Redis: start"
+redis_start # registers its own cleanup; reuses TEST_REDIS_URL when set
+export TEST_REDIS_URL="$REDIS_URL_TEST"
 
 section "cargo test"
 # Keep a copy of the output to total the per-binary "test result" lines: the last
