@@ -1,0 +1,33 @@
+//! `cargo xtask`: see `cargo xtask --help`.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use xtask::cli::{Cli, Command};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Seed(args) => seed(args).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn seed(args: xtask::cli::SeedArgs) -> anyhow::Result<ExitCode> {
+    let mut settings = infrastructure::Settings::load(args.config.as_deref())?;
+    if let Some(url) = &args.database_url {
+        settings.database.url.clone_from(url);
+    }
+    let options = args.options();
+    eprintln!("seeding {} with {:?}", infrastructure::db::describe(&settings.database), options.counts);
+    let report = xtask::seed::run(&settings, &options).await?;
+    print!("{}", report.render());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,216 @@
+//! `cargo xtask seed`: fills the app's database with realistic RealWorld data.
+//!
+//! Connects with the app's own settings (`DATABASE_URL`, `STRATA_*`, config file),
+//! migrates, then writes users, tags, articles (with 1-5 tags each), follows, favorites
+//! and comments in ONE transaction with multi-row `INSERT`s, so a failed run leaves the
+//! database as it was. Ids are assigned here (continuing after the current maximum), so
+//! child rows can reference them without reading anything back.
+//!
+//! Seeded accounts are `user<ID>` / `user<ID>@example.com`, all with the same password
+//! ([`DEFAULT_PASSWORD`] unless `--password`), hashed once with the app's argon2 settings.
+
+pub mod data;
+mod sql;
+mod tables;
+
+use std::time::Instant;
+
+use anyhow::Context;
+use application::ports::PasswordHasher;
+use domain::PlainPassword;
+use infrastructure::Settings;
+use infrastructure::security::Argon2Hasher;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
+
+/// The password of every seeded account.
+pub const DEFAULT_PASSWORD: &str = "password123";
+
+/// How many rows of each kind to add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub users: usize,
+    pub articles: usize,
+    pub favorites: usize,
+    pub comments: usize,
+    pub follows: usize,
+    pub tags: usize,
+}
+
+impl Counts {
+    /// Refuses combinations that cannot be built (favorites without articles, ...).
+    ///
+    /// # Errors
+    /// The first impossible count, with the reason.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        let users = self.users as u128;
+        anyhow::ensure!(
+            self.users > 0 || self.articles + self.comments + self.follows == 0,
+            "articles, comments and follows need --users > 0"
+        );
+        anyhow::ensure!(
+            self.articles > 0 || self.favorites + self.comments == 0,
+            "favorites and comments need --articles > 0"
+        );
+        anyhow::ensure!(
+            (self.favorites as u128) <= users * self.articles as u128 / 2,
+            "--favorites must be at most half of users x articles"
+        );
+        anyhow::ensure!(
+            (self.follows as u128) <= users * users.saturating_sub(1) / 2,
+            "--follows must be at most half of users x (users - 1)"
+        );
+        anyhow::ensure!(self.users <= u32::MAX as usize && self.articles <= u32::MAX as usize, "too many rows");
+        Ok(())
+    }
+}
+
+/// What to do with a database that already has users or articles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Existing {
+    /// Stop with an error (the default): seeding twice by accident doubles the data.
+    Refuse,
+    /// Delete every user, tag and what depends on them first.
+    Reset,
+    /// Add to what is there; new ids continue after the current maximum.
+    Append,
+}
+
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    pub counts: Counts,
+    pub existing: Existing,
+    pub password: String,
+    /// Seed of the random generator: the same seed gives the same data.
+    pub rng_seed: u64,
+    /// Rows per `INSERT` statement (capped by the databases' parameter limits).
+    pub batch_rows: usize,
+}
+
+/// Time spent on one table.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TableTiming {
+    pub table: &'static str,
+    pub rows: u64,
+    pub seconds: f64,
+}
+
+impl TableTiming {
+    pub fn rows_per_second(&self) -> f64 {
+        if self.seconds > 0.0 { self.rows as f64 / self.seconds } else { 0.0 }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SeedReport {
+    pub backend: String,
+    pub tables: Vec<TableTiming>,
+    pub hash_seconds: f64,
+    pub commit_seconds: f64,
+    pub total_seconds: f64,
+}
+
+impl SeedReport {
+    pub fn total_rows(&self) -> u64 {
+        self.tables.iter().map(|t| t.rows).sum()
+    }
+
+    /// A fixed-width table: rows, seconds and rows/s per table, then the totals.
+    pub fn render(&self) -> String {
+        let mut out =
+            format!("seeded {}\n{:<14} {:>10} {:>9} {:>11}\n", self.backend, "table", "rows", "seconds", "rows/s");
+        for t in &self.tables {
+            out.push_str(&format!("{:<14} {:>10} {:>9.3} {:>11.0}\n", t.table, t.rows, t.seconds, t.rows_per_second()));
+        }
+        out.push_str(&format!("{:<14} {:>10} {:>9.3}\n", "password hash", 1, self.hash_seconds));
+        out.push_str(&format!("{:<14} {:>10} {:>9.3}\n", "commit", "", self.commit_seconds));
+        let total = self.total_rows() as f64 / self.total_seconds.max(f64::EPSILON);
+        out.push_str(&format!(
+            "{:<14} {:>10} {:>9.3} {:>11.0}\n",
+            "total",
+            self.total_rows(),
+            self.total_seconds,
+            total
+        ));
+        out
+    }
+}
+
+/// Connects with `settings`, migrates, and seeds.
+///
+/// # Errors
+/// The database cannot be reached, is not empty under [`Existing::Refuse`], or rejects a row.
+pub async fn run(settings: &Settings, options: &SeedOptions) -> anyhow::Result<SeedReport> {
+    options.counts.validate()?;
+    let db = infrastructure::db::connect(&settings.database).await?;
+    infrastructure::db::run_migrations(&db).await?;
+    let report = seed(&db, settings, options).await;
+    db.close().await.ok();
+    let mut report = report?;
+    report.backend = infrastructure::db::describe(&settings.database);
+    Ok(report)
+}
+
+/// Seeds an open, migrated database.
+///
+/// # Errors
+/// As for [`run`].
+pub async fn seed(db: &DatabaseConnection, settings: &Settings, options: &SeedOptions) -> anyhow::Result<SeedReport> {
+    let started = Instant::now();
+    let (users, articles) = (count(db, "users").await?, count(db, "articles").await?);
+    if (users > 0 || articles > 0) && options.existing == Existing::Refuse {
+        anyhow::bail!(
+            "the database already has {users} users and {articles} articles; pass --existing reset to wipe them \
+             or --existing append to add to them"
+        );
+    }
+
+    let hash_started = Instant::now();
+    let password = PlainPassword::parse(Some(&options.password)).map_err(|e| anyhow::anyhow!("--password: {e:?}"))?;
+    let hash = Argon2Hasher::new(&settings.auth)?.hash(&password).await?;
+    let hash_seconds = hash_started.elapsed().as_secs_f64();
+
+    let txn = db.begin().await?;
+    if options.existing == Existing::Reset {
+        reset(&txn).await?;
+    }
+    let tables = tables::write_all(&txn, options, &hash.0).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // Explicit ids do not advance the sequences; the app's next INSERT would collide.
+        for table in ["users", "articles", "comments"] {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+            );
+            txn.execute_unprepared(&sql).await.with_context(|| format!("advancing the id sequence of {table}"))?;
+        }
+    }
+    let commit_started = Instant::now();
+    txn.commit().await.context("commit failed")?;
+    let commit_seconds = commit_started.elapsed().as_secs_f64();
+    Ok(SeedReport {
+        backend: format!("{:?}", db.get_database_backend()),
+        tables,
+        hash_seconds,
+        commit_seconds,
+        total_seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+async fn count(db: &impl ConnectionTrait, table: &str) -> anyhow::Result<i64> {
+    let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await?;
+    Ok(row.map(|r| r.try_get::<i64>("", "n")).transpose()?.unwrap_or(0))
+}
+
+/// Deletes the seeded kinds of rows (and, through the foreign keys, what references them).
+async fn reset(txn: &impl ConnectionTrait) -> anyhow::Result<()> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared("TRUNCATE users, tags RESTART IDENTITY CASCADE").await.context("--existing reset")?;
+    } else {
+        for table in ["comments", "favorites", "article_tags", "follows", "articles", "tags", "users"] {
+            txn.execute_unprepared(&format!("DELETE FROM {table}"))
+                .await
+                .with_context(|| format!("emptying {table}"))?;
+        }
+    }
+    Ok(())
+}
