@@ -1,9 +1,15 @@
 //! Command-line interface of `cargo xtask`.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::load::LoadOptions;
+use crate::load::compare::Budget;
+use crate::load::model::{Model, Phases};
+use crate::load::scenario::{Mix, Op};
+use crate::load::setup::Accounts;
 use crate::seed::{Counts, DEFAULT_PASSWORD, Existing, SeedOptions};
 
 #[derive(Debug, Parser)]
@@ -18,6 +24,8 @@ pub enum Command {
     /// Fill the app's database (same settings as the app: DATABASE_URL, STRATA_*) with
     /// realistic RealWorld data.
     Seed(SeedArgs),
+    /// Drive a running server over HTTP and report throughput, errors and latency.
+    Loadtest(LoadArgs),
 }
 
 /// Preset sizes; single counts given as flags override the preset's.
@@ -100,5 +108,111 @@ impl SeedArgs {
             rng_seed: self.rng_seed,
             batch_rows: self.batch_rows,
         }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// Base URL of a running server, e.g. http://127.0.0.1:8080 (plain HTTP).
+    #[arg(long)]
+    pub url: String,
+    /// Weighted mix of scenarios (read, login, write, report) or single operations
+    /// (list, feed, article, tags, profile, create, comment, favorite).
+    /// Default: read=8,write=1,login=1,report=1 (report is skipped if the server lacks it).
+    #[arg(long)]
+    pub scenario: Option<String>,
+    /// Open model: this many requests per second on a fixed schedule. Without it, the
+    /// closed model runs with --connections.
+    #[arg(long)]
+    pub rps: Option<f64>,
+    /// Open model: requests in flight at most; beyond it scheduled requests are dropped.
+    #[arg(long, default_value_t = 512)]
+    pub max_in_flight: usize,
+    /// Closed model: concurrent connections, each sending its next request when answered.
+    #[arg(long, default_value_t = 16)]
+    pub connections: usize,
+    /// Measured seconds.
+    #[arg(long, default_value_t = 30.0)]
+    pub duration: f64,
+    /// Seconds of load before measuring starts (excluded from the results).
+    #[arg(long, default_value_t = 5.0)]
+    pub warmup: f64,
+    /// Seconds in-flight requests may take after the end before they are abandoned.
+    #[arg(long, default_value_t = 5.0)]
+    pub grace: f64,
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Virtual users (accounts), each logged in once before the run.
+    #[arg(long, default_value_t = 20)]
+    pub users: usize,
+    /// Log in as the accounts `cargo xtask seed` made (user1@example.com, ...) instead of
+    /// registering new ones.
+    #[arg(long)]
+    pub seeded: bool,
+    /// Password of the accounts.
+    #[arg(long, default_value = DEFAULT_PASSWORD)]
+    pub password: String,
+    /// Seconds of GET /health (closed model, --connections) before the run: the ceiling
+    /// every throughput is divided by. 0 skips it.
+    #[arg(long, default_value_t = 5.0)]
+    pub ceiling: f64,
+    /// Write the results as JSON (usable as a later --baseline).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Write a markdown report.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Compare with this earlier --output file; exit 3 when the budget is exceeded.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// Budget: largest tolerated p95 increase over the baseline, in percent.
+    #[arg(long, default_value_t = 50.0)]
+    pub max_p95_regression: f64,
+    /// Budget: largest tolerated error-rate increase over the baseline, in percentage points.
+    #[arg(long, default_value_t = 1.0)]
+    pub max_error_rate_increase: f64,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+fn seconds(flag: &str, value: f64) -> anyhow::Result<Duration> {
+    Duration::try_from_secs_f64(value).map_err(|_| anyhow::anyhow!("--{flag} must be a number of seconds >= 0"))
+}
+
+impl LoadArgs {
+    /// # Errors
+    /// A bad scenario mix, rate or duration.
+    pub fn options(&self) -> anyhow::Result<LoadOptions> {
+        let mix = Mix::parse(self.scenario.as_deref().unwrap_or("read=8,write=1,login=1,report=1"))?;
+        let model = match self.rps {
+            Some(rps) if rps.is_finite() && rps > 0.0 => Model::Open { rps, max_in_flight: self.max_in_flight.max(1) },
+            Some(_) => anyhow::bail!("--rps must be a positive number"),
+            None => Model::Closed { connections: self.connections.max(1) },
+        };
+        let duration = seconds("duration", self.duration)?;
+        anyhow::ensure!(!duration.is_zero(), "--duration must be positive");
+        let accounts = if self.seeded {
+            Accounts::Seeded { count: self.users, password: self.password.clone() }
+        } else {
+            Accounts::Register { count: self.users, password: self.password.clone() }
+        };
+        Ok(LoadOptions {
+            url: self.url.clone(),
+            report_explicit: self.scenario.is_some() && mix.contains(Op::Report),
+            mix,
+            model,
+            phases: Phases { warmup: seconds("warmup", self.warmup)?, duration, grace: seconds("grace", self.grace)? },
+            timeout: seconds("timeout", self.timeout)?,
+            accounts,
+            ceiling: seconds("ceiling", self.ceiling)?,
+            ceiling_connections: self.connections.max(1),
+            output: self.output.clone(),
+            report: self.report.clone(),
+            baseline: self.baseline.clone(),
+            budget: Budget { p95_pct: self.max_p95_regression, error_rate_points: self.max_error_rate_increase },
+            progress: !self.quiet,
+        })
     }
 }

@@ -2,4 +2,5 @@
 //! with realistic data and load-testing a running server.
 
 pub mod cli;
+pub mod load;
 pub mod seed;

@@ -10,6 +10,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Seed(args) => seed(args).await,
+        Command::Loadtest(args) => loadtest(args).await,
     };
     match result {
         Ok(code) => code,
@@ -30,4 +31,18 @@ async fn seed(args: xtask::cli::SeedArgs) -> anyhow::Result<ExitCode> {
     let report = xtask::seed::run(&settings, &options).await?;
     print!("{}", report.render());
     Ok(ExitCode::SUCCESS)
+}
+
+async fn loadtest(args: xtask::cli::LoadArgs) -> anyhow::Result<ExitCode> {
+    let options = args.options()?;
+    let results = xtask::load::run(&options).await?;
+    print!("{}", xtask::load::report::markdown(&results));
+    if results.budget_violations.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for violation in &results.budget_violations {
+            eprintln!("budget exceeded: {violation}");
+        }
+        Ok(ExitCode::from(xtask::load::compare::EXIT_REGRESSION))
+    }
 }
