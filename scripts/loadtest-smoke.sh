@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+#
+# Smoke run of the load-test tooling against the real `api` binary on SQLite:
+# seed a tiny dataset with `cargo xtask seed`, serve it, run
+# `cargo xtask loadtest` for a few seconds at a low fixed rate, then check the
+# results, never a timing (at 40 requests/s for 3 s every scenario of the mix
+# shows up; a scenario missing by chance has odds of about 1 in 300,000):
+#
+#   - the run exits 0 and has zero errors (overall and per scenario);
+#   - results.json has the documented fields (overall, scenarios, latency
+#     percentiles, ceiling and ratio, open-model schedule counts);
+#   - report.md has the results table;
+#   - a second run against the first as --baseline writes a comparison and
+#     stays within a budget no timing can break;
+#   - a run against an impossible baseline (p95 of 1 us, budget 0%) exits 3.
+#
+#   bash scripts/loadtest-smoke.sh
+#
+# Environment: API_BIN / XTASK_BIN use prebuilt binaries instead of building.
+# Ends with "loadtest-smoke: N passed, N failed" (N = checks).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=scripts/lib/postgres.sh
+source "$ROOT/scripts/lib/postgres.sh"
+
+HEALTH_TIMEOUT=60
+RUN_TIMEOUT=120
+LOAD_ARGS=(--rps 40 --duration 3 --warmup 1 --ceiling 1 --connections 4 --users 3 --quiet
+  --scenario read=8,write=1,login=1)
+
+PASSED=0
+FAILED=0
+check() {
+  local name=$1
+  shift
+  if "$@"; then
+    PASSED=$((PASSED + 1))
+    log "ok: $name"
+  else
+    FAILED=$((FAILED + 1))
+    log "FAILED: $name"
+  fi
+}
+
+# build BIN_NAME PACKAGE -- build once, print the binary's path.
+build() {
+  local out bin
+  out=$(cargo build -p "$2" --locked --message-format=json-render-diagnostics) || return 1
+  bin=$(printf '%s\n' "$out" | sed -n "s/.*\"executable\":\"\([^\"]*\/$1\)\".*/\1/p" | tail -n 1)
+  [[ -x "$bin" ]] || bin="${CARGO_TARGET_DIR:-$ROOT/target}/debug/$1"
+  [[ -x "$bin" ]] || return 1
+  printf '%s\n' "$bin"
+}
+
+for tool in curl jq; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    if is_root; then apt_install "$tool" ca-certificates; else die "$tool is required"; fi
+  fi
+done
+
+section "build"
+API_BIN=${API_BIN:-$(build api api)} || die "api build failed"
+XTASK_BIN=${XTASK_BIN:-$(build xtask xtask)} || die "xtask build failed"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/strata-loadtest.XXXXXX")
+on_exit rm -rf "$WORK"
+export DATABASE_URL="sqlite://$WORK/smoke.db?mode=rwc"
+
+section "seed (tiny)"
+timeout "$RUN_TIMEOUT" "$XTASK_BIN" seed --scale tiny
+
+SERVER_PID=""
+stop_server() {
+  [[ -n "$SERVER_PID" ]] || return 0
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+on_exit stop_server
+
+PORT=$(free_port 39080) || die "no free port"
+section "api serve on 127.0.0.1:$PORT"
+HOST=127.0.0.1 PORT=$PORT "$API_BIN" serve >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+deadline=$((SECONDS + HEALTH_TIMEOUT))
+until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/health" 2>/dev/null; do
+  kill -0 "$SERVER_PID" 2>/dev/null || {
+    tail -n 50 "$WORK/server.log" >&2
+    die "server exited before becoming healthy"
+  }
+  ((SECONDS < deadline)) || die "/health not OK after ${HEALTH_TIMEOUT}s"
+  sleep 0.5
+done
+URL="http://127.0.0.1:$PORT"
+
+section "loadtest"
+rc=0
+timeout "$RUN_TIMEOUT" "$XTASK_BIN" loadtest --url "$URL" "${LOAD_ARGS[@]}" \
+  --output "$WORK/results.json" --report "$WORK/report.md" >"$WORK/stdout.md" || rc=$?
+check "loadtest exits 0" test "$rc" -eq 0
+R="$WORK/results.json"
+check "results.json is JSON with the documented fields" jq -e >/dev/null '
+  (.overall | has("requests") and has("errors") and has("error_rate") and has("throughput_rps") and has("statuses"))
+  and (.overall.latency_us | has("min") and has("avg") and has("p50") and has("p90") and has("p95") and has("p99") and has("max"))
+  and (.scenarios | has("read") and has("write") and has("login"))
+  and (.operations | has("list"))
+  and (.ceiling.requests > 0) and (.overall.ratio_to_ceiling != null)
+  and (.open_model | has("scheduled") and has("sent") and has("dropped") and has("late"))' "$R"
+check "requests were measured" jq -e >/dev/null '.overall.requests > 0 and .scenarios.read.requests > 0' "$R"
+check "zero errors overall" jq -e >/dev/null '.overall.errors == 0 and .ceiling.errors == 0 and .unfinished == 0' "$R"
+check "zero errors in every scenario" jq -e >/dev/null '[.scenarios[] | .errors] | all(. == 0)' "$R"
+check "report.md has the results table" grep -q '^| scenario | requests | req/s | x ceiling |' "$WORK/report.md"
+check "report.md has the overall row" grep -q '^| \*\*overall\*\* |' "$WORK/report.md"
+
+section "loadtest against the baseline"
+rc=0
+timeout "$RUN_TIMEOUT" "$XTASK_BIN" loadtest --url "$URL" "${LOAD_ARGS[@]}" --baseline "$R" \
+  --max-p95-regression 1e12 --max-error-rate-increase 100 \
+  --output "$WORK/again.json" --report "$WORK/again.md" >/dev/null || rc=$?
+check "a run within budget exits 0" test "$rc" -eq 0
+check "the comparison is written" jq -e >/dev/null '(.comparison | length) > 0 and (.budget_violations | length) == 0' "$WORK/again.json"
+check "report.md has the comparison" grep -q '^## Against the baseline' "$WORK/again.md"
+
+jq '.overall.latency_us.p95 = 1' "$R" >"$WORK/impossible.json"
+rc=0
+timeout "$RUN_TIMEOUT" "$XTASK_BIN" loadtest --url "$URL" "${LOAD_ARGS[@]}" --baseline "$WORK/impossible.json" \
+  --max-p95-regression 0 >/dev/null 2>&1 || rc=$?
+check "a p95 regression beyond the budget exits 3" test "$rc" -eq 3
+
+if ((FAILED > 0)); then
+  log "---- report.md ----"
+  cat "$WORK/report.md" >&2 || true
+  log "---- server log (last 50 lines) ----"
+  tail -n 50 "$WORK/server.log" >&2 || true
+fi
+stop_server
+echo "loadtest-smoke: $PASSED passed, $FAILED failed"
+((FAILED == 0))
