@@ -35,6 +35,7 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(profiles::follow, profiles::unfollow))
         .routes(routes!(articles::list_articles, articles::create_article))
         .routes(routes!(articles::feed))
+        .routes(routes!(articles::random_article))
         .routes(routes!(articles::get_article, articles::update_article, articles::delete_article))
         .routes(routes!(articles::favorite, articles::unfavorite))
         .routes(routes!(comments::list_comments, comments::add_comment))

@@ -8,6 +8,7 @@ mod app;
 mod guards;
 mod headers;
 mod ops;
+mod pagination;
 mod servers;
 mod slow_log;
 mod support;
