@@ -87,13 +87,15 @@ fn is_exempt(path: &str) -> bool {
 /// the client claimed).
 pub fn client_ip(headers: &HeaderMap, peer: Option<IpAddr>, trust_forwarded_for: bool) -> Option<IpAddr> {
     if trust_forwarded_for {
+        // Only the rightmost entry: if it is unusable, an earlier one (set by the client)
+        // must not be taken instead.
         let forwarded = headers
             .get_all("x-forwarded-for")
             .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|part| part.trim().parse::<IpAddr>().ok())
-            .last();
+            .next_back()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|part| part.trim().parse::<IpAddr>().ok());
         if forwarded.is_some() {
             return forwarded;
         }
@@ -182,6 +184,8 @@ mod tests {
         assert_eq!(client_ip(&headers, peer, true), "2.2.2.2".parse().ok());
         headers.insert("x-forwarded-for", HeaderValue::from_static("garbage"));
         assert_eq!(client_ip(&headers, peer, true), peer);
+        headers.insert("x-forwarded-for", HeaderValue::from_static("1.1.1.1, garbage"));
+        assert_eq!(client_ip(&headers, peer, true), peer, "never an earlier, client-chosen entry");
     }
 
     #[test]
