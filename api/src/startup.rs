@@ -52,7 +52,13 @@ impl Application {
         let metrics = if settings.http.metrics { Some(crate::metrics::install()?) } else { None };
         let ops = Ops { probes: app.probes, pool: Some(app.pool), metrics, debug_routes: settings.http.debug_routes };
         let state = AppState::new(app.services).with_ops(ops);
-        let router = crate::middleware::layers(router(state), http_layer_config(settings, app.redis)).layer(trace);
+        let router = if settings.http.middleware {
+            crate::middleware::layers(router(state), http_layer_config(settings, app.redis))
+        } else {
+            tracing::warn!("http.middleware is off: no limits, headers, compression or request metrics");
+            router(state)
+        };
+        let router = router.layer(trace);
         Ok(Self {
             listener,
             router,

@@ -206,6 +206,9 @@ pub struct HttpSettings {
     pub trust_forwarded_for: bool,
     /// Serve `/metrics` and record request metrics.
     pub metrics: bool,
+    /// The whole middleware stack (headers, compression, limits, metrics...). Off only to
+    /// measure what the stack costs; never in production.
+    pub middleware: bool,
     /// Adds `GET /debug/panic` and `GET /debug/sleep?ms=` (tests of the panic guard and the
     /// timeout only; never turn on in production).
     pub debug_routes: bool,
@@ -222,6 +225,7 @@ impl Default for HttpSettings {
             cors_origins: Vec::new(),
             trust_forwarded_for: false,
             metrics: true,
+            middleware: true,
             debug_routes: false,
             rate_limit: RateLimitSettings::default(),
         }
