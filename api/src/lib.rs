@@ -7,9 +7,12 @@
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod metrics;
+pub mod middleware;
 mod openapi;
 pub mod routes;
 pub mod startup;
+mod state;
 pub mod telemetry;
 
 use axum::Router;
@@ -17,24 +20,20 @@ use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::{ApiError, ErrorBody};
 pub use openapi::TOKEN_SCHEME;
+pub use state::{AppState, Ops};
 
 /// Where the OpenAPI document is served.
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 /// Where Swagger UI is served (assets are vendored: works offline).
 pub const DOCS_PATH: &str = "/docs";
 
-/// What every handler can reach: the use cases. Cheap to clone (a few `Arc`s).
-#[derive(Clone)]
-pub struct AppState {
-    pub services: application::Services,
-}
-
-/// The complete application: RealWorld endpoints under `/api`, `GET /health`, the
-/// OpenAPI document and Swagger UI, and JSON answers for unknown routes (404) and
-/// unsupported methods (405).
+/// The complete application: RealWorld endpoints under `/api`, `GET /health`, `GET /ready`,
+/// `/admin/db-pool-status`, `/metrics` (when a metrics handle is set), the OpenAPI document
+/// and Swagger UI, and JSON answers for unknown routes (404) and unsupported methods (405).
 pub fn router(state: AppState) -> Router {
     let (routes, document) = routes::documented_routes().split_for_parts();
     routes
+        .merge(routes::ops::undocumented_routes(&state))
         .merge(SwaggerUi::new(DOCS_PATH).url(OPENAPI_PATH, document))
         .fallback(routes::health::route_not_found)
         // Applies to the method routers registered so far, so it must come after every

@@ -24,7 +24,8 @@ pub const TOKEN_SCHEME: &str = "Token";
         (name = "favorites", description = "Favorite articles"),
         (name = "comments", description = "Comments on articles"),
         (name = "tags", description = "Tags in use"),
-        (name = "health", description = "Liveness"),
+        (name = "health", description = "Liveness and readiness"),
+        (name = "admin", description = "Operational endpoints for admins"),
     )
 )]
 pub(crate) struct ApiDoc;

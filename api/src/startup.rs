@@ -7,17 +7,24 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use application::ports::WindowCounter;
 use axum::Router;
 use infrastructure::Settings;
 use infrastructure::identity::SERVICE_NAME;
+use infrastructure::rate_limit::RedisWindowCounter;
 use tokio::net::TcpListener;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::{AppState, router};
+use crate::middleware::{HttpLayerConfig, ObserveConfig, RateLimiter};
+use crate::{AppState, Ops, router};
+
+/// Redis key prefix of the shared rate-limit counters.
+const RATE_LIMIT_PREFIX: &str = "strata:ratelimit:";
 
 /// A wired application with its listener bound, not yet serving.
 pub struct Application {
@@ -42,7 +49,16 @@ impl Application {
         let trace = TraceLayer::new_for_http()
             .make_span_with(DefaultMakeSpan::new().level(Level::DEBUG))
             .on_response(DefaultOnResponse::new().level(Level::DEBUG));
-        let router = router(AppState { services: app.services }).layer(trace);
+        let metrics = if settings.http.metrics { Some(crate::metrics::install()?) } else { None };
+        let ops = Ops { probes: app.probes, pool: Some(app.pool), metrics, debug_routes: settings.http.debug_routes };
+        let state = AppState::new(app.services).with_ops(ops);
+        let router = if settings.http.middleware {
+            crate::middleware::layers(router(state), http_layer_config(settings, app.redis))
+        } else {
+            tracing::warn!("http.middleware is off: no limits, headers, compression or request metrics");
+            router(state)
+        };
+        let router = router.layer(trace);
         Ok(Self {
             listener,
             router,
@@ -73,7 +89,9 @@ impl Application {
             tracing::info!("shutdown requested: draining in-flight requests");
             let _ = stopping_tx.send(());
         };
-        let server = axum::serve(self.listener, self.router).with_graceful_shutdown(signal).into_future();
+        // The peer address feeds per-client rate limits.
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(self.listener, service).with_graceful_shutdown(signal).into_future();
         tokio::pin!(server);
         tokio::select! {
             result = &mut server => return result.context("server error"),
@@ -88,6 +106,27 @@ impl Application {
                 anyhow::bail!("requests still running after the {:?} shutdown grace period", self.shutdown_timeout)
             }
         }
+    }
+}
+
+/// The HTTP layer's configuration from `http.*`; the shared Redis connection backs the
+/// rate limits when `http.rate_limit.shared` is on.
+fn http_layer_config(settings: &Settings, redis: Option<redis::aio::ConnectionManager>) -> HttpLayerConfig {
+    let http = &settings.http;
+    let limits = &http.rate_limit;
+    let rate_limiter = limits.enabled.then(|| {
+        let shared = redis
+            .filter(|_| limits.shared)
+            .map(|redis| Arc::new(RedisWindowCounter::new(redis, RATE_LIMIT_PREFIX)) as Arc<dyn WindowCounter>);
+        Arc::new(RateLimiter::new(limits.window(), limits.general, limits.auth, http.trust_forwarded_for, shared))
+    });
+    HttpLayerConfig {
+        observe: ObserveConfig { slow_request: http.slow_request(), metrics: http.metrics },
+        request_timeout: http.request_timeout(),
+        body_limit: http.body_limit_bytes,
+        compression_min_bytes: http.compression_min_bytes,
+        cors_origins: http.cors_origins.clone(),
+        rate_limiter,
     }
 }
 

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use async_trait::async_trait;
 use chrono::{TimeZone, Utc};
 use domain::{
-    Article, ArticleChanges, ArticleFilter, ArticleId, Body, Comment, CommentBody, CommentId, Description, Email, Page,
-    PlainPassword, Profile, Slug, Tag, TagList, Timestamp, Title, User, UserId, Username,
+    Article, ArticleChanges, ArticleFilter, ArticleId, Body, Comment, CommentBody, CommentId, Cursor, Description,
+    Email, Page, PlainPassword, Profile, Slug, Tag, TagList, Timestamp, Title, User, UserId, Username,
 };
 
 use crate::ports::{
@@ -98,13 +98,18 @@ impl State {
     ) -> ArticlePage {
         let mut all: Vec<_> = matching.collect();
         all.sort_by_key(|a| std::cmp::Reverse((a.created_at, a.id)));
-        let articles = all
+        let after = page.cursor().map(|c| (c.created_at, c.id));
+        let mut rows: Vec<_> = all
             .iter()
+            .filter(|a| after.is_none_or(|after| (a.created_at, a.id) < after))
             .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
-            .take(page.limit() as usize)
-            .filter_map(|a| self.article(a, viewer, false))
+            .take(page.limit() as usize + 1)
             .collect();
-        ArticlePage { articles, total: all.len() as u64 }
+        let more = rows.len() > page.limit() as usize;
+        rows.truncate(page.limit() as usize);
+        let next = rows.last().filter(|_| more).map(|a| Cursor { created_at: a.created_at, id: a.id });
+        let articles = rows.iter().filter_map(|a| self.article(a, viewer, false)).collect();
+        ArticlePage { articles, total: all.len() as u64, next }
     }
 
     fn user_named(&self, name: &str) -> Option<UserId> {
@@ -312,6 +317,16 @@ impl ArticleRepository for InMemoryStore {
         let state = self.lock();
         let matching = state.articles.values().filter(|a| state.follows.contains(&(viewer, a.author)));
         Ok(state.page(matching, page, Some(viewer)))
+    }
+
+    async fn random_slug(&self) -> Result<Option<Slug>, RepoError> {
+        let state = self.lock();
+        let count = state.articles.len();
+        if count == 0 {
+            return Ok(None);
+        }
+        let pick = rand::random_range(0..count);
+        Ok(state.articles.values().nth(pick).map(|a| a.slug.clone()))
     }
 
     async fn favorite(&self, user: UserId, article: ArticleId) -> Result<(), RepoError> {

@@ -14,6 +14,6 @@ pub mod user;
 pub use article::{Article, ArticleChanges, ArticleId, Body, Description, NewArticle, Slug, Tag, TagList, Title};
 pub use comment::{Comment, CommentBody, CommentId};
 pub use error::{FieldError, ValidationErrors};
-pub use page::{ArticleFilter, Page};
+pub use page::{ArticleFilter, Cursor, Page};
 pub use time::Timestamp;
 pub use user::{Bio, Email, Image, PlainPassword, Profile, User, UserChanges, UserId, Username};

@@ -1,12 +1,25 @@
 //! Pagination and filters of article lists.
 
+use crate::article::ArticleId;
 use crate::error::FieldError;
+use crate::time::Timestamp;
 
-/// One page of a list: `limit` rows after skipping `offset`.
+/// One page of a list: `limit` rows after skipping `offset`, or (keyset pagination)
+/// `limit` rows after the `cursor`, whose cost does not grow with the depth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
     limit: u32,
     offset: u64,
+    cursor: Option<Cursor>,
+}
+
+/// A position in a list ordered by `(created_at, id)` descending: the last article of
+/// the previous page. The next page starts strictly after it, so rows inserted at the
+/// head of the list meanwhile neither repeat nor shift the following pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub created_at: Timestamp,
+    pub id: ArticleId,
 }
 
 impl Page {
@@ -41,11 +54,27 @@ impl Page {
                 }
             },
         };
-        if errors.is_empty() { Ok(Self { limit, offset }) } else { Err(errors) }
+        if errors.is_empty() { Ok(Self { limit, offset, cursor: None }) } else { Err(errors) }
     }
 
     pub fn new(limit: u32, offset: u64) -> Self {
-        Self { limit: limit.min(Self::MAX_LIMIT), offset }
+        Self { limit: limit.min(Self::MAX_LIMIT), offset, cursor: None }
+    }
+
+    /// Keyset pagination: the rows after `cursor`.
+    ///
+    /// # Errors
+    /// The page also has an offset: the two ways of paging do not combine.
+    pub fn after(self, cursor: Cursor) -> Result<Self, FieldError> {
+        if self.offset > 0 {
+            return Err(FieldError::new("offset", "cannot be combined with cursor"));
+        }
+        Ok(Self { cursor: Some(cursor), ..self })
+    }
+
+    /// Where a keyset page starts (exclusive), if it is one.
+    pub fn cursor(&self) -> Option<Cursor> {
+        self.cursor
     }
 
     pub fn limit(&self) -> u32 {
@@ -83,6 +112,14 @@ mod tests {
     #[test]
     fn caps_the_limit_at_one_hundred() {
         assert_eq!(Page::parse(Some("5000"), Some("3")), Ok(Page::new(100, 3)));
+    }
+
+    #[test]
+    fn a_cursor_replaces_the_offset_and_does_not_combine_with_one() {
+        let cursor = Cursor { created_at: Timestamp::new(chrono::Utc::now()), id: ArticleId(7) };
+        let page = Page::new(10, 0).after(cursor).expect("no offset");
+        assert_eq!((page.cursor(), page.offset(), page.limit()), (Some(cursor), 0, 10));
+        assert_eq!(Page::new(10, 5).after(cursor).expect_err("offset too").field, "offset");
     }
 
     #[test]

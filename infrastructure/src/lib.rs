@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod db;
 pub mod probes;
+pub mod rate_limit;
 pub mod redis;
 pub mod security;
 pub mod settings;

@@ -187,6 +187,88 @@ impl Default for LogSettings {
     }
 }
 
+/// The HTTP layer: timeouts, limits, CORS, rate limits and metrics (see
+/// `docs/configuration.md`, "HTTP layer").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HttpSettings {
+    /// Requests slower than this are logged once at WARN.
+    pub slow_request_ms: u64,
+    /// A request still running after this gets a 503 and is dropped.
+    pub request_timeout_secs: u64,
+    /// Largest accepted request body; bigger ones get a 413.
+    pub body_limit_bytes: usize,
+    /// Compress (gzip or br, as the client accepts) response bodies of at least this size.
+    pub compression_min_bytes: u16,
+    /// Origins allowed to call the API from a browser; empty = no CORS headers, `["*"]` = any.
+    pub cors_origins: Vec<String>,
+    /// Take the client IP from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+    /// Serve `/metrics` and record request metrics.
+    pub metrics: bool,
+    /// The whole middleware stack (headers, compression, limits, metrics...). Off only to
+    /// measure what the stack costs; never in production.
+    pub middleware: bool,
+    /// Adds `GET /debug/panic` and `GET /debug/sleep?ms=` (tests of the panic guard and the
+    /// timeout only; never turn on in production).
+    pub debug_routes: bool,
+    pub rate_limit: RateLimitSettings,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            slow_request_ms: 1000,
+            request_timeout_secs: 30,
+            body_limit_bytes: 1024 * 1024,
+            compression_min_bytes: 1024,
+            cors_origins: Vec::new(),
+            trust_forwarded_for: false,
+            metrics: true,
+            middleware: true,
+            debug_routes: false,
+            rate_limit: RateLimitSettings::default(),
+        }
+    }
+}
+
+impl HttpSettings {
+    pub fn slow_request(&self) -> Duration {
+        Duration::from_millis(self.slow_request_ms)
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+}
+
+/// Per-client-IP request limits, counted in fixed windows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RateLimitSettings {
+    pub enabled: bool,
+    /// Length of one counting window.
+    pub window_ms: u64,
+    /// Requests per window and client IP, over all rate-limited routes.
+    pub general: u32,
+    /// Requests per window and client IP to `POST /api/users/login` and `POST /api/users`.
+    pub auth: u32,
+    /// Count in Redis (when `redis.url` is set), so all instances share one limit.
+    pub shared: bool,
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        Self { enabled: true, window_ms: 60_000, general: 600, auth: 20, shared: true }
+    }
+}
+
+impl RateLimitSettings {
+    pub fn window(&self) -> Duration {
+        Duration::from_millis(self.window_ms)
+    }
+}
+
 /// Every setting of the service.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -199,6 +281,7 @@ pub struct Settings {
     pub redis: RedisSettings,
     pub auth: AuthSettings,
     pub log: LogSettings,
+    pub http: HttpSettings,
 }
 
 /// A setting that cannot be used, with the setting's name.
@@ -302,8 +385,34 @@ impl Settings {
             return Err(invalid("server.host", "must be an IP address or a host name (e.g. 127.0.0.1 or 0.0.0.0)"));
         }
         self.validate_auth()?;
+        self.validate_http()?;
         if self.log.level.trim().is_empty() {
             return Err(invalid("log.level", "must not be empty"));
+        }
+        Ok(())
+    }
+
+    fn validate_http(&self) -> Result<(), SettingsError> {
+        let http = &self.http;
+        if http.request_timeout_secs == 0 {
+            return Err(invalid("http.request_timeout_secs", "must be at least 1"));
+        }
+        if http.body_limit_bytes == 0 {
+            return Err(invalid("http.body_limit_bytes", "must be at least 1"));
+        }
+        if let Some(origin) = http
+            .cors_origins
+            .iter()
+            .find(|o| o.as_str() != "*" && !(o.starts_with("http://") || o.starts_with("https://")) || o.ends_with('/'))
+        {
+            return Err(invalid(
+                "http.cors_origins",
+                format!("{origin:?} must be \"*\" or an origin like https://app.example.com"),
+            ));
+        }
+        let limits = &http.rate_limit;
+        if limits.enabled && (limits.window_ms == 0 || limits.general == 0 || limits.auth == 0) {
+            return Err(invalid("http.rate_limit", "window_ms, general and auth must be at least 1 when enabled"));
         }
         Ok(())
     }
@@ -400,6 +509,17 @@ mod tests {
         assert_eq!(with("server.host", "api.internal").expect("host name").server.host, "api.internal");
         let err = with("server.host", "not a host").expect_err("spaces");
         assert!(err.to_string().contains("server.host"), "{err}");
+    }
+
+    #[test]
+    fn http_settings_are_checked_by_name() {
+        let err = with("http.request_timeout_secs", 0).expect_err("zero timeout");
+        assert!(err.to_string().contains("http.request_timeout_secs"), "{err}");
+        let err = with("http.cors_origins", ["app.example.com"]).expect_err("no scheme");
+        assert!(err.to_string().contains("http.cors_origins"), "{err}");
+        assert!(with("http.cors_origins", ["https://app.example.com"]).is_ok());
+        let err = with("http.rate_limit.general", 0).expect_err("zero limit");
+        assert!(err.to_string().contains("http.rate_limit"), "{err}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use application::ports::DependencyProbe;
+use application::ports::{DependencyProbe, PoolMonitor};
 use application::{Ports, Services};
 use redis::aio::ConnectionManager;
 use sea_orm::DatabaseConnection;
@@ -25,6 +25,8 @@ pub struct App {
     pub redis: Option<ConnectionManager>,
     /// What `/ready` checks: every dependency this process was wired with.
     pub probes: Vec<Arc<dyn DependencyProbe>>,
+    /// The database pool's state, for `/admin/db-pool-status` and the pool gauges.
+    pub pool: Arc<dyn PoolMonitor>,
     /// One line saying which backends are in use, for the start-up log.
     pub backends: String,
 }
@@ -44,7 +46,8 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
     if let Some(redis) = &redis {
         probes.push(Arc::new(RedisProbe::new(redis.clone())));
     }
-    Ok(App { services, db, redis, probes, backends: describe(settings) })
+    let pool = Arc::new(db::SqlxPoolMonitor::new(db.clone()));
+    Ok(App { services, db, redis, probes, pool, backends: describe(settings) })
 }
 
 /// Wires the use cases on an open database connection.

@@ -84,6 +84,8 @@ pub struct ArticleResponse {
 pub struct ArticlesResponse {
     pub articles: Vec<ArticleDto>,
     pub articles_count: u64,
+    /// Pass as `cursor` for the next page (keyset pagination); `null` on the last page.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -132,7 +134,11 @@ impl From<Article> for ArticleResponse {
 
 impl From<ArticlePage> for ArticlesResponse {
     fn from(page: ArticlePage) -> Self {
-        Self { articles: page.articles.into_iter().map(Into::into).collect(), articles_count: page.total }
+        Self {
+            articles: page.articles.into_iter().map(Into::into).collect(),
+            articles_count: page.total,
+            next_cursor: page.next.map(super::cursor::encode),
+        }
     }
 }
 
@@ -153,6 +159,9 @@ pub struct ArticleListQuery {
     /// Articles to skip, 0 by default.
     #[param(value_type = Option<u64>, minimum = 0)]
     pub offset: Option<String>,
+    /// Keyset pagination: the `nextCursor` of the previous page. Deep pages cost what the
+    /// first does, and inserts meanwhile never repeat or skip rows. Not with `offset`.
+    pub cursor: Option<String>,
 }
 
 /// Page of `GET /api/articles/feed`.
@@ -165,6 +174,9 @@ pub struct FeedQuery {
     /// Articles to skip, 0 by default.
     #[param(value_type = Option<u64>, minimum = 0)]
     pub offset: Option<String>,
+    /// Keyset pagination: the `nextCursor` of the previous page. Deep pages cost what the
+    /// first does, and inserts meanwhile never repeat or skip rows. Not with `offset`.
+    pub cursor: Option<String>,
 }
 
 /// `POST /api/articles/{slug}/comments`

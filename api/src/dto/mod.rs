@@ -5,6 +5,7 @@
 //! an absent field from an explicit `null` (see [`present`]).
 
 mod articles;
+pub mod cursor;
 mod users;
 
 pub use articles::{

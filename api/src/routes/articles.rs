@@ -3,22 +3,30 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::{ArticleFilter, Page, ValidationErrors};
+use domain::{ArticleFilter, FieldError, Page, ValidationErrors};
 
 use crate::AppState;
 use crate::dto::{
-    ArticleListQuery, ArticleResponse, ArticlesResponse, CreateArticleRequest, FeedQuery, UpdateArticleRequest,
+    self, ArticleListQuery, ArticleResponse, ArticlesResponse, CreateArticleRequest, FeedQuery, UpdateArticleRequest,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser, MaybeAuthUser};
 
-/// Parses `limit`/`offset`, reporting bad values as 422 under their own names.
-fn page(limit: Option<&str>, offset: Option<&str>) -> Result<Page, ApiError> {
-    Page::parse(limit, offset).map_err(|field_errors| {
+/// Parses `limit`/`offset`/`cursor`, reporting bad values as 422 under their own names.
+fn page(limit: Option<&str>, offset: Option<&str>, cursor: Option<&str>) -> Result<Page, ApiError> {
+    let invalid = |field_errors: Vec<FieldError>| -> ApiError {
         let mut errors = ValidationErrors::new();
         field_errors.into_iter().for_each(|error| errors.push(error));
         errors.into()
-    })
+    };
+    let page = Page::parse(limit, offset).map_err(invalid)?;
+    match cursor.filter(|c| !c.trim().is_empty()) {
+        None => Ok(page),
+        Some(text) => {
+            let cursor = dto::cursor::decode(text).map_err(|e| invalid(vec![e]))?;
+            page.after(cursor).map_err(|e| invalid(vec![e]))
+        }
+    }
 }
 
 /// `?tag=` reads as "no tag filter", not "articles with the empty tag" (there are none).
@@ -36,7 +44,7 @@ fn filter_value(value: Option<String>) -> Option<String> {
     responses(
         (status = 200, description = "A page of articles", body = ArticlesResponse),
         (status = 401, description = "Invalid token", body = ErrorBody),
-        (status = 422, description = "Invalid limit or offset", body = ErrorBody),
+        (status = 422, description = "Invalid limit, offset or cursor", body = ErrorBody),
     )
 )]
 pub async fn list_articles(
@@ -44,7 +52,7 @@ pub async fn list_articles(
     viewer: MaybeAuthUser,
     ApiQuery(query): ApiQuery<ArticleListQuery>,
 ) -> Result<Json<ArticlesResponse>, ApiError> {
-    let page = page(query.limit.as_deref(), query.offset.as_deref())?;
+    let page = page(query.limit.as_deref(), query.offset.as_deref(), query.cursor.as_deref())?;
     let filter = ArticleFilter {
         tag: filter_value(query.tag),
         author: filter_value(query.author),
@@ -64,7 +72,7 @@ pub async fn list_articles(
     responses(
         (status = 200, description = "A page of the feed", body = ArticlesResponse),
         (status = 401, description = "Missing or invalid token", body = ErrorBody),
-        (status = 422, description = "Invalid limit or offset", body = ErrorBody),
+        (status = 422, description = "Invalid limit, offset or cursor", body = ErrorBody),
     )
 )]
 pub async fn feed(
@@ -72,9 +80,29 @@ pub async fn feed(
     auth: AuthUser,
     ApiQuery(query): ApiQuery<FeedQuery>,
 ) -> Result<Json<ArticlesResponse>, ApiError> {
-    let page = page(query.limit.as_deref(), query.offset.as_deref())?;
+    let page = page(query.limit.as_deref(), query.offset.as_deref(), query.cursor.as_deref())?;
     let found = state.services.articles.feed(auth.id, page).await?;
     Ok(Json(found.into()))
+}
+
+/// An article picked at random (without scanning or sorting the table), with its body.
+#[utoipa::path(
+    get,
+    path = "/api/articles/random",
+    tag = "articles",
+    security((), ("Token" = [])),
+    responses(
+        (status = 200, description = "An article", body = ArticleResponse),
+        (status = 401, description = "Invalid token", body = ErrorBody),
+        (status = 404, description = "There are no articles", body = ErrorBody),
+    )
+)]
+pub async fn random_article(
+    State(state): State<AppState>,
+    viewer: MaybeAuthUser,
+) -> Result<Json<ArticleResponse>, ApiError> {
+    let article = state.services.articles.random(viewer.id()).await?;
+    Ok(Json(article.into()))
 }
 
 /// One article, with its body.

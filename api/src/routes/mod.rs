@@ -7,6 +7,7 @@
 pub mod articles;
 pub mod comments;
 pub mod health;
+pub mod ops;
 pub mod profiles;
 pub mod tags;
 pub mod users;
@@ -25,6 +26,8 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
     // `{slug}` capture, so the feed is never read as an article named "feed".
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::health))
+        .routes(routes!(ops::ready))
+        .routes(routes!(ops::db_pool_status))
         .routes(routes!(users::register))
         .routes(routes!(users::login))
         .routes(routes!(users::current_user, users::update_user))
@@ -32,6 +35,7 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(profiles::follow, profiles::unfollow))
         .routes(routes!(articles::list_articles, articles::create_article))
         .routes(routes!(articles::feed))
+        .routes(routes!(articles::random_article))
         .routes(routes!(articles::get_article, articles::update_article, articles::delete_article))
         .routes(routes!(articles::favorite, articles::unfavorite))
         .routes(routes!(comments::list_comments, comments::add_comment))

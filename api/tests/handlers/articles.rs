@@ -87,7 +87,7 @@ async fn the_feed_has_followed_authors_only_and_is_not_an_article() {
     let other = app.register("other").await;
     let empty = app.get("/api/articles/feed", Some(&reader)).await;
     assert_eq!(empty.status, StatusCode::OK, "{}", empty.text);
-    assert_eq!(empty.json(), json!({"articles": [], "articlesCount": 0}));
+    assert_eq!(empty.json(), json!({"articles": [], "articlesCount": 0, "nextCursor": null}));
 
     app.call(Method::POST, "/api/profiles/celeb/follow", Some(&reader), None).await;
     app.create_article(&celeb, "Celeb One", &[]).await;

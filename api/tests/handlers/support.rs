@@ -69,7 +69,7 @@ impl TestApp {
         let fakes = Fakes::new();
         let mut ports = fakes.ports();
         ports.tokens = Arc::new(TokensWithExpiry(ports.tokens.clone()));
-        let state = AppState { services: Services::new(ports) };
+        let state = AppState::new(Services::new(ports));
         Self { router: api::router(state) }
     }
 

@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use domain::{
-    Article, ArticleChanges, ArticleFilter, ArticleId, Body, Comment, CommentBody, CommentId, Description, Page, Slug,
-    Tag, TagList, Timestamp, Title, UserId,
+    Article, ArticleChanges, ArticleFilter, ArticleId, Body, Comment, CommentBody, CommentId, Cursor, Description,
+    Page, Slug, Tag, TagList, Timestamp, Title, UserId,
 };
 
 use crate::RepoError;
@@ -34,6 +34,9 @@ pub struct NewArticleRecord {
 pub struct ArticlePage {
     pub articles: Vec<Article>,
     pub total: u64,
+    /// Where the next page starts; `None` on the last page (adapters MUST know, e.g. by
+    /// reading one row more than the limit).
+    pub next: Option<Cursor>,
 }
 
 /// Storage of articles and favorites.
@@ -76,17 +79,27 @@ pub trait ArticleRepository: Send + Sync {
     /// `NotFound` for an unknown id.
     async fn delete(&self, id: ArticleId) -> Result<(), RepoError>;
 
-    /// Most recent first, filtered, with the total count of matches.
+    /// Most recent first (by `created_at`, then `id`), filtered, with the total count of
+    /// matches (whatever the page). A page with a cursor starts strictly after it.
     ///
     /// # Errors
     /// Only `Unexpected`.
     async fn list(&self, filter: &ArticleFilter, page: Page, viewer: Option<UserId>) -> Result<ArticlePage, RepoError>;
 
-    /// Articles by authors `viewer` follows, most recent first.
+    /// Articles by authors `viewer` follows, in the order and with the paging of `list`.
     ///
     /// # Errors
     /// Only `Unexpected`.
     async fn feed(&self, viewer: UserId, page: Page) -> Result<ArticlePage, RepoError>;
+
+    /// The slug of an article picked at random, `None` when there are none. Adapters MUST
+    /// NOT sort or scan the whole table (no `ORDER BY RANDOM()`): e.g. pick a random id
+    /// between the smallest and the largest and take the first article from there.
+    /// Decorators (caches) MUST NOT cache it.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn random_slug(&self) -> Result<Option<Slug>, RepoError>;
 
     /// Idempotent; keeps the stored favorites count exact under concurrency.
     ///

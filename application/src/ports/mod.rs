@@ -5,6 +5,7 @@
 
 mod articles;
 mod health;
+mod ops;
 mod security;
 mod users;
 
@@ -12,5 +13,6 @@ pub use articles::{
     ArticlePage, ArticleRef, ArticleRepository, CommentRef, CommentRepository, NewArticleRecord, TagRepository,
 };
 pub use health::DependencyProbe;
+pub use ops::{PoolMonitor, PoolStatus, WindowCount, WindowCounter};
 pub use security::{Clock, PasswordHash, PasswordHasher, TokenError, TokenService};
 pub use users::{NewUserRecord, ProfileRepository, UserRepository, UserUpdate};

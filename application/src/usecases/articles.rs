@@ -70,6 +70,23 @@ impl ArticleService {
         Ok(self.articles.feed(viewer, page).await?)
     }
 
+    /// An article picked at random, as `get` returns it.
+    ///
+    /// # Errors
+    /// `NotFound("article")` when there are no articles.
+    pub async fn random(&self, viewer: Option<UserId>) -> Result<Article, UseCaseError> {
+        // The picked article may be deleted before it is read: pick again, a few times.
+        for _ in 0..3 {
+            let Some(slug) = self.articles.random_slug().await? else {
+                return Err(UseCaseError::NotFound("article"));
+            };
+            if let Some(article) = self.articles.find_by_slug(&slug, viewer).await? {
+                return Ok(article);
+            }
+        }
+        Err(UseCaseError::NotFound("article"))
+    }
+
     /// # Errors
     /// `NotFound("article")`.
     pub async fn get(&self, slug: &str, viewer: Option<UserId>) -> Result<Article, UseCaseError> {

@@ -20,8 +20,8 @@ use application::ports::{ArticlePage, ArticleRef, ArticleRepository, NewArticleR
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{
-    Article, ArticleChanges, ArticleFilter, ArticleId, Body, Description, Page, Slug, Tag, TagList, Timestamp, Title,
-    UserId,
+    Article, ArticleChanges, ArticleFilter, ArticleId, Body, Cursor, Description, Page, Slug, Tag, TagList, Timestamp,
+    Title, UserId,
 };
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
@@ -147,27 +147,49 @@ impl SeaOrmArticleRepository {
     }
 
     async fn page(&self, condition: Condition, page: Page, viewer: Option<UserId>) -> Result<ArticlePage, DbErr> {
-        let (articles, total) = tokio::try_join!(self.rows(&condition, page, viewer), self.count(&condition))?;
-        Ok(ArticlePage { articles, total })
+        let ((articles, next), total) = tokio::try_join!(self.rows(&condition, page, viewer), self.count(&condition))?;
+        Ok(ArticlePage { articles, total, next })
     }
 
-    /// The page itself: `LIMIT` stops the index walk after `limit + offset` rows.
-    async fn rows(&self, condition: &Condition, page: Page, viewer: Option<UserId>) -> Result<Vec<Article>, DbErr> {
-        let sql = format!(
-            "SELECT {VIEW_COLUMNS} {FROM} {} ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?",
-            condition.sql
-        );
+    /// The page itself, and where the next one starts. `LIMIT` stops the index walk after
+    /// `limit + 1 + offset` rows; with a cursor, the walk starts at the cursor, so a deep
+    /// page costs what the first one does. The extra row only says whether there is a
+    /// next page.
+    async fn rows(
+        &self,
+        condition: &Condition,
+        page: Page,
+        viewer: Option<UserId>,
+    ) -> Result<(Vec<Article>, Option<Cursor>), DbErr> {
         let mut values = viewer_values(viewer);
         values.extend(condition.values.iter().cloned());
-        values.push(i64::from(page.limit()).into());
+        // A row-value comparison matches the (created_at, id) index on both databases.
+        let keyset = match page.cursor() {
+            Some(cursor) => {
+                values.push(cursor.created_at.as_datetime().into());
+                values.push(cursor.id.0.into());
+                " AND (a.created_at, a.id) < (?, ?)"
+            }
+            None => "",
+        };
+        let sql = format!(
+            "SELECT {VIEW_COLUMNS} {FROM} {}{keyset} ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?",
+            condition.sql
+        );
+        values.push((i64::from(page.limit()) + 1).into());
         values.push(i64::try_from(page.offset()).unwrap_or(i64::MAX).into());
-        let rows = self.db.query_all_raw(statement(self.db.get_database_backend(), &sql, values)).await?;
+        let mut rows = self.db.query_all_raw(statement(self.db.get_database_backend(), &sql, values)).await?;
+        let more = rows.len() > page.limit() as usize;
+        rows.truncate(page.limit() as usize);
         let ids: Vec<i64> = rows.iter().map(|r| r.try_get("", "id")).collect::<Result<_, _>>()?;
         let mut tags = self.tags_of(&ids).await?;
-        rows.iter()
+        let articles: Vec<Article> = rows
+            .iter()
             .zip(&ids)
             .map(|(row, id)| article_from_row(row, false, TagList::from_trusted(tags.remove(id).unwrap_or_default())))
-            .collect()
+            .collect::<Result<_, _>>()?;
+        let next = articles.last().filter(|_| more).map(|a| Cursor { created_at: a.created_at, id: a.id });
+        Ok((articles, next))
     }
 
     /// `articlesCount`: every match, without the page's per-viewer subqueries.
@@ -313,6 +335,30 @@ impl ArticleRepository for SeaOrmArticleRepository {
 
     async fn feed(&self, viewer: UserId, page: Page) -> Result<ArticlePage, RepoError> {
         self.page(Condition::feed(viewer), page, Some(viewer)).await.map_err(unexpected)
+    }
+
+    async fn random_slug(&self) -> Result<Option<Slug>, RepoError> {
+        // MIN and MAX read the two ends of the primary key index; the pick is then one
+        // index seek. Ids after a gap (deleted articles) are a little more likely: fine
+        // for "show me something", and no scan or sort of the table.
+        let backend = self.db.get_database_backend();
+        let bounds = statement(backend, "SELECT MIN(id) AS lo, MAX(id) AS hi FROM articles", Vec::new());
+        let row = self.db.query_one_raw(bounds).await.map_err(unexpected)?;
+        let bounds =
+            row.map(|r| Ok::<_, DbErr>((r.try_get::<Option<i64>>("", "lo")?, r.try_get::<Option<i64>>("", "hi")?)));
+        let (Some(lo), Some(hi)) = bounds.transpose().map_err(unexpected)?.unwrap_or((None, None)) else {
+            return Ok(None);
+        };
+        let pick = rand::random_range(lo..=hi);
+        // Wraps around to the first article if the ones from `pick` on were just deleted.
+        let sql = "SELECT slug FROM articles WHERE id >= ? ORDER BY id LIMIT 1";
+        for from in [pick, lo] {
+            let found = self.db.query_one_raw(statement(backend, sql, vec![from.into()])).await.map_err(unexpected)?;
+            if let Some(row) = found {
+                return Ok(Some(Slug::from_trusted(row.try_get("", "slug").map_err(unexpected)?)));
+            }
+        }
+        Ok(None)
     }
 
     async fn favorite(&self, user: UserId, article: ArticleId) -> Result<(), RepoError> {

@@ -5,6 +5,8 @@ mod articles;
 mod comments;
 pub mod entities;
 mod migrations;
+mod pool;
+pub mod query_metrics;
 mod sql;
 mod users;
 
@@ -21,6 +23,7 @@ use sea_orm_migration::MigratorTrait;
 pub use articles::{SeaOrmArticleRepository, SeaOrmTagRepository};
 pub use comments::SeaOrmCommentRepository;
 pub use migrations::Migrator;
+pub use pool::SqlxPoolMonitor;
 pub use users::{SeaOrmProfileRepository, SeaOrmUserRepository};
 
 use crate::settings::DatabaseSettings;
@@ -49,14 +52,18 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConn
         }
         let pool =
             pool_options::<Sqlite>(settings).connect_with(options).await.context("cannot open the SQLite database")?;
-        Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+        let mut db = SqlxSqliteConnector::from_sqlx_sqlite_pool(pool);
+        query_metrics::instrument(&mut db);
+        Ok(db)
     } else {
         let options = PgConnectOptions::from_str(&settings.url)
             .context("invalid database.url")?
             .statement_cache_capacity(settings.statement_cache_capacity);
         let pool =
             pool_options::<Postgres>(settings).connect_with(options).await.context("cannot connect to PostgreSQL")?;
-        Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
+        let mut db = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+        query_metrics::instrument(&mut db);
+        Ok(db)
     }
 }
 

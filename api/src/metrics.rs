@@ -1,0 +1,114 @@
+//! The Prometheus recorder and what is sampled when `/metrics` is scraped.
+//!
+//! Everything in the process records through the `metrics` facade (HTTP middleware, the
+//! database callback, cache decorators, job handlers); one recorder per process collects
+//! it and [`render`] turns it into the Prometheus text format. Gauges that describe a
+//! state rather than events (pool connections, process memory and CPU) are read at
+//! scrape time, so they are never stale.
+
+use std::sync::OnceLock;
+
+use application::ports::PoolMonitor;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+/// Histogram buckets (seconds) for every `*_duration_seconds` metric: 1 ms to 10 s.
+const DURATION_BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+
+static HANDLE: OnceLock<Result<PrometheusHandle, String>> = OnceLock::new();
+
+/// Installs the process-wide recorder on first call and returns its handle; later calls
+/// (several apps started in one test process) share it.
+///
+/// # Errors
+/// Another recorder was installed by someone else first.
+pub fn install() -> anyhow::Result<PrometheusHandle> {
+    HANDLE
+        .get_or_init(|| {
+            PrometheusBuilder::new()
+                .set_buckets_for_metric(Matcher::Suffix("_duration_seconds".to_owned()), DURATION_BUCKETS)
+                .map_err(|e| e.to_string())?
+                .install_recorder()
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(|e| anyhow::anyhow!("cannot install the metrics recorder: {e}"))
+}
+
+/// Samples the state gauges, then renders every metric in the Prometheus text format.
+pub fn render(handle: &PrometheusHandle, pool: Option<&dyn PoolMonitor>) -> String {
+    if let Some(pool) = pool {
+        let status = pool.status();
+        metrics::gauge!("db_pool_connections", "state" => "idle").set(f64::from(status.idle));
+        metrics::gauge!("db_pool_connections", "state" => "in_use").set(f64::from(status.in_use));
+        metrics::gauge!("db_pool_size").set(f64::from(status.size));
+        metrics::gauge!("db_pool_max_connections").set(f64::from(status.max));
+    }
+    let process = process::sample();
+    if let Some(rss) = process.resident_bytes {
+        metrics::gauge!("process_resident_memory_bytes").set(rss as f64);
+    }
+    if let Some(cpu) = process.cpu_seconds {
+        // Exported as a gauge: `metrics` counters are integers, CPU time is fractional. The
+        // value only grows, so `rate()` works on it as on the usual counter.
+        metrics::gauge!("process_cpu_seconds_total").set(cpu);
+    }
+    if let Some(fds) = process.open_fds {
+        metrics::gauge!("process_open_fds").set(fds as f64);
+    }
+    // Histograms are drained into their buckets by upkeep; no listener task runs it here.
+    handle.run_upkeep();
+    handle.render()
+}
+
+/// Process statistics from `/proc/self` (Linux); `None` elsewhere.
+mod process {
+    /// What could be read.
+    #[derive(Debug, Default)]
+    pub struct Sample {
+        pub resident_bytes: Option<u64>,
+        pub cpu_seconds: Option<f64>,
+        pub open_fds: Option<usize>,
+    }
+
+    /// Clock ticks per second in `/proc/<pid>/stat`: `USER_HZ`, fixed at 100 by the
+    /// kernel's ABI on every architecture Linux reports it for.
+    const USER_HZ: f64 = 100.0;
+
+    pub fn sample() -> Sample {
+        Sample { resident_bytes: resident_bytes(), cpu_seconds: cpu_seconds(), open_fds: open_fds() }
+    }
+
+    fn resident_bytes() -> Option<u64> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib * 1024)
+    }
+
+    fn cpu_seconds() -> Option<f64> {
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        // The command name (field 2) may contain spaces; fields are counted after its ')'.
+        let rest = stat.rsplit_once(')')?.1;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after ')'.
+        let utime: f64 = fields.get(11)?.parse().ok()?;
+        let stime: f64 = fields.get(12)?.parse().ok()?;
+        Some((utime + stime) / USER_HZ)
+    }
+
+    fn open_fds() -> Option<usize> {
+        Some(std::fs::read_dir("/proc/self/fd").ok()?.count())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        #[cfg(target_os = "linux")]
+        fn a_running_process_has_memory_and_cpu_time() {
+            let sample = super::sample();
+            assert!(sample.resident_bytes.is_some_and(|b| b > 0), "{sample:?}");
+            assert!(sample.cpu_seconds.is_some_and(|s| s >= 0.0), "{sample:?}");
+            assert!(sample.open_fds.is_some_and(|n| n > 0), "{sample:?}");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! Guards around the handler: a body size limit, a request timeout and a panic catcher,
+//! each answering with the RealWorld JSON error shape.
+
+use std::any::Any;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::ApiError;
+
+/// Refuses a declared `Content-Length` above the limit before the body is read. Bodies
+/// without a length (chunked) are bounded by axum's `DefaultBodyLimit`, set to the same
+/// value, when an extractor reads them (also a 413 in the same shape).
+pub async fn body_limit(State(limit): State<usize>, request: Request, next: Next) -> Response {
+    let declared =
+        request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "request", format!("is too large (limit {limit} bytes)"))
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// Gives up on a request that runs longer than the limit: 503, and the handler's future
+/// is dropped (its database work is cancelled with it).
+pub async fn timeout(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(timeout_ms = limit.as_millis() as u64, "request timed out");
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "request", "timed out").into_response()
+        }
+    }
+}
+
+/// The answer to a handler that panicked: a JSON 500; the panic is logged, the process
+/// keeps serving.
+pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic payload".to_owned());
+    ApiError::internal(anyhow::anyhow!("handler panicked: {message}")).into_response()
+}

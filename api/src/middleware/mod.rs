@@ -1,0 +1,83 @@
+//! The production HTTP layer, assembled in one place by [`layers`].
+//!
+//! Applied with `Router::layer`, so it wraps every route and the JSON 404/405 fallbacks,
+//! and runs after routing (the route template is known to metrics and logs). From the
+//! outside in: request id, CORS, security headers, compression, timing and metrics,
+//! rate limit, body limit, timeout, panic guard, then the handler.
+
+pub mod compression;
+pub mod guard;
+pub mod observe;
+pub mod rate_limit;
+pub mod request_id;
+pub mod security_headers;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+
+pub use observe::ObserveConfig;
+pub use rate_limit::RateLimiter;
+
+/// What the layers are configured with (from `http.*` settings, resolved by start-up).
+pub struct HttpLayerConfig {
+    pub observe: ObserveConfig,
+    pub request_timeout: std::time::Duration,
+    pub body_limit: usize,
+    pub compression_min_bytes: u16,
+    pub cors_origins: Vec<String>,
+    /// `None` turns rate limiting off.
+    pub rate_limiter: Option<Arc<RateLimiter>>,
+}
+
+/// Wraps `router` in the whole stack. Layers added last run first.
+pub fn layers(router: Router, config: HttpLayerConfig) -> Router {
+    let mut router = router
+        .layer(CatchPanicLayer::custom(guard::panic_response))
+        .layer(from_fn_with_state(config.request_timeout, guard::timeout))
+        .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(from_fn_with_state(config.body_limit, guard::body_limit));
+    if let Some(limiter) = config.rate_limiter {
+        router = router.layer(from_fn_with_state(limiter, rate_limit::rate_limit));
+    }
+    router = router
+        .layer(from_fn_with_state(config.observe, observe::observe))
+        .layer(compression::layer(config.compression_min_bytes));
+    for header in security_headers::layers() {
+        router = router.layer(header);
+    }
+    if let Some(cors) = cors(&config.cors_origins) {
+        router = router.layer(cors);
+    }
+    router
+        .layer(PropagateRequestIdLayer::new(request_id::HEADER))
+        .layer(SetRequestIdLayer::new(request_id::HEADER, request_id::MakeId))
+        .layer(from_fn(request_id::sanitize))
+}
+
+/// CORS for the configured origins; none configured means no CORS headers at all
+/// (browsers then allow same-origin calls only).
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let allow_origin = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow_origin)
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::OPTIONS])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, request_id::HEADER])
+            .expose_headers([request_id::HEADER, header::RETRY_AFTER, HeaderName::from_static("x-process-time")])
+            .max_age(std::time::Duration::from_secs(3600)),
+    )
+}

@@ -1,0 +1,205 @@
+//! Rate limits per client IP, counted in fixed windows: a general limit on every route
+//! except the operational ones, and a stricter one on login and registration.
+//!
+//! Counting happens in this process by default. With a shared [`WindowCounter`] (Redis)
+//! every instance counts in the same place; when it fails, counting falls back to this
+//! process (fail open: a Redis outage must not turn into an API outage).
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use application::ports::{WindowCount, WindowCounter};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::ApiError;
+
+/// Paths never limited: probes, metrics and documentation.
+const EXEMPT_PREFIXES: &[&str] = &["/health", "/ready", "/metrics", "/docs", "/api-docs"];
+
+/// The limits and where they are counted.
+pub struct RateLimiter {
+    window: Duration,
+    general: u64,
+    auth: u64,
+    trust_forwarded_for: bool,
+    local: LocalCounter,
+    shared: Option<Arc<dyn WindowCounter>>,
+    /// Whether the shared counter is failing (so the switch is logged once each way).
+    degraded: AtomicBool,
+}
+
+impl RateLimiter {
+    pub fn new(
+        window: Duration,
+        general: u32,
+        auth: u32,
+        trust_forwarded_for: bool,
+        shared: Option<Arc<dyn WindowCounter>>,
+    ) -> Self {
+        Self {
+            window,
+            general: general.into(),
+            auth: auth.into(),
+            trust_forwarded_for,
+            local: LocalCounter::default(),
+            shared,
+            degraded: AtomicBool::new(false),
+        }
+    }
+
+    async fn hit(&self, key: &str) -> WindowCount {
+        if let Some(shared) = &self.shared {
+            match shared.hit(key, self.window).await {
+                Ok(count) => {
+                    if self.degraded.swap(false, Ordering::Relaxed) {
+                        tracing::info!("shared rate limit counter is back");
+                    }
+                    return count;
+                }
+                Err(e) => {
+                    if !self.degraded.swap(true, Ordering::Relaxed) {
+                        tracing::warn!(error = %format!("{e:#}"), "shared rate limit counter failed: counting per instance");
+                    }
+                }
+            }
+        }
+        self.local.hit(key, self.window, Instant::now())
+    }
+}
+
+/// Whether `POST path` is a login or a registration.
+fn is_auth(method: &Method, path: &str) -> bool {
+    method == Method::POST && matches!(path.trim_end_matches('/'), "/api/users/login" | "/api/users")
+}
+
+fn is_exempt(path: &str) -> bool {
+    EXEMPT_PREFIXES.iter().any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
+}
+
+/// The client's IP: the socket peer, or with `trust_forwarded_for` the last address in
+/// `X-Forwarded-For` (the one the proxy in front of us added; earlier ones are whatever
+/// the client claimed).
+pub fn client_ip(headers: &HeaderMap, peer: Option<IpAddr>, trust_forwarded_for: bool) -> Option<IpAddr> {
+    if trust_forwarded_for {
+        // Only the rightmost entry: if it is unusable, an earlier one (set by the client)
+        // must not be taken instead.
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|part| part.trim().parse::<IpAddr>().ok());
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    peer
+}
+
+pub async fn rate_limit(State(limiter): State<Arc<RateLimiter>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if is_exempt(path) {
+        return next.run(request).await;
+    }
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    let ip = client_ip(request.headers(), peer, limiter.trust_forwarded_for)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+    let mut checks = vec![("all", limiter.general)];
+    if is_auth(request.method(), path) {
+        checks.push(("auth", limiter.auth));
+    }
+    for (bucket, limit) in checks {
+        let count = limiter.hit(&format!("{bucket}:{ip}")).await;
+        if count.count > limit {
+            return too_many_requests(count.resets_in);
+        }
+    }
+    next.run(request).await
+}
+
+/// 429 with `Retry-After` in whole seconds (rounded up, at least 1).
+fn too_many_requests(resets_in: Duration) -> Response {
+    let seconds = resets_in.as_secs() + u64::from(resets_in.subsec_nanos() > 0);
+    let mut response =
+        ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limit", "too many requests, retry later").into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+    response
+}
+
+/// Fixed-window counts in this process.
+#[derive(Default)]
+struct LocalCounter {
+    windows: Mutex<HashMap<String, (Instant, u64)>>,
+}
+
+/// Above this many keys, expired windows are swept on the next hit.
+const SWEEP_ABOVE: usize = 10_000;
+
+impl LocalCounter {
+    fn hit(&self, key: &str, window: Duration, now: Instant) -> WindowCount {
+        // A poisoned lock only means another request panicked mid-update of a counter;
+        // the map is still usable.
+        let mut windows = self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if windows.len() > SWEEP_ABOVE {
+            windows.retain(|_, (started, _)| now.duration_since(*started) < window);
+        }
+        let entry = windows.entry(key.to_owned()).or_insert((now, 0));
+        if now.duration_since(entry.0) >= window {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        WindowCount { count: entry.1, resets_in: window.saturating_sub(now.duration_since(entry.0)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_counts_hits_per_key_and_starts_again_when_it_ends() {
+        let counter = LocalCounter::default();
+        let window = Duration::from_secs(10);
+        let t0 = Instant::now();
+        assert_eq!(counter.hit("a", window, t0).count, 1);
+        let second = counter.hit("a", window, t0 + Duration::from_secs(4));
+        assert_eq!((second.count, second.resets_in), (2, Duration::from_secs(6)));
+        assert_eq!(counter.hit("b", window, t0).count, 1);
+        assert_eq!(counter.hit("a", window, t0 + window).count, 1);
+    }
+
+    #[test]
+    fn forwarded_for_is_used_only_when_trusted_and_its_last_hop_wins() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", HeaderValue::from_static("1.1.1.1, 2.2.2.2"));
+        let peer: Option<IpAddr> = "10.0.0.1".parse().ok();
+        assert_eq!(client_ip(&headers, peer, false), peer);
+        assert_eq!(client_ip(&headers, peer, true), "2.2.2.2".parse().ok());
+        headers.insert("x-forwarded-for", HeaderValue::from_static("garbage"));
+        assert_eq!(client_ip(&headers, peer, true), peer);
+        headers.insert("x-forwarded-for", HeaderValue::from_static("1.1.1.1, garbage"));
+        assert_eq!(client_ip(&headers, peer, true), peer, "never an earlier, client-chosen entry");
+    }
+
+    #[test]
+    fn operational_paths_are_exempt_and_auth_paths_are_stricter() {
+        assert!(is_exempt("/health") && is_exempt("/docs/index.html") && is_exempt("/metrics"));
+        assert!(!is_exempt("/api/articles") && !is_exempt("/healthz"));
+        assert!(is_auth(&Method::POST, "/api/users/login") && is_auth(&Method::POST, "/api/users"));
+        assert!(!is_auth(&Method::GET, "/api/users") && !is_auth(&Method::POST, "/api/articles"));
+    }
+
+    #[test]
+    fn retry_after_is_rounded_up_to_whole_seconds() {
+        let response = too_many_requests(Duration::from_millis(1200));
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "2");
+    }
+}
