@@ -4,13 +4,16 @@
 //! `infrastructure`; in-memory fakes for tests live in `crate::fakes`.
 
 mod articles;
+mod cache;
 mod health;
 mod security;
 mod users;
 
 pub use articles::{
     ArticlePage, ArticleRef, ArticleRepository, CommentRef, CommentRepository, NewArticleRecord, TagRepository,
+    ViewerFlags,
 };
+pub use cache::{Cache, CacheError};
 pub use health::DependencyProbe;
 pub use security::{Clock, PasswordHash, PasswordHasher, TokenError, TokenService};
 pub use users::{NewUserRecord, ProfileRepository, UserRepository, UserUpdate};
