@@ -3,6 +3,7 @@
 //! Only the binaries' start-up code uses this crate directly; everything else talks to
 //! the ports in `application`.
 
+pub mod cache;
 pub mod clock;
 pub mod db;
 pub mod probes;

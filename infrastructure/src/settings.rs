@@ -199,6 +199,7 @@ pub struct Settings {
     pub redis: RedisSettings,
     pub auth: AuthSettings,
     pub log: LogSettings,
+    pub cache: crate::cache::CacheSettings,
 }
 
 /// A setting that cannot be used, with the setting's name.
@@ -302,6 +303,7 @@ impl Settings {
             return Err(invalid("server.host", "must be an IP address or a host name (e.g. 127.0.0.1 or 0.0.0.0)"));
         }
         self.validate_auth()?;
+        self.cache.validate()?;
         if self.log.level.trim().is_empty() {
             return Err(invalid("log.level", "must not be empty"));
         }

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use articles::{CachedArticleRepository, CachedTagRepository};
-pub use read::Caching;
+pub use read::{ALL, Caching};
 pub use stats::{CacheStats, Counts, Event, View};
 pub use users::{CachedProfileRepository, CachedUserRepository};
 

@@ -16,7 +16,7 @@ use crate::ports::Cache;
 
 /// Namespace every key depends on; bumped when an instance could not publish some
 /// invalidations and no longer knows which (see `docs/caching.md`).
-pub(crate) const ALL: &str = "all";
+pub const ALL: &str = "all";
 
 /// Ids longer than this are not cached (no real slug or username is that long; a
 /// request with a huge made-up one goes to the database and finds nothing).

@@ -1,0 +1,195 @@
+//! The Redis tier: values with a TTL, and the namespace stamps every instance shares.
+//!
+//! Stamps are handed out by Lua scripts (atomic on the server) from one counter key,
+//! the *clock*: a namespace without a stamp (never seen, expired or evicted) gets the
+//! clock's next value, and a bump gives it the next value too, so a stamp is never
+//! handed out twice for a namespace. A clock that is lost (Redis restarted empty) is
+//! restarted at a random point of a 2^50 range, so stamps from before the restart are
+//! (with overwhelming probability) never handed out again either, and entries that
+//! other instances still hold in memory under old stamps are never read.
+//!
+//! A bump that fails (Redis unreachable or slow) is remembered and delivered before
+//! this instance reads any stamp again; until then its reads bypass the cache.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use application::ports::{Cache, CacheError};
+use async_trait::async_trait;
+use rand::Rng;
+use redis::Script;
+use redis::aio::ConnectionManager;
+
+/// `KEYS[1]` clock, `KEYS[2..]` stamp keys; `ARGV[1]` clock seed, `ARGV[2]` stamp TTL.
+const STAMPS: &str = r"
+local out = {}
+for i = 2, #KEYS do
+  local v = redis.call('GET', KEYS[i])
+  if not v then
+    if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) end
+    v = redis.call('INCR', KEYS[1])
+    redis.call('SET', KEYS[i], v, 'EX', ARGV[2])
+  end
+  out[#out + 1] = tonumber(v)
+end
+return out
+";
+
+/// Same keys and arguments as [`STAMPS`]: gives every namespace a new stamp.
+const BUMP: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) end
+for i = 2, #KEYS do
+  local v = redis.call('INCR', KEYS[1])
+  redis.call('SET', KEYS[i], v, 'EX', ARGV[2])
+end
+return 1
+";
+
+/// Stamps expire after a day without a bump (only to bound the number of keys; an
+/// expired stamp is replaced by a fresh one, which is safe).
+const STAMP_TTL_SECS: u64 = 24 * 60 * 60;
+
+/// After a failure, calls fail at once for this long instead of each waiting for the
+/// timeout: a hung Redis costs one timeout per interval, not one per request.
+const BACKOFF: Duration = Duration::from_millis(500);
+
+/// More owed namespaces than this are replaced by the `all` namespace.
+const MAX_OWED: usize = 10_000;
+
+/// [`Cache`] on Redis, over the process's shared connection.
+#[derive(Clone)]
+pub struct RedisCache {
+    connection: ConnectionManager,
+    prefix: String,
+    timeout: Duration,
+    seed: u64,
+    stamps: Arc<Script>,
+    bump: Arc<Script>,
+    owed: Arc<Mutex<HashSet<String>>>,
+    down_until_ms: Arc<AtomicU64>,
+    started: Instant,
+}
+
+impl RedisCache {
+    /// Keys start with `prefix:`; every call gives up after `timeout`.
+    pub fn new(connection: ConnectionManager, prefix: &str, timeout: Duration) -> Self {
+        Self {
+            connection,
+            prefix: prefix.to_owned(),
+            timeout,
+            seed: rand::rng().random_range(1u64 << 40..1u64 << 50),
+            stamps: Arc::new(Script::new(STAMPS)),
+            bump: Arc::new(Script::new(BUMP)),
+            owed: Arc::new(Mutex::new(HashSet::new())),
+            down_until_ms: Arc::new(AtomicU64::new(0)),
+            started: Instant::now(),
+        }
+    }
+
+    /// The Redis key of a cached value.
+    pub fn value_key(&self, key: &str) -> String {
+        format!("{}:v:{key}", self.prefix)
+    }
+
+    fn stamp_key(&self, namespace: &str) -> String {
+        format!("{}:s:{namespace}", self.prefix)
+    }
+
+    fn owed(&self) -> MutexGuard<'_, HashSet<String>> {
+        self.owed.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Runs one Redis call with the timeout and the back-off after failures.
+    async fn call<T>(&self, run: impl std::future::Future<Output = redis::RedisResult<T>>) -> Result<T, CacheError> {
+        if self.now_ms() < self.down_until_ms.load(Ordering::Relaxed) {
+            return Err(CacheError::new("redis failed recently; retrying shortly"));
+        }
+        let outcome = match tokio::time::timeout(self.timeout, run).await {
+            Ok(Ok(value)) => return Ok(value),
+            Ok(Err(err)) => CacheError::new(err),
+            Err(_) => CacheError::new(format!("redis did not answer within {:?}", self.timeout)),
+        };
+        self.down_until_ms.store(self.now_ms() + BACKOFF.as_millis() as u64, Ordering::Relaxed);
+        Err(outcome)
+    }
+
+    async fn run_bump(&self, namespaces: &[String]) -> Result<(), CacheError> {
+        let mut invocation = self.bump.key(format!("{}:clock", self.prefix));
+        for ns in namespaces {
+            invocation.key(self.stamp_key(ns));
+        }
+        invocation.arg(self.seed).arg(STAMP_TTL_SECS);
+        let mut connection = self.connection.clone();
+        self.call(invocation.invoke_async::<i64>(&mut connection)).await.map(drop)
+    }
+
+    /// Delivers the bumps that failed earlier; until that succeeds, no stamp is read.
+    async fn settle_owed(&self) -> Result<(), CacheError> {
+        let owed: Vec<String> = {
+            let owed = self.owed();
+            if owed.is_empty() {
+                return Ok(());
+            }
+            owed.iter().cloned().collect()
+        };
+        self.run_bump(&owed).await?;
+        let mut pending = self.owed();
+        for ns in &owed {
+            pending.remove(ns);
+        }
+        tracing::info!(namespaces = owed.len(), "redis is back; delivered the invalidations it missed");
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Cache for RedisCache {
+    async fn stamps(&self, namespaces: &[String]) -> Result<Vec<u64>, CacheError> {
+        self.settle_owed().await?;
+        let mut invocation = self.stamps.key(format!("{}:clock", self.prefix));
+        for ns in namespaces {
+            invocation.key(self.stamp_key(ns));
+        }
+        invocation.arg(self.seed).arg(STAMP_TTL_SECS);
+        let mut connection = self.connection.clone();
+        let stamps: Vec<u64> = self.call(invocation.invoke_async(&mut connection)).await?;
+        if stamps.len() == namespaces.len() {
+            Ok(stamps)
+        } else {
+            Err(CacheError::new("stamp script returned the wrong number of stamps"))
+        }
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Arc<[u8]>>, CacheError> {
+        let mut connection = self.connection.clone();
+        let key = self.value_key(key);
+        let found: Option<Vec<u8>> = self.call(redis::cmd("GET").arg(&key).query_async(&mut connection)).await?;
+        Ok(found.map(Arc::from))
+    }
+
+    async fn set(&self, key: &str, value: Arc<[u8]>, ttl: Duration) -> Result<(), CacheError> {
+        let mut connection = self.connection.clone();
+        let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        let command = redis::cmd("SET").arg(self.value_key(key)).arg(&*value).arg("PX").arg(millis).clone();
+        self.call(command.query_async::<()>(&mut connection)).await
+    }
+
+    async fn bump(&self, namespaces: &[String]) -> Result<(), CacheError> {
+        let result = self.run_bump(namespaces).await;
+        if result.is_err() {
+            let mut owed = self.owed();
+            owed.extend(namespaces.iter().cloned());
+            if owed.len() > MAX_OWED {
+                owed.clear();
+                owed.insert(application::cache::ALL.to_owned());
+            }
+        }
+        result
+    }
+}
