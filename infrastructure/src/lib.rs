@@ -12,6 +12,8 @@ pub mod security;
 pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
+#[cfg(feature = "testing")]
+pub mod testing_redis;
 pub mod wiring;
 
 pub use application::identity;

@@ -58,13 +58,18 @@ const BACKOFF: Duration = Duration::from_millis(500);
 /// More owed namespaces than this are replaced by the `all` namespace.
 const MAX_OWED: usize = 10_000;
 
+/// Where a lost clock restarts: random on every call (not once per process), so that
+/// even the instance that saw the old clock cannot walk the same sequence again.
+fn clock_seed() -> u64 {
+    rand::rng().random_range(1u64 << 40..1u64 << 50)
+}
+
 /// [`Cache`] on Redis, over the process's shared connection.
 #[derive(Clone)]
 pub struct RedisCache {
     connection: ConnectionManager,
     prefix: String,
     timeout: Duration,
-    seed: u64,
     stamps: Arc<Script>,
     bump: Arc<Script>,
     owed: Arc<Mutex<HashSet<String>>>,
@@ -79,7 +84,6 @@ impl RedisCache {
             connection,
             prefix: prefix.to_owned(),
             timeout,
-            seed: rand::rng().random_range(1u64 << 40..1u64 << 50),
             stamps: Arc::new(Script::new(STAMPS)),
             bump: Arc::new(Script::new(BUMP)),
             owed: Arc::new(Mutex::new(HashSet::new())),
@@ -124,7 +128,7 @@ impl RedisCache {
         for ns in namespaces {
             invocation.key(self.stamp_key(ns));
         }
-        invocation.arg(self.seed).arg(STAMP_TTL_SECS);
+        invocation.arg(clock_seed()).arg(STAMP_TTL_SECS);
         let mut connection = self.connection.clone();
         self.call(invocation.invoke_async::<i64>(&mut connection)).await.map(drop)
     }
@@ -156,7 +160,7 @@ impl Cache for RedisCache {
         for ns in namespaces {
             invocation.key(self.stamp_key(ns));
         }
-        invocation.arg(self.seed).arg(STAMP_TTL_SECS);
+        invocation.arg(clock_seed()).arg(STAMP_TTL_SECS);
         let mut connection = self.connection.clone();
         let stamps: Vec<u64> = self.call(invocation.invoke_async(&mut connection)).await?;
         if stamps.len() == namespaces.len() {
