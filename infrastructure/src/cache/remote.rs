@@ -8,8 +8,12 @@
 //! (with overwhelming probability) never handed out again either, and entries that
 //! other instances still hold in memory under old stamps are never read.
 //!
-//! A bump that fails (Redis unreachable or slow) is remembered and delivered before
-//! this instance reads any stamp again; until then its reads bypass the cache.
+//! A bump that fails (Redis unreachable or slow) is remembered ("owed") and delivered
+//! before this instance reads any stamp again, with its next bump, and by a background
+//! retry every second, so other instances stop seeing the old entries within about a
+//! second of Redis answering this instance again. Reads back off for a moment after a
+//! failure (failing at once instead of each waiting for the timeout); bumps never do,
+//! so a write made just after Redis returns is published at once.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -51,12 +55,15 @@ return 1
 /// expired stamp is replaced by a fresh one, which is safe).
 const STAMP_TTL_SECS: u64 = 24 * 60 * 60;
 
-/// After a failure, calls fail at once for this long instead of each waiting for the
+/// After a failure, reads fail at once for this long instead of each waiting for the
 /// timeout: a hung Redis costs one timeout per interval, not one per request.
 const BACKOFF: Duration = Duration::from_millis(500);
 
 /// More owed namespaces than this are replaced by the `all` namespace.
 const MAX_OWED: usize = 10_000;
+
+/// How often owed bumps are retried in the background.
+const RETRY_OWED: Duration = Duration::from_secs(1);
 
 /// Where a lost clock restarts: random on every call (not once per process), so that
 /// even the instance that saw the old clock cannot walk the same sequence again.
@@ -64,54 +71,34 @@ fn clock_seed() -> u64 {
     rand::rng().random_range(1u64 << 40..1u64 << 50)
 }
 
-/// [`Cache`] on Redis, over the process's shared connection.
-#[derive(Clone)]
-pub struct RedisCache {
+/// The connection and the scripts; shared with the background retry.
+struct Link {
     connection: ConnectionManager,
     prefix: String,
     timeout: Duration,
-    stamps: Arc<Script>,
-    bump: Arc<Script>,
-    owed: Arc<Mutex<HashSet<String>>>,
-    down_until_ms: Arc<AtomicU64>,
+    stamps: Script,
+    bump: Script,
+    down_until_ms: AtomicU64,
     started: Instant,
 }
 
-impl RedisCache {
-    /// Keys start with `prefix:`; every call gives up after `timeout`.
-    pub fn new(connection: ConnectionManager, prefix: &str, timeout: Duration) -> Self {
-        Self {
-            connection,
-            prefix: prefix.to_owned(),
-            timeout,
-            stamps: Arc::new(Script::new(STAMPS)),
-            bump: Arc::new(Script::new(BUMP)),
-            owed: Arc::new(Mutex::new(HashSet::new())),
-            down_until_ms: Arc::new(AtomicU64::new(0)),
-            started: Instant::now(),
-        }
-    }
-
-    /// The Redis key of a cached value.
-    pub fn value_key(&self, key: &str) -> String {
-        format!("{}:v:{key}", self.prefix)
-    }
-
+impl Link {
     fn stamp_key(&self, namespace: &str) -> String {
         format!("{}:s:{namespace}", self.prefix)
-    }
-
-    fn owed(&self) -> MutexGuard<'_, HashSet<String>> {
-        self.owed.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn now_ms(&self) -> u64 {
         u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
-    /// Runs one Redis call with the timeout and the back-off after failures.
-    async fn call<T>(&self, run: impl std::future::Future<Output = redis::RedisResult<T>>) -> Result<T, CacheError> {
-        if self.now_ms() < self.down_until_ms.load(Ordering::Relaxed) {
+    /// Runs one Redis call with the timeout; reads (`backoff`) fail at once for a moment
+    /// after a failure.
+    async fn call<T>(
+        &self,
+        backoff: bool,
+        run: impl std::future::Future<Output = redis::RedisResult<T>>,
+    ) -> Result<T, CacheError> {
+        if backoff && self.now_ms() < self.down_until_ms.load(Ordering::Relaxed) {
             return Err(CacheError::new("redis failed recently; retrying shortly"));
         }
         let outcome = match tokio::time::timeout(self.timeout, run).await {
@@ -123,46 +110,121 @@ impl RedisCache {
         Err(outcome)
     }
 
-    async fn run_bump(&self, namespaces: &[String]) -> Result<(), CacheError> {
+    async fn bump(&self, backoff: bool, namespaces: &[String]) -> Result<(), CacheError> {
         let mut invocation = self.bump.key(format!("{}:clock", self.prefix));
         for ns in namespaces {
             invocation.key(self.stamp_key(ns));
         }
         invocation.arg(clock_seed()).arg(STAMP_TTL_SECS);
         let mut connection = self.connection.clone();
-        self.call(invocation.invoke_async::<i64>(&mut connection)).await.map(drop)
+        self.call(backoff, invocation.invoke_async::<i64>(&mut connection)).await.map(drop)
+    }
+}
+
+type Owed = Arc<Mutex<HashSet<String>>>;
+
+fn lock(owed: &Mutex<HashSet<String>>) -> MutexGuard<'_, HashSet<String>> {
+    owed.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Bumps `namespaces` together with everything owed; on success nothing is owed any
+/// more, on failure `namespaces` are owed too.
+async fn bump_with_owed(
+    link: &Link,
+    owed: &Mutex<HashSet<String>>,
+    backoff: bool,
+    namespaces: &[String],
+) -> Result<(), CacheError> {
+    let pending: Vec<String> = lock(owed).iter().cloned().collect();
+    let mut all: Vec<String> = namespaces.to_vec();
+    all.extend(pending.iter().filter(|ns| !namespaces.contains(ns)).cloned());
+    if all.is_empty() {
+        return Ok(());
+    }
+    match link.bump(backoff, &all).await {
+        Ok(()) => {
+            let mut owed = lock(owed);
+            for ns in &pending {
+                owed.remove(ns);
+            }
+            if !pending.is_empty() {
+                tracing::info!(
+                    namespaces = pending.len(),
+                    "redis answers again; delivered the invalidations it missed"
+                );
+            }
+            Ok(())
+        }
+        Err(err) => {
+            let mut owed = lock(owed);
+            owed.extend(namespaces.iter().cloned());
+            if owed.len() > MAX_OWED {
+                owed.clear();
+                owed.insert(application::cache::ALL.to_owned());
+            }
+            Err(err)
+        }
+    }
+}
+
+/// [`Cache`] on Redis, over the process's shared connection.
+#[derive(Clone)]
+pub struct RedisCache {
+    link: Arc<Link>,
+    owed: Owed,
+}
+
+impl RedisCache {
+    /// Keys start with `prefix:`; every call gives up after `timeout`. Inside a Tokio
+    /// runtime, also starts the background retry of owed bumps (it stops when the
+    /// cache is dropped).
+    pub fn new(connection: ConnectionManager, prefix: &str, timeout: Duration) -> Self {
+        let link = Arc::new(Link {
+            connection,
+            prefix: prefix.to_owned(),
+            timeout,
+            stamps: Script::new(STAMPS),
+            bump: Script::new(BUMP),
+            down_until_ms: AtomicU64::new(0),
+            started: Instant::now(),
+        });
+        let owed: Owed = Arc::new(Mutex::new(HashSet::new()));
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(retry_owed(link.clone(), Arc::downgrade(&owed)));
+        }
+        Self { link, owed }
     }
 
-    /// Delivers the bumps that failed earlier; until that succeeds, no stamp is read.
-    async fn settle_owed(&self) -> Result<(), CacheError> {
-        let owed: Vec<String> = {
-            let owed = self.owed();
-            if owed.is_empty() {
-                return Ok(());
-            }
-            owed.iter().cloned().collect()
-        };
-        self.run_bump(&owed).await?;
-        let mut pending = self.owed();
-        for ns in &owed {
-            pending.remove(ns);
+    /// The Redis key of a cached value.
+    pub fn value_key(&self, key: &str) -> String {
+        format!("{}:v:{key}", self.link.prefix)
+    }
+}
+
+async fn retry_owed(link: Arc<Link>, owed: std::sync::Weak<Mutex<HashSet<String>>>) {
+    loop {
+        tokio::time::sleep(RETRY_OWED).await;
+        let Some(owed) = owed.upgrade() else { return };
+        if !lock(&owed).is_empty() {
+            let _ = bump_with_owed(&link, &owed, false, &[]).await;
         }
-        tracing::info!(namespaces = owed.len(), "redis is back; delivered the invalidations it missed");
-        Ok(())
     }
 }
 
 #[async_trait]
 impl Cache for RedisCache {
     async fn stamps(&self, namespaces: &[String]) -> Result<Vec<u64>, CacheError> {
-        self.settle_owed().await?;
-        let mut invocation = self.stamps.key(format!("{}:clock", self.prefix));
+        if !lock(&self.owed).is_empty() {
+            bump_with_owed(&self.link, &self.owed, true, &[]).await?;
+        }
+        let link = &self.link;
+        let mut invocation = link.stamps.key(format!("{}:clock", link.prefix));
         for ns in namespaces {
-            invocation.key(self.stamp_key(ns));
+            invocation.key(link.stamp_key(ns));
         }
         invocation.arg(clock_seed()).arg(STAMP_TTL_SECS);
-        let mut connection = self.connection.clone();
-        let stamps: Vec<u64> = self.call(invocation.invoke_async(&mut connection)).await?;
+        let mut connection = link.connection.clone();
+        let stamps: Vec<u64> = link.call(true, invocation.invoke_async(&mut connection)).await?;
         if stamps.len() == namespaces.len() {
             Ok(stamps)
         } else {
@@ -171,29 +233,23 @@ impl Cache for RedisCache {
     }
 
     async fn get(&self, key: &str) -> Result<Option<Arc<[u8]>>, CacheError> {
-        let mut connection = self.connection.clone();
+        let mut connection = self.link.connection.clone();
         let key = self.value_key(key);
-        let found: Option<Vec<u8>> = self.call(redis::cmd("GET").arg(&key).query_async(&mut connection)).await?;
+        let found: Option<Vec<u8>> =
+            self.link.call(true, redis::cmd("GET").arg(&key).query_async(&mut connection)).await?;
         Ok(found.map(Arc::from))
     }
 
     async fn set(&self, key: &str, value: Arc<[u8]>, ttl: Duration) -> Result<(), CacheError> {
-        let mut connection = self.connection.clone();
+        let mut connection = self.link.connection.clone();
         let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
         let command = redis::cmd("SET").arg(self.value_key(key)).arg(&*value).arg("PX").arg(millis).clone();
-        self.call(command.query_async::<()>(&mut connection)).await
+        self.link.call(true, command.query_async::<()>(&mut connection)).await
     }
 
     async fn bump(&self, namespaces: &[String]) -> Result<(), CacheError> {
-        let result = self.run_bump(namespaces).await;
-        if result.is_err() {
-            let mut owed = self.owed();
-            owed.extend(namespaces.iter().cloned());
-            if owed.len() > MAX_OWED {
-                owed.clear();
-                owed.insert(application::cache::ALL.to_owned());
-            }
-        }
-        result
+        // Never skipped for a recent failure: a write just after Redis returns must
+        // still retire the entries it changed.
+        bump_with_owed(&self.link, &self.owed, false, namespaces).await
     }
 }
