@@ -7,7 +7,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::OnceCell;
+use async_lock::OnceCell;
 
 use super::records::{Entry, FORMAT};
 use super::stats::{CacheStats, Event, View};
