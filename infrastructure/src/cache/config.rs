@@ -85,3 +85,28 @@ impl CacheSettings {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_match_the_policy_defaults() {
+        let settings = CacheSettings::default();
+        assert!(settings.validate().is_ok());
+        assert_eq!(settings.policy(), CachePolicy::default());
+    }
+
+    #[test]
+    fn a_zero_ttl_is_refused_with_the_setting_named() {
+        let settings = CacheSettings { list_ttl_secs: 0, ..Default::default() };
+        let message = settings.validate().expect_err("zero TTL").to_string();
+        assert!(message.contains("cache.list_ttl_secs"), "{message}");
+    }
+
+    #[test]
+    fn an_empty_prefix_is_refused() {
+        let settings = CacheSettings { redis_prefix: " ".to_owned(), ..Default::default() };
+        assert!(settings.validate().is_err());
+    }
+}
