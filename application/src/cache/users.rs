@@ -34,8 +34,10 @@ impl ProfileRepository for CachedProfileRepository {
         let load = self.inner.find_profile(username, None);
         let found =
             self.caching.read(View::Profile, username, &[PEOPLE.to_owned()], self.policy.profile_ttl, load).await?;
-        let (Some((id, mut profile)), Some(viewer)) = (found.clone(), viewer) else { return Ok(found) };
-        profile.following = self.inner.following_among(viewer, &[id]).await?.contains(&id);
+        let Some((id, mut profile)) = found else { return Ok(None) };
+        if let Some(viewer) = viewer {
+            profile.following = self.inner.following_among(viewer, &[id]).await?.contains(&id);
+        }
         Ok(Some((id, profile)))
     }
 
