@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 #
 # Run the official RealWorld Hurl suite against the real `api` binary, once
-# per database backend, and check graceful shutdown after each run.
+# per backend, and check graceful shutdown after each run. The read cache is on
+# in every mode (in memory alone, or in memory in front of Redis).
 #
-#   bash scripts/hurl.sh             # SQLite, then PostgreSQL
-#   bash scripts/hurl.sh sqlite      # only SQLite
-#   bash scripts/hurl.sh postgres    # only PostgreSQL
+#   bash scripts/hurl.sh                  # SQLite, PostgreSQL, PostgreSQL + Redis
+#   bash scripts/hurl.sh sqlite           # only SQLite
+#   bash scripts/hurl.sh postgres         # only PostgreSQL
+#   bash scripts/hurl.sh postgres-redis   # only PostgreSQL with Redis (REDIS_URL set)
 #
 # Environment:
 #   REALWORLD_DIR      the RealWorld repo copy (default: <repo>/../shared/realworld)
@@ -13,6 +15,8 @@
 #   TEST_DATABASE_URL  admin URL of an existing PostgreSQL server to use instead
 #                      of a throwaway cluster (a fresh database is created on it
 #                      and dropped afterwards)
+#   TEST_REDIS_URL     an existing Redis to use instead of a throwaway one (the
+#                      run uses its own key prefix and never flushes it)
 #
 # Each backend: fresh database -> `api migrate` -> `api serve` on a free
 # 127.0.0.1 port -> wait for GET /health -> run the suite -> SIGTERM -> the
@@ -24,6 +28,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 # shellcheck source=scripts/lib/postgres.sh
 source "$ROOT/scripts/lib/postgres.sh"
+# shellcheck source=scripts/lib/redis.sh
+source "$ROOT/scripts/lib/redis.sh"
 
 REALWORLD_DIR="${REALWORLD_DIR:-$ROOT/../shared/realworld}"
 HURL_VERSION=8.0.1
@@ -33,13 +39,13 @@ MIGRATE_TIMEOUT=120 # seconds for `api migrate`
 SUITE_TIMEOUT=900   # seconds for the whole Hurl suite
 
 case "${1:-all}" in
-  all) BACKENDS=(sqlite postgres) ;;
-  sqlite | postgres) BACKENDS=("$1") ;;
+  all) BACKENDS=(sqlite postgres postgres-redis) ;;
+  sqlite | postgres | postgres-redis) BACKENDS=("$1") ;;
   -h | --help)
     sed -n '3,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
-  *) die "unknown argument '$1' (expected: sqlite, postgres or nothing for both)" ;;
+  *) die "unknown argument '$1' (expected: sqlite, postgres, postgres-redis or nothing for all)" ;;
 esac
 
 # hurl_ensure_installed -- hurl on PATH, or build it with cargo.
@@ -233,6 +239,41 @@ run_backend() {
   return 1
 }
 
+# run_postgres LABEL [VAR=VALUE...] -- one cycle on a fresh PostgreSQL database,
+# with extra server environment; records the result in SUMMARY.
+run_postgres() {
+  local label=$1 ok=0 db db_url jwt_secret
+  shift
+  section "$label: database"
+  if pg_start; then
+    db="strata_hurl_$$_$RANDOM"
+    if db_url=$(pg_create_database "$db"); then
+      # Our throwaway cluster vanishes anyway; on a user's server, tidy up.
+      if [[ "$PG_EXTERNAL" == 1 ]]; then on_exit pg_drop_database "$db"; fi
+      # PostgreSQL means production mode: the built-in dev JWT secret is
+      # refused, so give it a random 48-character one.
+      jwt_secret=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+      if run_backend "$label" "$db_url" "STRATA_AUTH__JWT_SECRET=$jwt_secret" "$@"; then
+        ok=1
+      fi
+    else
+      FAIL_REASON="could not create database"
+    fi
+  else
+    FAIL_REASON="could not start PostgreSQL"
+  fi
+  if ((ok)); then
+    SUMMARY+=("hurl $label: PASS (${#HURL_FILES[@]} files)")
+    FILES_PASSED=$((FILES_PASSED + ${#HURL_FILES[@]}))
+  else
+    FILES_FAILED=$((FILES_FAILED + ${#HURL_FILES[@]}))
+    SUMMARY+=("hurl $label: FAIL ($FAIL_REASON)")
+    FAILED=1
+  fi
+  # Free the cluster now rather than at exit (no-op for an external server).
+  pg_stop
+}
+
 # ---------------------------------------------------------------------------
 
 [[ -f "$REALWORLD_DIR/run-api-tests-hurl.sh" ]] ||
@@ -280,36 +321,17 @@ for backend in "${BACKENDS[@]}"; do
         FAILED=1
       fi
       ;;
-    postgres)
-      section "postgres: database"
-      ok=0
-      if pg_start; then
-        db="strata_hurl_$$_$RANDOM"
-        if db_url=$(pg_create_database "$db"); then
-          # Our throwaway cluster vanishes anyway; on a user's server, tidy up.
-          if [[ "$PG_EXTERNAL" == 1 ]]; then on_exit pg_drop_database "$db"; fi
-          # PostgreSQL means production mode: the built-in dev JWT secret is
-          # refused, so give it a random 48-character one.
-          jwt_secret=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-          if run_backend postgres "$db_url" "STRATA_AUTH__JWT_SECRET=$jwt_secret"; then
-            ok=1
-          fi
-        else
-          FAIL_REASON="could not create database"
-        fi
-      else
-        FAIL_REASON="could not start PostgreSQL"
-      fi
-      if ((ok)); then
-        SUMMARY+=("hurl postgres: PASS (${#HURL_FILES[@]} files)")
-        FILES_PASSED=$((FILES_PASSED + ${#HURL_FILES[@]}))
+    postgres) run_postgres postgres ;;
+    postgres-redis)
+      section "postgres+redis: Redis"
+      if redis_start; then
+        # Its own key prefix: the server may be shared (TEST_REDIS_URL).
+        run_postgres "postgres+redis" "REDIS_URL=$REDIS_URL_TEST" "STRATA_CACHE__REDIS_PREFIX=hurl:$$:$RANDOM"
       else
         FILES_FAILED=$((FILES_FAILED + ${#HURL_FILES[@]}))
-        SUMMARY+=("hurl postgres: FAIL ($FAIL_REASON)")
+        SUMMARY+=("hurl postgres+redis: FAIL (could not start Redis)")
         FAILED=1
       fi
-      # Free the cluster now rather than at exit (no-op for an external server).
-      pg_stop
       ;;
   esac
 done

@@ -4,7 +4,7 @@
 //! idempotent follow/favorite, viewer-specific flags) so a use-case test exercises the
 //! same behaviour the real adapters provide. Not for production: one mutex, no limits.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -18,7 +18,7 @@ use domain::{
 use crate::ports::{
     ArticlePage, ArticleRef, ArticleRepository, Clock, CommentRef, CommentRepository, NewArticleRecord, NewUserRecord,
     PasswordHash, PasswordHasher, ProfileRepository, TagRepository, TokenError, TokenService, UserRepository,
-    UserUpdate,
+    UserUpdate, ViewerFlags,
 };
 use crate::usecases::{Ports, Services};
 use crate::{RepoError, UseCaseError};
@@ -225,6 +225,11 @@ impl ProfileRepository for InMemoryStore {
         self.lock().follows.remove(&(follower, followee));
         Ok(())
     }
+
+    async fn following_among(&self, follower: UserId, followees: &[UserId]) -> Result<HashSet<UserId>, RepoError> {
+        let state = self.lock();
+        Ok(followees.iter().copied().filter(|f| state.follows.contains(&(follower, *f))).collect())
+    }
 }
 
 #[async_trait]
@@ -342,6 +347,23 @@ impl ArticleRepository for InMemoryStore {
     async fn unfavorite(&self, user: UserId, article: ArticleId) -> Result<(), RepoError> {
         self.lock().favorites.remove(&(user, article));
         Ok(())
+    }
+
+    async fn viewer_flags(
+        &self,
+        viewer: UserId,
+        articles: &[ArticleId],
+        authors: &[UserId],
+    ) -> Result<ViewerFlags, RepoError> {
+        let state = self.lock();
+        Ok(ViewerFlags {
+            favorited: articles.iter().copied().filter(|a| state.favorites.contains(&(viewer, *a))).collect(),
+            following: authors.iter().copied().filter(|u| state.follows.contains(&(viewer, *u))).collect(),
+        })
+    }
+
+    async fn slug_of(&self, id: ArticleId) -> Result<Option<Slug>, RepoError> {
+        Ok(self.lock().articles.get(&id).map(|a| a.slug.clone()))
     }
 }
 

@@ -4,6 +4,7 @@
 //! depend only on the traits in [`ports`], held as `Arc<dyn Port>`, so the same code runs
 //! against PostgreSQL, SQLite or the in-memory fakes used by unit tests.
 
+pub mod cache;
 pub mod error;
 pub mod identity;
 pub mod ports;

@@ -3,6 +3,7 @@
 //! Only the binaries' start-up code uses this crate directly; everything else talks to
 //! the ports in `application`.
 
+pub mod cache;
 pub mod clock;
 pub mod db;
 pub mod probes;
@@ -12,6 +13,8 @@ pub mod security;
 pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
+#[cfg(feature = "testing")]
+pub mod testing_redis;
 pub mod wiring;
 
 pub use application::identity;

@@ -282,6 +282,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub log: LogSettings,
     pub http: HttpSettings,
+    pub cache: crate::cache::CacheSettings,
 }
 
 /// A setting that cannot be used, with the setting's name.
@@ -386,6 +387,7 @@ impl Settings {
         }
         self.validate_auth()?;
         self.validate_http()?;
+        self.cache.validate()?;
         if self.log.level.trim().is_empty() {
             return Err(invalid("log.level", "must not be empty"));
         }

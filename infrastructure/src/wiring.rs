@@ -41,7 +41,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
         db::run_migrations(&db).await?;
     }
     let redis = crate::redis::connect(&settings.redis)?;
-    let services = services(db.clone(), settings)?;
+    let services = services_with(db.clone(), settings, redis.as_ref())?;
     let mut probes: Vec<Arc<dyn DependencyProbe>> = vec![Arc::new(DatabaseProbe::new(db.clone()))];
     if let Some(redis) = &redis {
         probes.push(Arc::new(RedisProbe::new(redis.clone())));
@@ -50,12 +50,27 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
     Ok(App { services, db, redis, probes, pool, backends: describe(settings) })
 }
 
-/// Wires the use cases on an open database connection.
+/// Wires the use cases on an open database connection (with its own Redis connection
+/// when one is configured).
+///
+/// # Errors
+/// Invalid password-hashing parameters or Redis URL.
+pub fn services(db: DatabaseConnection, settings: &Settings) -> anyhow::Result<Services> {
+    let redis = crate::redis::connect(&settings.redis)?;
+    services_with(db, settings, redis.as_ref())
+}
+
+/// Wires the use cases on an open database connection and the process's Redis
+/// connection; the read cache decorates the repositories unless it is turned off.
 ///
 /// # Errors
 /// Invalid password-hashing parameters.
-pub fn services(db: DatabaseConnection, settings: &Settings) -> anyhow::Result<Services> {
-    let ports = Ports {
+pub fn services_with(
+    db: DatabaseConnection,
+    settings: &Settings,
+    redis: Option<&ConnectionManager>,
+) -> anyhow::Result<Services> {
+    let mut ports = Ports {
         users: Arc::new(SeaOrmUserRepository::new(db.clone())),
         profiles: Arc::new(SeaOrmProfileRepository::new(db.clone())),
         articles: Arc::new(SeaOrmArticleRepository::new(db.clone())),
@@ -65,6 +80,9 @@ pub fn services(db: DatabaseConnection, settings: &Settings) -> anyhow::Result<S
         tokens: Arc::new(JwtTokens::new(&settings.auth.jwt_secret, settings.auth.token_ttl_secs)),
         clock: Arc::new(SystemClock),
     };
+    if let Some(caching) = crate::cache::build(settings, redis) {
+        ports = caching.wrap(ports, settings.cache.policy());
+    }
     Ok(Services::new(ports))
 }
 
@@ -82,5 +100,6 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 fn describe(settings: &Settings) -> String {
     let environment = format!("{:?}", settings.environment()).to_lowercase();
     let redis = if settings.redis.url.is_some() { "on" } else { "off" };
-    format!("database={} redis={redis} environment={environment}", db::describe(&settings.database))
+    let cache = crate::cache::describe(settings);
+    format!("database={} redis={redis} cache={cache} environment={environment}", db::describe(&settings.database))
 }

@@ -1,5 +1,7 @@
 //! Ports for articles, favorites, comments and tags.
 
+use std::collections::HashSet;
+
 use async_trait::async_trait;
 use domain::{
     Article, ArticleChanges, ArticleFilter, ArticleId, Body, Comment, CommentBody, CommentId, Cursor, Description,
@@ -37,6 +39,13 @@ pub struct ArticlePage {
     /// Where the next page starts; `None` on the last page (adapters MUST know, e.g. by
     /// reading one row more than the limit).
     pub next: Option<Cursor>,
+}
+
+/// Which of a set of articles the viewer has favorited and which authors they follow.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ViewerFlags {
+    pub favorited: HashSet<ArticleId>,
+    pub following: HashSet<UserId>,
 }
 
 /// Storage of articles and favorites.
@@ -112,6 +121,25 @@ pub trait ArticleRepository: Send + Sync {
     /// # Errors
     /// Only `Unexpected`.
     async fn unfavorite(&self, user: UserId, article: ArticleId) -> Result<(), RepoError>;
+
+    /// The viewer's `favorited` flags among `articles` and `following` flags among
+    /// `authors`, for views loaded without a viewer. MUST use one statement whatever the
+    /// number of ids (none for two empty lists).
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn viewer_flags(
+        &self,
+        viewer: UserId,
+        articles: &[ArticleId],
+        authors: &[UserId],
+    ) -> Result<ViewerFlags, RepoError>;
+
+    /// The current slug of article `id`, `None` when it does not exist.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn slug_of(&self, id: ArticleId) -> Result<Option<Slug>, RepoError>;
 }
 
 /// The few columns needed to authorise deleting a comment.

@@ -4,6 +4,7 @@
 //! `infrastructure`; in-memory fakes for tests live in `crate::fakes`.
 
 mod articles;
+mod cache;
 mod health;
 mod ops;
 mod security;
@@ -11,7 +12,9 @@ mod users;
 
 pub use articles::{
     ArticlePage, ArticleRef, ArticleRepository, CommentRef, CommentRepository, NewArticleRecord, TagRepository,
+    ViewerFlags,
 };
+pub use cache::{Cache, CacheError};
 pub use health::DependencyProbe;
 pub use ops::{PoolMonitor, PoolStatus, WindowCount, WindowCounter};
 pub use security::{Clock, PasswordHash, PasswordHasher, TokenError, TokenService};

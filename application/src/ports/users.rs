@@ -1,5 +1,7 @@
 //! Ports for accounts and profiles.
 
+use std::collections::HashSet;
+
 use async_trait::async_trait;
 use domain::{Bio, Email, Image, Profile, User, UserId, Username};
 
@@ -89,4 +91,10 @@ pub trait ProfileRepository: Send + Sync {
     /// # Errors
     /// Only `Unexpected`.
     async fn unfollow(&self, follower: UserId, followee: UserId) -> Result<(), RepoError>;
+
+    /// Which of `followees` the `follower` follows, in one statement.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn following_among(&self, follower: UserId, followees: &[UserId]) -> Result<HashSet<UserId>, RepoError>;
 }

@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 
 use application::RepoError;
-use application::ports::{ArticlePage, ArticleRef, ArticleRepository, NewArticleRecord, TagRepository};
+use application::ports::{ArticlePage, ArticleRef, ArticleRepository, NewArticleRecord, TagRepository, ViewerFlags};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{
@@ -392,6 +392,22 @@ impl ArticleRepository for SeaOrmArticleRepository {
                 .map_err(unexpected)?;
         }
         txn.commit().await.map_err(unexpected)
+    }
+
+    async fn viewer_flags(
+        &self,
+        viewer: UserId,
+        articles: &[ArticleId],
+        authors: &[UserId],
+    ) -> Result<ViewerFlags, RepoError> {
+        super::flags::viewer_flags(&self.db, viewer, articles, authors).await.map_err(unexpected)
+    }
+
+    async fn slug_of(&self, id: ArticleId) -> Result<Option<Slug>, RepoError> {
+        let stmt =
+            statement(self.db.get_database_backend(), "SELECT slug FROM articles WHERE id = ?", vec![id.0.into()]);
+        let row = self.db.query_one_raw(stmt).await.map_err(unexpected)?;
+        row.map(|r| r.try_get("", "slug").map(Slug::from_trusted)).transpose().map_err(unexpected)
     }
 }
 

@@ -4,6 +4,7 @@
 mod articles;
 mod comments;
 pub mod entities;
+mod flags;
 mod migrations;
 mod pool;
 pub mod query_metrics;

@@ -1,5 +1,7 @@
 //! Accounts and profiles on sea-orm.
 
+use std::collections::HashSet;
+
 use application::RepoError;
 use application::ports::{NewUserRecord, PasswordHash, ProfileRepository, UserRepository, UserUpdate};
 use async_trait::async_trait;
@@ -179,5 +181,9 @@ impl ProfileRepository for SeaOrmProfileRepository {
             .await
             .map_err(unexpected)?;
         Ok(())
+    }
+
+    async fn following_among(&self, follower: UserId, followees: &[UserId]) -> Result<HashSet<UserId>, RepoError> {
+        super::flags::following_among(&self.db, follower, followees).await.map_err(unexpected)
     }
 }

@@ -1,0 +1,140 @@
+//! Starts the real `api` binary as separate processes sharing a database and a Redis.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// One `api` process; killed when dropped.
+pub struct Process {
+    pub base: String,
+    child: Child,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("local address").port()
+}
+
+/// A key prefix of its own, so tests can share the test Redis.
+pub fn unique_prefix() -> String {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("test:api-cache:{}:{}:{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst), nanos)
+}
+
+impl Process {
+    /// Starts `api serve` on `database_url` and `redis_url` and waits until it answers.
+    pub async fn start(database_url: &str, redis_url: &str, prefix: &str) -> Self {
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_api"))
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("REDIS_URL", redis_url)
+            .env("HOST", "127.0.0.1")
+            .env("PORT", port.to_string())
+            .env("STRATA_AUTH__JWT_SECRET", "a-test-secret-shared-by-both-processes-0123456789")
+            .env("STRATA_AUTH__ARGON2_MEMORY_KIB", "64")
+            .env("STRATA_AUTH__ARGON2_ITERATIONS", "1")
+            .env("STRATA_CACHE__REDIS_PREFIX", prefix)
+            .env("STRATA_LOG__LEVEL", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the api binary starts");
+        let process = Self { base: format!("http://127.0.0.1:{port}"), child };
+        let client = reqwest::Client::new();
+        for _ in 0..300 {
+            if let Ok(r) = client.get(format!("{}/health", process.base)).send().await
+                && r.status().is_success()
+            {
+                return process;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("api process on port {port} did not become healthy");
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = reqwest::Client::new().request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.header("Authorization", format!("Token {token}"));
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let text = response.text().await.expect("body read");
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// GET that must succeed; returns the JSON body.
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Value {
+        let (status, body) = self.send(Method::GET, path, token, None).await;
+        assert_eq!(status, StatusCode::OK, "GET {path} on {}: {body}", self.base);
+        body
+    }
+
+    pub async fn status(&self, path: &str) -> StatusCode {
+        self.send(Method::GET, path, None, None).await.0
+    }
+
+    /// Registers `name` and returns its token.
+    pub async fn register(&self, name: &str) -> String {
+        let body =
+            json!({"user": {"username": name, "email": format!("{name}@example.com"), "password": "password123"}});
+        let (status, reply) = self.send(Method::POST, "/api/users", None, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{reply}");
+        reply["user"]["token"].as_str().expect("token").to_owned()
+    }
+
+    /// A write that must succeed; returns the JSON body.
+    pub async fn write(&self, method: Method, path: &str, token: &str, body: Option<Value>) -> Value {
+        let (status, reply) = self.send(method.clone(), path, Some(token), body).await;
+        assert!(status.is_success(), "{method} {path}: {status} {reply}");
+        reply
+    }
+}
+
+/// How many cached values Redis holds under `prefix` (SCAN is fine in a test).
+pub async fn cached_values(redis_url: &str, prefix: &str) -> usize {
+    let client = redis::Client::open(redis_url).expect("redis url");
+    let Ok(mut connection) = client.get_multiplexed_async_connection().await else { return 0 };
+    let pattern = format!("{prefix}:v:*");
+    let mut cursor = 0u64;
+    let mut count = 0;
+    loop {
+        let Ok((next, keys)): Result<(u64, Vec<String>), _> = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(&pattern)
+            .arg("COUNT")
+            .arg(1000)
+            .query_async(&mut connection)
+            .await
+        else {
+            return count;
+        };
+        count += keys.len();
+        if next == 0 {
+            return count;
+        }
+        cursor = next;
+    }
+}

@@ -1,0 +1,208 @@
+//! The cache adapters against a real Redis (`TEST_REDIS_URL`, every test under its own
+//! key prefix) or a private `redis-server` for outages, and the cached services against
+//! real databases.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use application::Services;
+use application::cache::{CacheStats, View};
+use application::ports::{ArticleRepository, Cache};
+use application::usecases::{CreateArticleInput, RegisterInput, UpdateArticleInput};
+use domain::{ArticleId, UserId};
+use infrastructure::cache::{MemoryCache, RedisCache};
+use infrastructure::db::SeaOrmArticleRepository;
+use infrastructure::on_both_databases;
+use infrastructure::settings::{RedisSettings, Settings};
+use infrastructure::testing::{TestDb, redis_url};
+use infrastructure::testing_redis::PrivateRedis;
+use infrastructure::wiring;
+use redis::aio::ConnectionManager;
+
+fn prefix() -> String {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("test:cache:{}:{}:{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst), nanos)
+}
+
+fn manager(url: &str) -> ConnectionManager {
+    let settings = RedisSettings { url: Some(url.to_owned()), ..Default::default() };
+    infrastructure::redis::connect(&settings).expect("valid url").expect("configured")
+}
+
+/// A Redis cache on its own connection, like another process would have.
+fn instance(url: &str, prefix: &str) -> RedisCache {
+    RedisCache::new(manager(url), prefix, Duration::from_millis(250))
+}
+
+fn ns(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| (*n).to_owned()).collect()
+}
+
+#[tokio::test]
+async fn redis_stamps_are_shared_and_a_bump_is_seen_by_every_instance() {
+    let (url, prefix) = (redis_url(), prefix());
+    let (a, b) = (instance(&url, &prefix), instance(&url, &prefix));
+    let first = a.stamps(&ns(&["x", "y"])).await.expect("stamps");
+    assert_eq!(b.stamps(&ns(&["x", "y"])).await.expect("stamps"), first, "instances agree");
+    assert_ne!(first[0], first[1], "every namespace gets its own stamp");
+    a.bump(&ns(&["x"])).await.expect("bumped");
+    let after = b.stamps(&ns(&["x", "y"])).await.expect("stamps");
+    assert_ne!(after[0], first[0], "the bump is seen by the other instance at once");
+    assert_eq!(after[1], first[1], "other namespaces keep their stamp");
+}
+
+#[tokio::test]
+async fn redis_values_round_trip_with_their_ttl() {
+    let (url, prefix) = (redis_url(), prefix());
+    let (a, b) = (instance(&url, &prefix), instance(&url, &prefix));
+    a.set("article:k@1", Arc::from(&b"value"[..]), Duration::from_secs(60)).await.expect("set");
+    assert_eq!(b.get("article:k@1").await.expect("get").as_deref(), Some(&b"value"[..]));
+    assert_eq!(b.get("article:other@1").await.expect("get"), None);
+    let mut raw = manager(&url);
+    let ttl: i64 = redis::cmd("PTTL").arg(a.value_key("article:k@1")).query_async(&mut raw).await.expect("pttl");
+    assert!(ttl > 0 && ttl <= 60_000, "the entry expires: {ttl}");
+}
+
+#[tokio::test]
+async fn stamps_from_before_a_redis_restart_are_never_handed_out_again() {
+    let mut redis = PrivateRedis::start().await;
+    let prefix = prefix();
+    let cache = instance(&redis.url(), &prefix);
+    let mut seen = cache.stamps(&ns(&["x", "y"])).await.expect("stamps");
+    cache.bump(&ns(&["x"])).await.expect("bumped");
+    seen.extend(cache.stamps(&ns(&["x", "y"])).await.expect("stamps"));
+    redis.stop();
+    assert!(cache.stamps(&ns(&["x"])).await.is_err(), "an error, not a hang or a panic");
+    redis.restart().await;
+    // Past the adapter's back-off after the failure above.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let after = cache.stamps(&ns(&["x", "y"])).await.expect("stamps after the restart");
+    assert!(after.iter().all(|s| !seen.contains(s)), "{after:?} reuses one of {seen:?}");
+}
+
+#[tokio::test]
+async fn a_bump_that_fails_is_delivered_before_stamps_are_read_again() {
+    let mut redis = PrivateRedis::start().await;
+    let prefix = prefix();
+    let (a, b) = (instance(&redis.url(), &prefix), instance(&redis.url(), &prefix));
+    let before = b.stamps(&ns(&["x"])).await.expect("stamps");
+    // Make Redis hang for a while: calls time out instead of waiting for it.
+    let mut raw = manager(&redis.url());
+    let sleeper =
+        tokio::spawn(async move { redis::cmd("DEBUG").arg("SLEEP").arg(1).query_async::<()>(&mut raw).await });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(a.bump(&ns(&["x"])).await.is_err(), "a hung Redis fails the call after the timeout");
+    assert!(a.stamps(&ns(&["x"])).await.is_err(), "no stamps while a bump is owed and Redis is away");
+    let _ = sleeper.await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let after = a.stamps(&ns(&["x"])).await.expect("stamps once Redis answers");
+    assert_ne!(after, before);
+    assert_eq!(b.stamps(&ns(&["x"])).await.expect("stamps"), after, "the other instance sees the owed bump");
+    redis.stop();
+}
+
+#[tokio::test]
+async fn the_memory_tier_is_bounded_and_counts_evictions_per_view() {
+    let stats = Arc::new(CacheStats::default());
+    let memory = MemoryCache::new(2_000, stats.clone());
+    for i in 0..100 {
+        memory.set(&format!("article:a{i}@1"), Arc::from(vec![0u8; 100]), Duration::from_secs(60)).await.expect("set");
+        memory.sync().await;
+    }
+    memory.sync().await;
+    assert!(stats.counts(View::Article).evictions > 0);
+    assert_eq!(stats.counts(View::Tags).evictions, 0);
+    let mut kept = 0;
+    for i in 0..100 {
+        kept += usize::from(memory.get(&format!("article:a{i}@1")).await.expect("get").is_some());
+    }
+    assert!(kept < 100, "the size bound holds: {kept} entries kept");
+}
+
+#[tokio::test]
+async fn memory_stamps_are_never_reused() {
+    let memory = MemoryCache::new(1_000_000, Arc::new(CacheStats::default()));
+    let first = memory.stamps(&ns(&["x", "y"])).await.expect("stamps");
+    assert_eq!(memory.stamps(&ns(&["x", "y"])).await.expect("stamps"), first);
+    memory.bump(&ns(&["x"])).await.expect("bumped");
+    let after = memory.stamps(&ns(&["x", "y"])).await.expect("stamps");
+    assert!(!first.contains(&after[0]));
+    assert_eq!(after[1], first[1]);
+}
+
+fn cached_settings(t: &TestDb, prefix: &str) -> Settings {
+    let mut settings = t.settings();
+    settings.redis.url = Some(redis_url());
+    settings.cache.redis_prefix = prefix.to_owned();
+    settings
+}
+
+/// Services as another process would wire them: own memory tier, own Redis connection.
+fn process(t: &TestDb, prefix: &str) -> Services {
+    let settings = cached_settings(t, prefix);
+    wiring::services_with(t.db.clone(), &settings, Some(&manager(&redis_url()))).expect("wired")
+}
+
+async fn register(services: &Services, name: &str) -> UserId {
+    let input = RegisterInput {
+        username: Some(name.to_owned()),
+        email: Some(format!("{name}@example.com")),
+        password: Some("password123".to_owned()),
+    };
+    services.users.register(input).await.expect("registered").user.id
+}
+
+on_both_databases!(a_write_through_one_instance_is_read_at_once_through_another, viewer_flags_take_one_statement);
+
+async fn a_write_through_one_instance_is_read_at_once_through_another(t: TestDb) {
+    let prefix = prefix();
+    let (a, b) = (process(&t, &prefix), process(&t, &prefix));
+    let jake = register(&a, "jake").await;
+    let input = CreateArticleInput {
+        title: Some("Shared".to_owned()),
+        description: Some("d".to_owned()),
+        body: Some("first".to_owned()),
+        tag_list: Some(vec!["t".to_owned()]),
+    };
+    a.articles.create(jake, input).await.expect("created");
+    for _ in 0..2 {
+        assert_eq!(b.articles.get("shared", None).await.expect("read").body.expect("body").as_str(), "first");
+    }
+    let (statements, _) = t.count_statements(b.articles.get("shared", None)).await;
+    assert_eq!(statements, 0, "served from the cache");
+    let edit = UpdateArticleInput { body: Some(Some("second".to_owned())), ..Default::default() };
+    a.articles.update(jake, "shared", edit).await.expect("updated");
+    assert_eq!(b.articles.get("shared", None).await.expect("read").body.expect("body").as_str(), "second");
+    let fan = register(&b, "fan").await;
+    b.articles.favorite(fan, "shared").await.expect("favorited");
+    assert_eq!(a.articles.get("shared", None).await.expect("read").favorites_count, 1);
+}
+
+async fn viewer_flags_take_one_statement(t: TestDb) {
+    let s = wiring::services(t.db.clone(), &t.settings()).expect("wired");
+    let jake = register(&s, "jake").await;
+    let fan = register(&s, "fan").await;
+    let mut ids = Vec::new();
+    for title in ["One", "Two", "Three"] {
+        let input = CreateArticleInput {
+            title: Some(title.to_owned()),
+            description: Some("d".to_owned()),
+            body: Some("b".to_owned()),
+            tag_list: None,
+        };
+        ids.push(s.articles.create(jake, input).await.expect("created").id);
+    }
+    s.articles.favorite(fan, "two").await.expect("favorited");
+    s.profiles.follow(fan, "jake").await.expect("followed");
+    let repo = SeaOrmArticleRepository::new(t.db.clone());
+    let (statements, flags) = t.count_statements(repo.viewer_flags(fan, &ids, &[jake, fan])).await;
+    let flags = flags.expect("flags");
+    assert_eq!(statements, 1);
+    assert_eq!(flags.favorited.into_iter().collect::<Vec<ArticleId>>(), vec![ids[1]]);
+    assert_eq!(flags.following.into_iter().collect::<Vec<UserId>>(), vec![jake]);
+    let (statements, _) = t.count_statements(repo.viewer_flags(fan, &[], &[])).await;
+    assert_eq!(statements, 0);
+    assert_eq!(repo.slug_of(ids[2]).await.expect("slug").expect("exists").as_str(), "three");
+}
