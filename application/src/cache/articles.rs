@@ -37,7 +37,7 @@ impl CachedArticleRepository {
     /// Only the unfiltered list, at small offsets: deep pages are rare and each would be
     /// its own entry. A filter with any field set (present or future) is not cached.
     fn cacheable(&self, filter: &ArticleFilter, page: Page) -> bool {
-        *filter == ArticleFilter::default() && page.offset() <= self.policy.list_max_offset
+        *filter == ArticleFilter::default() && page.cursor().is_none() && page.offset() <= self.policy.list_max_offset
     }
 
     /// Fills the viewer's flags into views loaded without a viewer, in one query.
@@ -101,6 +101,11 @@ impl ArticleRepository for CachedArticleRepository {
 
     async fn locate(&self, slug: &Slug) -> Result<Option<ArticleRef>, RepoError> {
         self.inner.locate(slug).await
+    }
+
+    /// Never cached: each call should land somewhere else.
+    async fn random_slug(&self) -> Result<Option<Slug>, RepoError> {
+        self.inner.random_slug().await
     }
 
     async fn update(

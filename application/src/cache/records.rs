@@ -7,7 +7,7 @@
 
 use chrono::DateTime;
 use domain::{
-    Article, ArticleId, Bio, Body, Description, Image, Profile, Slug, Tag, TagList, Timestamp, Title, UserId, Username,
+    Article, ArticleId, Bio, Cursor, Body, Description, Image, Profile, Slug, Tag, TagList, Timestamp, Title, UserId, Username,
 };
 use serde::{Deserialize, Serialize};
 
@@ -128,6 +128,8 @@ impl Entry for Article {
 struct PageRecord {
     articles: Vec<ArticleRecord>,
     total: u64,
+    /// The keyset cursor after this page: `(created_at, id)` of its last article.
+    next: Option<((i64, u32), i64)>,
 }
 
 impl Entry for ArticlePage {
@@ -135,13 +137,18 @@ impl Entry for ArticlePage {
         to_bytes(&PageRecord {
             articles: self.articles.iter().map(ArticleRecord::from_article).collect(),
             total: self.total,
+            next: self.next.map(|c| (time_record(c.created_at), c.id.0)),
         })
     }
 
     fn decode(bytes: &[u8]) -> Option<Self> {
         let record = postcard::from_bytes::<PageRecord>(bytes).ok()?;
         let articles = record.articles.into_iter().map(ArticleRecord::into_article).collect::<Option<_>>()?;
-        Some(ArticlePage { articles, total: record.total })
+        let next = match record.next {
+            Some((at, id)) => Some(Cursor { created_at: time_from(at)?, id: ArticleId(id) }),
+            None => None,
+        };
+        Some(ArticlePage { articles, total: record.total, next })
     }
 }
 

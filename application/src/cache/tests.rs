@@ -47,6 +47,9 @@ impl ArticleRepository for Counting {
     async fn locate(&self, slug: &Slug) -> Result<Option<ArticleRef>, RepoError> {
         self.store.locate(slug).await
     }
+    async fn random_slug(&self) -> Result<Option<Slug>, RepoError> {
+        self.store.random_slug().await
+    }
     async fn update(
         &self,
         id: ArticleId,
