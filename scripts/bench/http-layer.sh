@@ -9,6 +9,7 @@
 #
 #   bash scripts/bench/http-layer.sh [ARTICLES]
 #   TEST_DATABASE_URL=postgres://... bash scripts/bench/http-layer.sh   # existing server
+#   BENCH_HTTP=0 bash scripts/bench/http-layer.sh   # SQL part only (debug build, quick)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -26,9 +27,15 @@ db="strata_bench_http_$$"
 url=$(pg_create_database "$db")
 if [[ "${PG_EXTERNAL:-0}" == 1 ]]; then on_exit pg_drop_database "$db"; fi
 
-section "release build"
-cargo build -q --release -p api --locked
-api="${CARGO_TARGET_DIR:-$ROOT/target}/release/api"
+HTTP=${BENCH_HTTP:-1}
+if [[ "$HTTP" == 1 ]]; then
+  section "release build"
+  cargo build -q --release -p api --locked
+  api="${CARGO_TARGET_DIR:-$ROOT/target}/release/api"
+else
+  cargo build -q -p api --locked
+  api="${CARGO_TARGET_DIR:-$ROOT/target}/debug/api"
+fi
 export DATABASE_URL="$url" STRATA_AUTH__JWT_SECRET=bench-secret-bench-secret-bench-secret-0 STRATA_LOG__LEVEL=warn
 "$api" migrate
 
@@ -70,7 +77,8 @@ printf '| %-28s | %9s |\n' "OFFSET $DEPTH" "$(best_ms "SELECT $COLUMNS $FROM $OR
 printf '| %-28s | %9s |\n' "cursor after row $DEPTH" \
   "$(best_ms "SELECT $COLUMNS $FROM AND (a.created_at, a.id) < ('$at'::timestamptz, $id) $ORDER OFFSET 0")"
 
-port=$(free_port)
+[[ "$HTTP" == 1 ]] || exit 0
+port=$(free_port 38500)
 server_pid=""
 start_api() {
   STRATA_SERVER__PORT=$port STRATA_HTTP__RATE_LIMIT__ENABLED=false "$@" "$api" &

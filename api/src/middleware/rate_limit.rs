@@ -136,21 +136,30 @@ fn too_many_requests(resets_in: Duration) -> Response {
 /// Fixed-window counts in this process.
 #[derive(Default)]
 struct LocalCounter {
-    windows: Mutex<HashMap<String, (Instant, u64)>>,
+    state: Mutex<LocalState>,
 }
 
-/// Above this many keys, expired windows are swept on the next hit.
+#[derive(Default)]
+struct LocalState {
+    windows: HashMap<String, (Instant, u64)>,
+    last_sweep: Option<Instant>,
+}
+
+/// Above this many keys, expired windows are swept, at most once per window length (so
+/// many distinct clients cannot make every hit pay for a sweep).
 const SWEEP_ABOVE: usize = 10_000;
 
 impl LocalCounter {
     fn hit(&self, key: &str, window: Duration, now: Instant) -> WindowCount {
         // A poisoned lock only means another request panicked mid-update of a counter;
         // the map is still usable.
-        let mut windows = self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if windows.len() > SWEEP_ABOVE {
-            windows.retain(|_, (started, _)| now.duration_since(*started) < window);
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let due = state.last_sweep.is_none_or(|at| now.duration_since(at) >= window);
+        if state.windows.len() > SWEEP_ABOVE && due {
+            state.windows.retain(|_, (started, _)| now.duration_since(*started) < window);
+            state.last_sweep = Some(now);
         }
-        let entry = windows.entry(key.to_owned()).or_insert((now, 0));
+        let entry = state.windows.entry(key.to_owned()).or_insert((now, 0));
         if now.duration_since(entry.0) >= window {
             *entry = (now, 0);
         }
@@ -173,6 +182,19 @@ mod tests {
         assert_eq!((second.count, second.resets_in), (2, Duration::from_secs(6)));
         assert_eq!(counter.hit("b", window, t0).count, 1);
         assert_eq!(counter.hit("a", window, t0 + window).count, 1);
+    }
+
+    #[test]
+    fn expired_windows_are_swept_once_there_are_many_keys() {
+        let counter = LocalCounter::default();
+        let window = Duration::from_secs(1);
+        let t0 = Instant::now();
+        for i in 0..=SWEEP_ABOVE {
+            counter.hit(&i.to_string(), window, t0);
+        }
+        counter.hit("late", window, t0 + window);
+        let state = counter.state.lock().expect("not poisoned");
+        assert_eq!(state.windows.len(), 1, "only the live window is left");
     }
 
     #[test]

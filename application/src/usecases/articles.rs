@@ -317,4 +317,34 @@ mod tests {
         assert_eq!(feed.articles[0].author.username.as_str(), "celeb");
         assert!(feed.articles[0].author.following);
     }
+
+    #[tokio::test]
+    async fn a_random_article_is_one_of_them_and_none_is_not_found() {
+        let fakes = Fakes::new();
+        let jake = fakes.user("jake").await;
+        let services = fakes.services();
+        let err = services.articles.random(None).await.expect_err("no articles");
+        assert!(matches!(err, UseCaseError::NotFound("article")));
+        let only = services.articles.create(jake, input("Only one", &[])).await.expect("created");
+        let picked = services.articles.random(Some(jake)).await.expect("one article");
+        assert_eq!(picked.slug, only.slug);
+        assert!(picked.body.is_some(), "read like a single article");
+    }
+
+    #[tokio::test]
+    async fn cursor_pages_continue_where_the_previous_page_ended() {
+        let fakes = Fakes::new();
+        let jake = fakes.user("jake").await;
+        let services = fakes.services();
+        for i in 0..5 {
+            services.articles.create(jake, input(&format!("Post {i}"), &[])).await.expect("created");
+        }
+        let first = services.articles.list(&ArticleFilter::default(), Page::new(3, 0), None).await.expect("page");
+        let cursor = first.next.expect("more pages");
+        let page = Page::new(3, 0).after(cursor).expect("no offset");
+        let second = services.articles.list(&ArticleFilter::default(), page, None).await.expect("page");
+        let slugs: Vec<_> = first.articles.iter().chain(&second.articles).map(|a| a.slug.as_str().to_owned()).collect();
+        assert_eq!(slugs, ["post-4", "post-3", "post-2", "post-1", "post-0"]);
+        assert_eq!((second.next, second.total), (None, 5));
+    }
 }
