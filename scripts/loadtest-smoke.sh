@@ -28,7 +28,7 @@ source "$ROOT/scripts/lib/postgres.sh"
 HEALTH_TIMEOUT=60
 RUN_TIMEOUT=120
 LOAD_ARGS=(--rps 40 --duration 3 --warmup 1 --ceiling 1 --connections 4 --users 3 --quiet
-  --scenario read=8,write=1,login=1)
+  --scenario "read=8,write=1,login=1")
 
 PASSED=0
 FAILED=0
