@@ -37,12 +37,8 @@ async fn loadtest(args: xtask::cli::LoadArgs) -> anyhow::Result<ExitCode> {
     let options = args.options()?;
     let results = xtask::load::run(&options).await?;
     print!("{}", xtask::load::report::markdown(&results));
-    if results.budget_violations.is_empty() {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        for violation in &results.budget_violations {
-            eprintln!("budget exceeded: {violation}");
-        }
-        Ok(ExitCode::from(xtask::load::compare::EXIT_REGRESSION))
+    for violation in &results.budget_violations {
+        eprintln!("budget exceeded: {violation}");
     }
+    Ok(ExitCode::from(xtask::load::compare::exit_code(&results.budget_violations)))
 }

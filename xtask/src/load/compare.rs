@@ -117,6 +117,11 @@ pub fn budget_violations(baseline: &Summary, current: &Summary, budget: Budget) 
     out
 }
 
+/// The process exit code for a run with these budget violations: 0 or [`EXIT_REGRESSION`].
+pub fn exit_code(violations: &[String]) -> u8 {
+    if violations.is_empty() { 0 } else { EXIT_REGRESSION }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,8 +171,10 @@ mod tests {
 
     #[test]
     fn the_budget_passes_noise_and_improvements() {
-        assert!(budget_violations(&summary(1000, 0.0, 100.0), &summary(1200, 0.005, 90.0), BUDGET).is_empty());
-        assert!(budget_violations(&summary(1000, 0.05, 100.0), &summary(400, 0.0, 300.0), BUDGET).is_empty());
+        let v = budget_violations(&summary(1000, 0.0, 100.0), &summary(1200, 0.005, 90.0), BUDGET);
+        assert_eq!(exit_code(&v), 0, "{v:?}");
+        let v = budget_violations(&summary(1000, 0.05, 100.0), &summary(400, 0.0, 300.0), BUDGET);
+        assert_eq!(exit_code(&v), 0, "{v:?}");
     }
 
     #[test]
@@ -175,6 +182,7 @@ mod tests {
         let v = budget_violations(&summary(1000, 0.0, 100.0), &summary(1300, 0.0, 100.0), BUDGET);
         assert_eq!(v.len(), 1, "{v:?}");
         assert!(v[0].starts_with("p95 rose"), "{v:?}");
+        assert_eq!(exit_code(&v), EXIT_REGRESSION);
     }
 
     #[test]
@@ -182,6 +190,7 @@ mod tests {
         let v = budget_violations(&summary(1000, 0.001, 100.0), &summary(1000, 0.02, 100.0), BUDGET);
         assert_eq!(v.len(), 1, "{v:?}");
         assert!(v[0].starts_with("error rate rose"), "{v:?}");
+        assert_eq!(exit_code(&v), EXIT_REGRESSION);
         let both = budget_violations(&summary(1000, 0.0, 100.0), &summary(5000, 0.5, 100.0), BUDGET);
         assert_eq!(both.len(), 2);
     }

@@ -174,3 +174,55 @@ fn server(out: &mut String, f: &ServerFigures) {
         let _ = writeln!(out, "- {series} = {value} (after the run)");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::compare::Better;
+    use crate::load::compare::change;
+
+    fn results() -> Results {
+        let summary = |requests: u64| Summary { requests, throughput_rps: requests as f64, ..Summary::default() };
+        Results {
+            url: "http://127.0.0.1:1".to_owned(),
+            started_at_unix: 0,
+            model: Model::Open { rps: 10.0, max_in_flight: 5 },
+            warmup_secs: 1.0,
+            duration_secs: 1.0,
+            mix: BTreeMap::from([("read".to_owned(), 8), ("login".to_owned(), 1)]),
+            ceiling: Some(summary(1000)),
+            overall: summary(9),
+            scenarios: BTreeMap::from([("read".to_owned(), summary(8)), ("login".to_owned(), summary(1))]),
+            operations: BTreeMap::from([("list".to_owned(), summary(8)), ("login".to_owned(), summary(1))]),
+            open_model: Some(OpenStats { scheduled: 10, sent: 9, dropped: 1, late: 0 }),
+            unfinished: 0,
+            server: None,
+            notes: vec!["a note".to_owned()],
+            comparison: vec![change("overall p95 us", 100.0, 200.0, Better::Lower)],
+            budget_violations: vec!["p95 rose".to_owned()],
+        }
+    }
+
+    #[test]
+    fn the_markdown_has_one_row_per_scenario_and_operation_and_the_verdicts() {
+        let md = markdown(&results());
+        assert!(md.contains("| scenario | requests | req/s | x ceiling |"), "{md}");
+        for row in ["| ceiling (GET /health) |", "| **read** |", "| **login** |", "| list |", "| **overall** |"] {
+            assert!(md.contains(row), "missing {row}: {md}");
+        }
+        assert!(!md.contains("| login |"), "a one-operation scenario is not repeated");
+        assert!(md.contains("dropped at the in-flight cap 1"));
+        assert!(md.contains("| overall p95 us | 100.0000 | 200.0000 | +100.0% | significant regression |"), "{md}");
+        assert!(md.contains("Budget EXCEEDED") && md.contains("- note: a note"));
+    }
+
+    #[test]
+    fn results_round_trip_through_json_as_a_baseline() {
+        let r = results();
+        let json = serde_json::to_string(&r).expect("serialise");
+        let back: Results = serde_json::from_str(&json).expect("parse");
+        assert_eq!(back.overall, r.overall);
+        assert_eq!(back.model, r.model);
+        assert_eq!(back.comparison, r.comparison);
+    }
+}

@@ -3,8 +3,9 @@
 //! Connects with the app's own settings (`DATABASE_URL`, `STRATA_*`, config file),
 //! migrates, then writes users, tags, articles (with 1-5 tags each), follows, favorites
 //! and comments in ONE transaction with multi-row `INSERT`s, so a failed run leaves the
-//! database as it was. Ids are assigned here (continuing after the current maximum), so
-//! child rows can reference them without reading anything back.
+//! database as it was, then refreshes PostgreSQL's planner statistics (`ANALYZE`). Ids
+//! are assigned here (continuing after the current maximum), so child rows can reference
+//! them without reading anything back.
 //!
 //! Seeded accounts are `user<ID>` / `user<ID>@example.com`, all with the same password
 //! ([`DEFAULT_PASSWORD`] unless `--password`), hashed once with the app's argon2 settings.
@@ -106,6 +107,8 @@ pub struct SeedReport {
     pub tables: Vec<TableTiming>,
     pub hash_seconds: f64,
     pub commit_seconds: f64,
+    /// PostgreSQL only: refreshing planner statistics after the load.
+    pub analyze_seconds: f64,
     pub total_seconds: f64,
 }
 
@@ -123,6 +126,7 @@ impl SeedReport {
         }
         out.push_str(&format!("{:<14} {:>10} {:>9.3}\n", "password hash", 1, self.hash_seconds));
         out.push_str(&format!("{:<14} {:>10} {:>9.3}\n", "commit", "", self.commit_seconds));
+        out.push_str(&format!("{:<14} {:>10} {:>9.3}\n", "analyze", "", self.analyze_seconds));
         let total = self.total_rows() as f64 / self.total_seconds.max(f64::EPSILON);
         out.push_str(&format!(
             "{:<14} {:>10} {:>9.3} {:>11.0}\n",
@@ -186,11 +190,20 @@ pub async fn seed(db: &DatabaseConnection, settings: &Settings, options: &SeedOp
     let commit_started = Instant::now();
     txn.commit().await.context("commit failed")?;
     let commit_seconds = commit_started.elapsed().as_secs_f64();
+    let analyze_started = Instant::now();
+    if db.get_database_backend() == DbBackend::Postgres {
+        // Fresh planner statistics: right after a bulk load PostgreSQL has none until
+        // autovacuum gets to it, and picks plans that made reads 4x slower in
+        // docs/benchmarks.md ("Load test").
+        db.execute_unprepared("ANALYZE").await.context("ANALYZE after seeding")?;
+    }
+    let analyze_seconds = analyze_started.elapsed().as_secs_f64();
     Ok(SeedReport {
         backend: format!("{:?}", db.get_database_backend()),
         tables,
         hash_seconds,
         commit_seconds,
+        analyze_seconds,
         total_seconds: started.elapsed().as_secs_f64(),
     })
 }
