@@ -5,6 +5,7 @@
 
 mod articles;
 mod health;
+mod reports;
 mod security;
 mod users;
 
@@ -12,5 +13,8 @@ pub use articles::{
     ArticlePage, ArticleRef, ArticleRepository, CommentRef, CommentRepository, NewArticleRecord, TagRepository,
 };
 pub use health::DependencyProbe;
+pub use reports::{
+    AuthorActivity, NewReportRecord, ReportDataSource, ReportJob, ReportQueue, ReportRepository, ResultLine,
+};
 pub use security::{Clock, PasswordHash, PasswordHasher, TokenError, TokenService};
 pub use users::{NewUserRecord, ProfileRepository, UserRepository, UserUpdate};
