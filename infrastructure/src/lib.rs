@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod db;
+pub mod jobs;
 pub mod probes;
 pub mod redis;
 pub mod security;

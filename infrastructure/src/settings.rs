@@ -12,6 +12,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 use crate::identity::{DEFAULT_DB_NAME, ENV_PREFIX};
+use crate::jobs::JobsSettings;
 
 /// The JWT secret used when none is configured. Fine on a laptop; refused in production.
 pub const DEV_JWT_SECRET: &str = "development-only-secret-change-me-in-production-0123456789";
@@ -199,6 +200,8 @@ pub struct Settings {
     pub redis: RedisSettings,
     pub auth: AuthSettings,
     pub log: LogSettings,
+    /// Report jobs: queue backend, worker, retries (see `infrastructure::jobs`).
+    pub jobs: JobsSettings,
 }
 
 /// A setting that cannot be used, with the setting's name.
@@ -302,6 +305,7 @@ impl Settings {
             return Err(invalid("server.host", "must be an IP address or a host name (e.g. 127.0.0.1 or 0.0.0.0)"));
         }
         self.validate_auth()?;
+        self.jobs.validate(self.database.is_postgres(), self.redis.url.is_some())?;
         if self.log.level.trim().is_empty() {
             return Err(invalid("log.level", "must not be empty"));
         }

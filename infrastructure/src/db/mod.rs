@@ -5,6 +5,8 @@ mod articles;
 mod comments;
 pub mod entities;
 mod migrations;
+mod report_data;
+mod reports;
 mod sql;
 mod users;
 
@@ -21,6 +23,8 @@ use sea_orm_migration::MigratorTrait;
 pub use articles::{SeaOrmArticleRepository, SeaOrmTagRepository};
 pub use comments::SeaOrmCommentRepository;
 pub use migrations::Migrator;
+pub use report_data::SqlReportData;
+pub use reports::SeaOrmReportRepository;
 pub use users::{SeaOrmProfileRepository, SeaOrmUserRepository};
 
 use crate::settings::DatabaseSettings;
