@@ -24,6 +24,7 @@ pub const TOKEN_SCHEME: &str = "Token";
         (name = "favorites", description = "Favorite articles"),
         (name = "comments", description = "Comments on articles"),
         (name = "tags", description = "Tags in use"),
+        (name = "reports", description = "Activity reports, generated in the background"),
         (name = "health", description = "Liveness"),
     )
 )]

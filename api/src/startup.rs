@@ -25,6 +25,8 @@ pub struct Application {
     router: Router,
     shutdown_timeout: Duration,
     backends: String,
+    /// The in-process report worker (`jobs.embedded_worker`), stopped after the server.
+    worker: Option<worker::EmbeddedWorker>,
 }
 
 impl Application {
@@ -42,12 +44,16 @@ impl Application {
         let trace = TraceLayer::new_for_http()
             .make_span_with(DefaultMakeSpan::new().level(Level::DEBUG))
             .on_response(DefaultOnResponse::new().level(Level::DEBUG));
+        let worker = settings.jobs.embedded_worker.then(|| {
+            worker::spawn(app.services.clone(), app.jobs.clone(), settings.jobs.clone())
+        });
         let router = router(AppState { services: app.services }).layer(trace);
         Ok(Self {
             listener,
             router,
             shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_secs),
             backends: app.backends,
+            worker,
         })
     }
 
@@ -74,18 +80,30 @@ impl Application {
             let _ = stopping_tx.send(());
         };
         let server = axum::serve(self.listener, self.router).with_graceful_shutdown(signal).into_future();
+        let result = Self::serve(server, stopping_rx, self.shutdown_timeout).await;
+        if let Some(worker) = self.worker {
+            worker.stop().await?;
+        }
+        result
+    }
+
+    async fn serve(
+        server: impl Future<Output = std::io::Result<()>>,
+        stopping_rx: tokio::sync::oneshot::Receiver<()>,
+        shutdown_timeout: Duration,
+    ) -> anyhow::Result<()> {
         tokio::pin!(server);
         tokio::select! {
             result = &mut server => return result.context("server error"),
             _ = stopping_rx => {}
         }
-        match tokio::time::timeout(self.shutdown_timeout, server).await {
+        match tokio::time::timeout(shutdown_timeout, server).await {
             Ok(result) => {
                 tracing::info!("shutdown complete");
                 result.context("server error")
             }
             Err(_) => {
-                anyhow::bail!("requests still running after the {:?} shutdown grace period", self.shutdown_timeout)
+                anyhow::bail!("requests still running after the {shutdown_timeout:?} shutdown grace period")
             }
         }
     }

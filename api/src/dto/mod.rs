@@ -5,6 +5,7 @@
 //! an absent field from an explicit `null` (see [`present`]).
 
 mod articles;
+mod reports;
 mod users;
 
 pub use articles::{
@@ -12,6 +13,7 @@ pub use articles::{
     CreateArticleRequest, FeedQuery, NewArticleDto, NewCommentDto, NewCommentRequest, TagsResponse, UpdateArticleDto,
     UpdateArticleRequest,
 };
+pub use reports::{NewReportDto, NewReportRequest, ReportDto, ReportListQuery, ReportResponse, ReportsResponse};
 pub use users::{
     LoginRequest, LoginUser, ProfileDto, ProfileResponse, RegisterRequest, RegisterUser, UpdateUserDto,
     UpdateUserRequest, UserDto, UserResponse,
