@@ -3,11 +3,13 @@
 //! `jobs.embedded_worker` is set (see [`spawn`]).
 
 pub mod handler;
+mod poll;
 
 use std::future::Future;
 
 use anyhow::Context;
 use apalis::prelude::{BackendExt, Monitor, WorkerBuilder, WorkerBuilderExt};
+use poll::EveryInterval;
 use application::Services;
 use infrastructure::jobs::{JobsSettings, ReportStorage};
 use tokio::sync::oneshot;
@@ -33,7 +35,7 @@ macro_rules! register {
         let (storage, name, ctx, jobs) = ($storage, $name, $ctx, $jobs);
         $monitor.register(move |_| {
             WorkerBuilder::new(name.clone())
-                .backend(storage.clone().poll_with_interval(jobs.poll_interval()))
+                .backend(storage.clone().poll_with_strategy(EveryInterval::new(jobs.poll_interval())))
                 .concurrency(jobs.concurrency)
                 .data(ctx.clone())
                 .build(handle_report)
