@@ -44,9 +44,10 @@ impl Application {
         let trace = TraceLayer::new_for_http()
             .make_span_with(DefaultMakeSpan::new().level(Level::DEBUG))
             .on_response(DefaultOnResponse::new().level(Level::DEBUG));
-        let worker = settings.jobs.embedded_worker.then(|| {
-            worker::spawn(app.services.clone(), app.jobs.clone(), settings.jobs.clone())
-        });
+        let worker = settings
+            .jobs
+            .embedded_worker
+            .then(|| worker::spawn(app.services.clone(), app.jobs.clone(), settings.jobs.clone()));
         let router = router(AppState { services: app.services }).layer(trace);
         Ok(Self {
             listener,

@@ -23,8 +23,8 @@ use crate::ports::{
 use crate::usecases::{Ports, ReportPolicy, ReportPorts, Services};
 
 mod reports;
-pub use reports::FakeReports;
 use crate::{RepoError, UseCaseError};
+pub use reports::FakeReports;
 
 #[derive(Clone)]
 struct StoredUser {

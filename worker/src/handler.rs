@@ -59,8 +59,7 @@ async fn run(job: ReportJob, ctx: &JobContext) -> Result<&'static str, BoxDynErr
         tracing::warn!(report = report.id.0, attempt = report.attempts, %error, "report attempt failed");
         match ctx.reports.fail_attempt(&report, &error, max).await? {
             AttemptOutcome::Retry { attempts } => {
-                metrics::counter!("jobs_total", "queue" => ctx.jobs.queue.clone(), "outcome" => "retried")
-                    .increment(1);
+                metrics::counter!("jobs_total", "queue" => ctx.jobs.queue.clone(), "outcome" => "retried").increment(1);
                 tokio::time::sleep(ctx.jobs.backoff(attempts)).await;
             }
             AttemptOutcome::GaveUp => return Ok("failed"),

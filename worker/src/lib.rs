@@ -9,9 +9,9 @@ use std::future::Future;
 
 use anyhow::Context;
 use apalis::prelude::{BackendExt, Monitor, WorkerBuilder, WorkerBuilderExt};
-use poll::EveryInterval;
 use application::Services;
 use infrastructure::jobs::{JobsSettings, ReportStorage};
+use poll::EveryInterval;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 

@@ -170,12 +170,8 @@ impl ReportRepository for FakeReports {
 
     async fn purge_finished_before(&self, cutoff: Timestamp) -> Result<u64, RepoError> {
         let mut state = self.lock();
-        let doomed: Vec<ReportId> = state
-            .reports
-            .values()
-            .filter(|r| r.status.is_final() && r.created_at < cutoff)
-            .map(|r| r.id)
-            .collect();
+        let doomed: Vec<ReportId> =
+            state.reports.values().filter(|r| r.status.is_final() && r.created_at < cutoff).map(|r| r.id).collect();
         for id in &doomed {
             state.reports.remove(id);
             state.lines.retain(|(report, _), _| report != id);

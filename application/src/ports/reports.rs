@@ -111,6 +111,10 @@ pub trait ReportDataSource: Send + Sync {
 
     /// The `limit` most used tags on articles published in the range (by `only`, if
     /// set), most used first, ties by name.
-    async fn top_tags(&self, only: Option<UserId>, range: DateRange, limit: u64)
-    -> Result<Vec<(String, u64)>, RepoError>;
+    async fn top_tags(
+        &self,
+        only: Option<UserId>,
+        range: DateRange,
+        limit: u64,
+    ) -> Result<Vec<(String, u64)>, RepoError>;
 }

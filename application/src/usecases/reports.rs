@@ -7,11 +7,12 @@ use domain::{DateRange, Report, ReportId, ReportKind, ReportScope, ReportStatus,
 use serde::Serialize;
 
 use crate::UseCaseError;
-use crate::ports::{Clock, NewReportRecord, ReportDataSource, ReportJob, ReportQueue, ReportRepository, ResultLine};
 use crate::ports::{AuthorActivity, UserRepository};
+use crate::ports::{Clock, NewReportRecord, ReportDataSource, ReportJob, ReportQueue, ReportRepository, ResultLine};
 
 /// The CSV header; one line per author follows.
-pub const CSV_HEADER: &str = "author_id,username,articles_published,favorites_received,comments_received,followers_gained";
+pub const CSV_HEADER: &str =
+    "author_id,username,articles_published,favorites_received,comments_received,followers_gained";
 
 /// Limits and sizes of report generation, from settings.
 #[derive(Debug, Clone, Copy)]
@@ -301,7 +302,11 @@ fn csv_line(row: &AuthorActivity) -> String {
 
 /// Quotes a field holding a comma, quote or line break (RFC 4180).
 fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value.to_owned() }
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_owned()
+    }
 }
 
 #[cfg(test)]

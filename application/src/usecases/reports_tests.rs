@@ -171,9 +171,10 @@ async fn failures_retry_until_the_last_attempt_then_the_report_fails_with_the_er
     let report = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
     let job = ReportJob { report_id: report.id.0 };
     let first = services.reports.begin_attempt(job, 2).await.expect("begun").expect("runs");
-    assert_eq!(services.reports.fail_attempt(&first, "boom", 2).await.expect("recorded"), AttemptOutcome::Retry {
-        attempts: 1
-    });
+    assert_eq!(
+        services.reports.fail_attempt(&first, "boom", 2).await.expect("recorded"),
+        AttemptOutcome::Retry { attempts: 1 }
+    );
     assert_eq!(services.reports.get(user, report.id).await.expect("found").status, ReportStatus::Queued);
     let second = services.reports.begin_attempt(job, 2).await.expect("begun").expect("runs");
     assert_eq!(services.reports.fail_attempt(&second, "boom", 2).await.expect("recorded"), AttemptOutcome::GaveUp);

@@ -140,8 +140,10 @@ impl ReportRepository for SeaOrmReportRepository {
                  ON CONFLICT (report_id, seq) DO UPDATE SET line = excluded.line",
                 vec!["(?, ?, ?)"; chunk.len()].join(", ")
             );
-            let values =
-                chunk.iter().flat_map(|l| [Value::from(id.0), Value::from(l.seq), Value::from(l.line.clone())]).collect();
+            let values = chunk
+                .iter()
+                .flat_map(|l| [Value::from(id.0), Value::from(l.seq), Value::from(l.line.clone())])
+                .collect();
             self.execute(&sql, values).await?;
         }
         Ok(())
@@ -161,8 +163,7 @@ impl ReportRepository for SeaOrmReportRepository {
     async fn succeed(&self, id: ReportId, summary: String, at: Timestamp) -> Result<(), RepoError> {
         let sql = "UPDATE reports SET status = 'succeeded', progress = 100, summary = ?, error = NULL, \
                    finished_at = ?, updated_at = ? WHERE id = ?";
-        self.execute_one(sql, vec![summary.into(), at.as_datetime().into(), at.as_datetime().into(), id.0.into()])
-            .await
+        self.execute_one(sql, vec![summary.into(), at.as_datetime().into(), at.as_datetime().into(), id.0.into()]).await
     }
 
     async fn record_failure(&self, id: ReportId, error: &str, last: bool, at: Timestamp) -> Result<(), RepoError> {

@@ -160,12 +160,12 @@ mod tests {
         assert!(redis.validate(false, false).is_err());
         assert!(redis.validate(false, true).is_ok());
         let postgres = JobsSettings { backend: JobsBackend::Postgres, ..Default::default() };
-        assert!(postgres.validate(false, true).unwrap_err().to_string().contains("jobs.backend"));
+        assert!(postgres.validate(false, true).expect_err("no postgres").to_string().contains("jobs.backend"));
     }
 
     #[test]
     fn zero_concurrency_is_refused_by_name() {
         let jobs = JobsSettings { concurrency: 0, ..Default::default() };
-        assert!(jobs.validate(false, false).unwrap_err().to_string().contains("jobs.concurrency"));
+        assert!(jobs.validate(false, false).expect_err("zero").to_string().contains("jobs.concurrency"));
     }
 }
