@@ -51,17 +51,17 @@ postgres)
   psql -q -v ON_ERROR_STOP=1 "$target" <<SQL
 BEGIN;
 INSERT INTO users (id, username, email, password_hash, created_at, updated_at)
-  SELECT i + 1, 'bench' || i, 'bench' || i || '@example.com', 'x', '2025-12-01', '2025-12-01' FROM generate_series(0, $U - 1) i;
-INSERT INTO tags (id, name) SELECT i + 1, 'tag' || i FROM generate_series(0, 19) i;
+  SELECT i + 1, 'bench' || i, 'bench' || i || '@example.com', 'x', '2025-12-01', '2025-12-01' FROM generate_series(0::bigint, $U - 1) i;
+INSERT INTO tags (id, name) SELECT i + 1, 'tag' || i FROM generate_series(0::bigint, 19) i;
 INSERT INTO articles (id, author_id, slug, title, description, body, favorites_count, created_at, updated_at)
-  SELECT i + 1, (i % $U) + 1, 'bench-article-' || i, 'Article ' || i, 'd', 'b', $F, $(ts i), $(ts i) FROM generate_series(0, $A - 1) i;
-INSERT INTO article_tags (article_id, tag_id, position) SELECT i + 1, (i % 20) + 1, 0 FROM generate_series(0, $A - 1) i;
+  SELECT i + 1, (i % $U) + 1, 'bench-article-' || i, 'Article ' || i, 'd', 'b', $F, $(ts i), $(ts i) FROM generate_series(0::bigint, $A - 1) i;
+INSERT INTO article_tags (article_id, tag_id, position) SELECT i + 1, (i % 20) + 1, 0 FROM generate_series(0::bigint, $A - 1) i;
 INSERT INTO favorites (user_id, article_id, created_at)
-  SELECT (((i / $F + 1) * 7 + (i % $F) * 997) % $U) + 1, i / $F + 1, $(ts i) FROM generate_series(0, $A * $F - 1) i;
+  SELECT (((i / $F + 1) * 7 + (i % $F) * 997) % $U) + 1, i / $F + 1, $(ts i) FROM generate_series(0::bigint, $A * $F - 1) i;
 INSERT INTO comments (article_id, author_id, body, created_at, updated_at)
-  SELECT (i % $A) + 1, ((i * 13) % $U) + 1, 'c', $(ts i), $(ts i) FROM generate_series(0, $C - 1) i;
+  SELECT (i % $A) + 1, ((i * 13) % $U) + 1, 'c', $(ts i), $(ts i) FROM generate_series(0::bigint, $C - 1) i;
 INSERT INTO follows (follower_id, followee_id, created_at)
-  SELECT (i % $U) + 1, (((i % $U) + (i / $U) + 1) % $U) + 1, $(ts i) FROM generate_series(0, $U * $FO - 1) i;
+  SELECT (i % $U) + 1, (((i % $U) + (i / $U) + 1) % $U) + 1, $(ts i) FROM generate_series(0::bigint, $U * $FO - 1) i;
 SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users));
 SELECT setval(pg_get_serial_sequence('articles', 'id'), (SELECT max(id) FROM articles));
 SELECT setval(pg_get_serial_sequence('tags', 'id'), (SELECT max(id) FROM tags));
