@@ -43,7 +43,9 @@ async fn lines_written_twice_are_replaced_and_purge_takes_them_along(t: TestDb) 
     assert!(repo.read_lines(report.id, 0, 10).await.expect("read").is_empty(), "a new attempt starts clean");
 
     repo.write_lines(report.id, &[line(1, "h")]).await.expect("written");
-    repo.succeed(report.id, "{}".to_owned(), now).await.expect("succeeded");
+    let stale = repo.succeed(report.id, 0, "{}".to_owned(), now).await;
+    assert!(matches!(stale, Err(application::RepoError::Conflict("attempt"))), "an older attempt is fenced off");
+    repo.succeed(report.id, 1, "{}".to_owned(), now).await.expect("succeeded");
     let (listed, total) = repo.list_by_owner(owner, 10, 0).await.expect("listed");
     assert_eq!((listed[0].status, listed[0].progress, total), (ReportStatus::Succeeded, 100, 1));
 

@@ -7,8 +7,10 @@
 use std::time::Instant;
 
 use apalis::prelude::{BoxDynError, Data};
+use application::UseCaseError;
 use application::ports::ReportJob;
 use application::usecases::{AttemptOutcome, ReportService};
+use domain::Report;
 use infrastructure::jobs::JobsSettings;
 
 /// What every job of this worker needs.
@@ -48,6 +50,7 @@ async fn run(job: ReportJob, ctx: &JobContext) -> Result<&'static str, BoxDynErr
             Some(message) => Err(message.clone()),
             None => match tokio::time::timeout(ctx.jobs.job_timeout(), ctx.reports.generate(&report)).await {
                 Ok(Ok(())) => Ok(()),
+                Ok(Err(UseCaseError::Conflict("attempt"))) => return Ok(superseded(&report)),
                 Ok(Err(e)) => Err(e.to_string()),
                 Err(_) => Err(format!("timed out after {} s", ctx.jobs.job_timeout_secs)),
             },
@@ -57,7 +60,11 @@ async fn run(job: ReportJob, ctx: &JobContext) -> Result<&'static str, BoxDynErr
             return Ok("succeeded");
         };
         tracing::warn!(report = report.id.0, attempt = report.attempts, %error, "report attempt failed");
-        match ctx.reports.fail_attempt(&report, &error, max).await? {
+        let outcome = match ctx.reports.fail_attempt(&report, &error, max).await {
+            Err(UseCaseError::Conflict("attempt")) => return Ok(superseded(&report)),
+            outcome => outcome?,
+        };
+        match outcome {
             AttemptOutcome::Retry { attempts } => {
                 metrics::counter!("jobs_total", "queue" => ctx.jobs.queue.clone(), "outcome" => "retried").increment(1);
                 tokio::time::sleep(ctx.jobs.backoff(attempts)).await;
@@ -66,4 +73,11 @@ async fn run(job: ReportJob, ctx: &JobContext) -> Result<&'static str, BoxDynErr
             AttemptOutcome::Finished => return Ok("succeeded"),
         }
     }
+}
+
+/// A newer attempt (another worker, after this one's lease expired) owns the report:
+/// this attempt's outcome is dropped, and the job is done here.
+fn superseded(report: &Report) -> &'static str {
+    tracing::warn!(report = report.id.0, attempt = report.attempts, "attempt superseded by a newer one");
+    "superseded"
 }

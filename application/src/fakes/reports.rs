@@ -68,6 +68,17 @@ impl FakeReports {
         f(report);
         Ok(())
     }
+
+    fn update_attempt(&self, id: ReportId, attempt: u32, f: impl FnOnce(&mut Report)) -> Result<(), RepoError> {
+        let mut state = self.lock();
+        match state.reports.get_mut(&id) {
+            Some(report) if report.attempts == attempt => {
+                f(report);
+                Ok(())
+            }
+            _ => Err(RepoError::Conflict("attempt")),
+        }
+    }
 }
 
 #[async_trait]
@@ -146,8 +157,8 @@ impl ReportRepository for FakeReports {
             .collect())
     }
 
-    async fn succeed(&self, id: ReportId, summary: String, at: Timestamp) -> Result<(), RepoError> {
-        self.update(id, |r| {
+    async fn succeed(&self, id: ReportId, attempt: u32, summary: String, at: Timestamp) -> Result<(), RepoError> {
+        self.update_attempt(id, attempt, |r| {
             r.status = ReportStatus::Succeeded;
             r.progress = 100;
             r.summary = Some(summary);
@@ -157,8 +168,15 @@ impl ReportRepository for FakeReports {
         })
     }
 
-    async fn record_failure(&self, id: ReportId, error: &str, last: bool, at: Timestamp) -> Result<(), RepoError> {
-        self.update(id, |r| {
+    async fn record_failure(
+        &self,
+        id: ReportId,
+        attempt: u32,
+        error: &str,
+        last: bool,
+        at: Timestamp,
+    ) -> Result<(), RepoError> {
+        self.update_attempt(id, attempt, |r| {
             r.status = if last { ReportStatus::Failed } else { ReportStatus::Queued };
             r.error = Some(error.to_owned());
             r.updated_at = at;

@@ -68,12 +68,24 @@ pub trait ReportRepository: Send + Sync {
     /// Result lines with `seq > after`, in order, at most `limit`.
     async fn read_lines(&self, id: ReportId, after: i64, limit: u64) -> Result<Vec<ResultLine>, RepoError>;
 
-    /// Status `succeeded`, progress 100, the summary stored, the error cleared.
-    async fn succeed(&self, id: ReportId, summary: String, at: Timestamp) -> Result<(), RepoError>;
+    /// Status `succeeded`, progress 100, the summary stored, the error cleared, if the
+    /// report is still at attempt number `attempt`. MUST return `Conflict("attempt")`
+    /// (and change nothing) when a newer attempt has started meanwhile: a worker that
+    /// lost its lease must not overwrite the outcome of the one that took over.
+    async fn succeed(&self, id: ReportId, attempt: u32, summary: String, at: Timestamp) -> Result<(), RepoError>;
 
-    /// Records why an attempt failed. `last = true`: status `failed` for good;
-    /// otherwise status `queued` again, waiting for the retry.
-    async fn record_failure(&self, id: ReportId, error: &str, last: bool, at: Timestamp) -> Result<(), RepoError>;
+    /// Records why attempt number `attempt` failed. `last = true`: status `failed` for
+    /// good; otherwise status `queued` again, waiting for the retry. MUST return
+    /// `Conflict("attempt")` (and change nothing) when the report has moved on to
+    /// another attempt.
+    async fn record_failure(
+        &self,
+        id: ReportId,
+        attempt: u32,
+        error: &str,
+        last: bool,
+        at: Timestamp,
+    ) -> Result<(), RepoError>;
 
     /// Deletes reports (and their results) created before `cutoff` whose status is
     /// final; returns how many.

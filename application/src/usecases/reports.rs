@@ -130,7 +130,7 @@ impl ReportService {
         let report =
             self.reports.create(NewReportRecord { owner: user, kind, scope, range, at: self.clock.now() }).await?;
         if let Err(e) = self.queue.enqueue(ReportJob { report_id: report.id.0 }).await {
-            let _ = self.reports.record_failure(report.id, "could not be queued", true, self.clock.now()).await;
+            let _ = self.reports.record_failure(report.id, 0, "could not be queued", true, self.clock.now()).await;
             return Err(UseCaseError::Unexpected(e.context("enqueueing a report job")));
         }
         Ok(report)
@@ -203,7 +203,7 @@ impl ReportService {
         if report.attempts >= max_attempts {
             let error = report.error.clone().unwrap_or_else(|| "interrupted (worker stopped or crashed)".to_owned());
             let message = format!("gave up after {} attempts: {error}", report.attempts);
-            self.reports.record_failure(id, &message, true, self.clock.now()).await?;
+            self.reports.record_failure(id, report.attempts, &message, true, self.clock.now()).await?;
             return Ok(None);
         }
         Ok(Some(self.reports.start_attempt(id, self.clock.now()).await.map_err(UseCaseError::from_repo("report"))?))
@@ -212,6 +212,7 @@ impl ReportService {
     /// Records a failed attempt: final when `report` used its last attempt.
     ///
     /// # Errors
+    /// `Conflict("attempt")` when a newer attempt has taken over (nothing recorded),
     /// `Unexpected` when storage fails.
     pub async fn fail_attempt(
         &self,
@@ -220,7 +221,7 @@ impl ReportService {
         max_attempts: u32,
     ) -> Result<AttemptOutcome, UseCaseError> {
         let last = report.attempts >= max_attempts;
-        self.reports.record_failure(report.id, error, last, self.clock.now()).await?;
+        self.reports.record_failure(report.id, report.attempts, error, last, self.clock.now()).await?;
         Ok(if last { AttemptOutcome::GaveUp } else { AttemptOutcome::Retry { attempts: report.attempts } })
     }
 
@@ -230,7 +231,8 @@ impl ReportService {
     /// restarts rewrites the same lines instead of adding to them.
     ///
     /// # Errors
-    /// `Unexpected` when reading data or writing results fails.
+    /// `Conflict("attempt")` when a newer attempt took over meanwhile (this one's
+    /// outcome is discarded), `Unexpected` when reading data or writing results fails.
     #[tracing::instrument(skip_all, fields(report = report.id.0))]
     pub async fn generate(&self, report: &Report) -> Result<(), UseCaseError> {
         let only = match report.scope {
@@ -279,7 +281,7 @@ impl ReportService {
         let tags = self.data.top_tags(only, report.range, self.policy.top_tags).await?;
         summary.top_tags = tags.into_iter().map(|(tag, count)| TagCount { tag, count }).collect();
         let summary = serde_json::to_string(&summary).map_err(|e| UseCaseError::Unexpected(e.into()))?;
-        self.reports.succeed(report.id, summary, self.clock.now()).await?;
+        self.reports.succeed(report.id, report.attempts, summary, self.clock.now()).await?;
         Ok(())
     }
 }

@@ -214,3 +214,22 @@ async fn purge_deletes_only_finished_reports_older_than_the_age() {
     assert!(fakes.reports.lines(old.id).is_empty());
     services.reports.get(user, pending.id).await.expect("still queued, kept");
 }
+
+#[tokio::test]
+async fn an_attempt_overtaken_by_a_newer_one_cannot_record_its_outcome() {
+    let fakes = Fakes::new();
+    let user = fakes.user("alice").await;
+    fakes.reports.set_activity(vec![row(user.0, "alice", [1, 0, 0, 0])], vec![]);
+    let services = fakes.services();
+    let report = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
+    let job = ReportJob { report_id: report.id.0 };
+    let stale = services.reports.begin_attempt(job, 3).await.expect("begun").expect("runs");
+    // Its lease expired; another worker started attempt 2.
+    let current = services.reports.begin_attempt(job, 3).await.expect("begun").expect("runs");
+    assert!(matches!(services.reports.generate(&stale).await, Err(UseCaseError::Conflict("attempt"))));
+    assert!(matches!(services.reports.fail_attempt(&stale, "late", 3).await, Err(UseCaseError::Conflict("attempt"))));
+    assert_eq!(services.reports.get(user, report.id).await.expect("found").status, ReportStatus::Running);
+    services.reports.generate(&current).await.expect("the newer attempt completes");
+    let done = services.reports.get(user, report.id).await.expect("found");
+    assert_eq!((done.status, done.attempts), (ReportStatus::Succeeded, 2));
+}

@@ -65,6 +65,11 @@ impl SeaOrmReportRepository {
     async fn execute_one(&self, sql: &str, values: Vec<Value>) -> Result<(), RepoError> {
         if self.execute(sql, values).await? == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
+
+    /// An update guarded by `attempts = attempt`: no row means another attempt owns it.
+    async fn execute_for_attempt(&self, sql: &str, values: Vec<Value>) -> Result<(), RepoError> {
+        if self.execute(sql, values).await? == 0 { Err(RepoError::Conflict("attempt")) } else { Ok(()) }
+    }
 }
 
 #[async_trait]
@@ -160,17 +165,34 @@ impl ReportRepository for SeaOrmReportRepository {
             .map_err(unexpected)
     }
 
-    async fn succeed(&self, id: ReportId, summary: String, at: Timestamp) -> Result<(), RepoError> {
+    async fn succeed(&self, id: ReportId, attempt: u32, summary: String, at: Timestamp) -> Result<(), RepoError> {
         let sql = "UPDATE reports SET status = 'succeeded', progress = 100, summary = ?, error = NULL, \
-                   finished_at = ?, updated_at = ? WHERE id = ?";
-        self.execute_one(sql, vec![summary.into(), at.as_datetime().into(), at.as_datetime().into(), id.0.into()]).await
+                   finished_at = ?, updated_at = ? WHERE id = ? AND attempts = ?";
+        let at = at.as_datetime();
+        let values = vec![summary.into(), at.into(), at.into(), id.0.into(), i64::from(attempt).into()];
+        self.execute_for_attempt(sql, values).await
     }
 
-    async fn record_failure(&self, id: ReportId, error: &str, last: bool, at: Timestamp) -> Result<(), RepoError> {
+    async fn record_failure(
+        &self,
+        id: ReportId,
+        attempt: u32,
+        error: &str,
+        last: bool,
+        at: Timestamp,
+    ) -> Result<(), RepoError> {
         let (status, finished) = if last { ("failed", Some(at.as_datetime())) } else { ("queued", None) };
-        let sql = "UPDATE reports SET status = ?, error = ?, finished_at = ?, updated_at = ? WHERE id = ?";
-        let values = vec![status.into(), error.into(), finished.into(), at.as_datetime().into(), id.0.into()];
-        self.execute_one(sql, values).await
+        let sql = "UPDATE reports SET status = ?, error = ?, finished_at = ?, updated_at = ? \
+                   WHERE id = ? AND attempts = ?";
+        let values = vec![
+            status.into(),
+            error.into(),
+            finished.into(),
+            at.as_datetime().into(),
+            id.0.into(),
+            i64::from(attempt).into(),
+        ];
+        self.execute_for_attempt(sql, values).await
     }
 
     async fn purge_finished_before(&self, cutoff: Timestamp) -> Result<u64, RepoError> {
