@@ -101,7 +101,10 @@ async fn set_admin(settings: &Settings, action: AdminAction) -> anyhow::Result<(
 
 async fn purge_reports(settings: &Settings, older_than_days: Option<u32>) -> anyhow::Result<()> {
     let days = older_than_days.unwrap_or(settings.jobs.purge_after_days);
-    anyhow::ensure!(days > 0, "nothing purged: an age of 0 days means keep forever (jobs.purge_after_days, --older-than-days)");
+    anyhow::ensure!(
+        days > 0,
+        "nothing purged: an age of 0 days means keep forever (jobs.purge_after_days, --older-than-days)"
+    );
     let app = infrastructure::build(settings).await?;
     let purged = app
         .services
