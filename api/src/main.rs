@@ -28,6 +28,20 @@ enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// Report maintenance.
+    Reports {
+        #[command(subcommand)]
+        action: ReportsAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportsAction {
+    /// Delete finished reports older than DAYS (default: the `jobs.purge_after_days` setting).
+    Purge {
+        #[arg(long)]
+        older_than_days: Option<u32>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -56,6 +70,9 @@ async fn main() -> ExitCode {
         Command::Serve => serve(&settings).await,
         Command::Migrate => infrastructure::migrate(&settings).await.map(|()| tracing::info!("migrations applied")),
         Command::Admin { action } => set_admin(&settings, action).await,
+        Command::Reports { action: ReportsAction::Purge { older_than_days } } => {
+            purge_reports(&settings, older_than_days).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -78,6 +95,24 @@ async fn set_admin(settings: &Settings, action: AdminAction) -> anyhow::Result<(
     let app = infrastructure::build(settings).await?;
     app.services.users.set_admin(&username, admin).await.map_err(|e| anyhow::anyhow!("{username}: {e}"))?;
     tracing::info!(%username, admin, "admin role updated");
+    app.db.close().await?;
+    Ok(())
+}
+
+async fn purge_reports(settings: &Settings, older_than_days: Option<u32>) -> anyhow::Result<()> {
+    let days = older_than_days.unwrap_or(settings.jobs.purge_after_days);
+    anyhow::ensure!(
+        days > 0,
+        "nothing purged: an age of 0 days means keep forever (jobs.purge_after_days, --older-than-days)"
+    );
+    let app = infrastructure::build(settings).await?;
+    let purged = app
+        .services
+        .reports
+        .purge_older_than(chrono::Duration::days(i64::from(days)))
+        .await
+        .map_err(|e| anyhow::anyhow!("purging reports: {e}"))?;
+    tracing::info!(purged, days, "finished reports purged");
     app.db.close().await?;
     Ok(())
 }

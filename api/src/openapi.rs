@@ -26,6 +26,7 @@ pub const TOKEN_SCHEME: &str = "Token";
         (name = "tags", description = "Tags in use"),
         (name = "health", description = "Liveness and readiness"),
         (name = "admin", description = "Operational endpoints for admins"),
+        (name = "reports", description = "Activity reports, generated in the background"),
     )
 )]
 pub(crate) struct ApiDoc;

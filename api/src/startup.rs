@@ -32,6 +32,8 @@ pub struct Application {
     router: Router,
     shutdown_timeout: Duration,
     backends: String,
+    /// The in-process report worker (`jobs.embedded_worker`), stopped after the server.
+    worker: Option<worker::EmbeddedWorker>,
 }
 
 impl Application {
@@ -49,6 +51,10 @@ impl Application {
         let trace = TraceLayer::new_for_http()
             .make_span_with(DefaultMakeSpan::new().level(Level::DEBUG))
             .on_response(DefaultOnResponse::new().level(Level::DEBUG));
+        let worker = settings
+            .jobs
+            .embedded_worker
+            .then(|| worker::spawn(app.services.clone(), app.jobs.clone(), settings.jobs.clone()));
         let metrics = if settings.http.metrics { Some(crate::metrics::install()?) } else { None };
         let ops = Ops { probes: app.probes, pool: Some(app.pool), metrics, debug_routes: settings.http.debug_routes };
         let state = AppState::new(app.services).with_ops(ops);
@@ -64,6 +70,7 @@ impl Application {
             router,
             shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_secs),
             backends: app.backends,
+            worker,
         })
     }
 
@@ -92,18 +99,30 @@ impl Application {
         // The peer address feeds per-client rate limits.
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let server = axum::serve(self.listener, service).with_graceful_shutdown(signal).into_future();
+        let result = Self::serve(server, stopping_rx, self.shutdown_timeout).await;
+        if let Some(worker) = self.worker {
+            worker.stop().await?;
+        }
+        result
+    }
+
+    async fn serve(
+        server: impl Future<Output = std::io::Result<()>>,
+        stopping_rx: tokio::sync::oneshot::Receiver<()>,
+        shutdown_timeout: Duration,
+    ) -> anyhow::Result<()> {
         tokio::pin!(server);
         tokio::select! {
             result = &mut server => return result.context("server error"),
             _ = stopping_rx => {}
         }
-        match tokio::time::timeout(self.shutdown_timeout, server).await {
+        match tokio::time::timeout(shutdown_timeout, server).await {
             Ok(result) => {
                 tracing::info!("shutdown complete");
                 result.context("server error")
             }
             Err(_) => {
-                anyhow::bail!("requests still running after the {:?} shutdown grace period", self.shutdown_timeout)
+                anyhow::bail!("requests still running after the {shutdown_timeout:?} shutdown grace period")
             }
         }
     }

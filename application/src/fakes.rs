@@ -20,8 +20,11 @@ use crate::ports::{
     PasswordHash, PasswordHasher, ProfileRepository, TagRepository, TokenError, TokenService, UserRepository,
     UserUpdate, ViewerFlags,
 };
-use crate::usecases::{Ports, Services};
+use crate::usecases::{Ports, ReportPolicy, ReportPorts, Services};
+
+mod reports;
 use crate::{RepoError, UseCaseError};
+pub use reports::FakeReports;
 
 #[derive(Clone)]
 struct StoredUser {
@@ -508,6 +511,9 @@ pub struct Fakes {
     pub hasher: Arc<FakeHasher>,
     pub tokens: Arc<FakeTokens>,
     pub clock: Arc<ManualClock>,
+    pub reports: FakeReports,
+    /// Limits the report use cases run with (small batches exercise the keyset loop).
+    pub report_policy: ReportPolicy,
 }
 
 impl Fakes {
@@ -526,6 +532,12 @@ impl Fakes {
             hasher: self.hasher.clone(),
             tokens: self.tokens.clone(),
             clock: self.clock.clone(),
+            reports: ReportPorts {
+                records: Arc::new(self.reports.clone()),
+                queue: Arc::new(self.reports.clone()),
+                data: Arc::new(self.reports.clone()),
+                policy: self.report_policy,
+            },
         }
     }
 

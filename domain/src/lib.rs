@@ -8,6 +8,7 @@ pub mod article;
 pub mod comment;
 pub mod error;
 pub mod page;
+pub mod report;
 pub mod time;
 pub mod user;
 
@@ -15,5 +16,6 @@ pub use article::{Article, ArticleChanges, ArticleId, Body, Description, NewArti
 pub use comment::{Comment, CommentBody, CommentId};
 pub use error::{FieldError, ValidationErrors};
 pub use page::{ArticleFilter, Cursor, Page};
+pub use report::{DateRange, Report, ReportId, ReportKind, ReportScope, ReportStatus};
 pub use time::Timestamp;
 pub use user::{Bio, Email, Image, PlainPassword, Profile, User, UserChanges, UserId, Username};

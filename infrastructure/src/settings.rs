@@ -12,6 +12,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 use crate::identity::{DEFAULT_DB_NAME, ENV_PREFIX};
+use crate::jobs::JobsSettings;
 
 /// The JWT secret used when none is configured. Fine on a laptop; refused in production.
 pub const DEV_JWT_SECRET: &str = "development-only-secret-change-me-in-production-0123456789";
@@ -283,6 +284,8 @@ pub struct Settings {
     pub log: LogSettings,
     pub http: HttpSettings,
     pub cache: crate::cache::CacheSettings,
+    /// Report jobs: queue backend, worker, retries (see `infrastructure::jobs`).
+    pub jobs: JobsSettings,
 }
 
 /// A setting that cannot be used, with the setting's name.
@@ -388,6 +391,7 @@ impl Settings {
         self.validate_auth()?;
         self.validate_http()?;
         self.cache.validate()?;
+        self.jobs.validate(self.database.is_postgres(), self.redis.url.is_some())?;
         if self.log.level.trim().is_empty() {
             return Err(invalid("log.level", "must not be empty"));
         }

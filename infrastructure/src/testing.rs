@@ -19,6 +19,8 @@ pub struct TestDb {
     pub statements: Arc<AtomicUsize>,
     postgres: Option<(String, String)>,
     _dir: Option<tempfile::TempDir>,
+    /// Holds this test's own SQLite job queue file.
+    jobs_dir: tempfile::TempDir,
 }
 
 fn unique_name() -> String {
@@ -80,10 +82,13 @@ pub fn settings(url: String) -> Settings {
 }
 
 impl TestDb {
-    /// Settings pointing at this database (cheap hashing, a test secret, port 0).
+    /// Settings pointing at this database (cheap hashing, a test secret, port 0), with a
+    /// job queue file of its own, so parallel tests never take each other's jobs.
     pub fn settings(&self) -> Settings {
         let mut settings = settings(self.url.clone());
         settings.server.port = 0;
+        settings.jobs.sqlite_url = format!("sqlite://{}/jobs.sqlite", self.jobs_dir.path().display());
+        settings.jobs.poll_interval_ms = 50;
         settings
     }
 
@@ -110,7 +115,8 @@ impl TestDb {
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        Self { db, url, statements, postgres, _dir: dir }
+        let jobs_dir = tempfile::tempdir().expect("temp dir for the job queue");
+        Self { db, url, statements, postgres, _dir: dir, jobs_dir }
     }
 
     /// Runs `f` and returns how many SQL statements it executed.

@@ -139,10 +139,15 @@ fn cached_settings(t: &TestDb, prefix: &str) -> Settings {
     settings
 }
 
+/// These tests enqueue no reports: an in-memory queue stands in.
+fn no_queue() -> std::sync::Arc<dyn application::ports::ReportQueue> {
+    std::sync::Arc::new(application::fakes::FakeReports::default())
+}
+
 /// Services as another process would wire them: own memory tier, own Redis connection.
 fn process(t: &TestDb, prefix: &str) -> Services {
     let settings = cached_settings(t, prefix);
-    wiring::services_with(t.db.clone(), &settings, Some(&manager(&redis_url()))).expect("wired")
+    wiring::services_with(t.db.clone(), &settings, Some(&manager(&redis_url())), no_queue()).expect("wired")
 }
 
 async fn register(services: &Services, name: &str) -> UserId {
@@ -181,7 +186,7 @@ async fn a_write_through_one_instance_is_read_at_once_through_another(t: TestDb)
 }
 
 async fn viewer_flags_take_one_statement(t: TestDb) {
-    let s = wiring::services(t.db.clone(), &t.settings()).expect("wired");
+    let s = wiring::services(t.db.clone(), &t.settings(), no_queue()).expect("wired");
     let jake = register(&s, "jake").await;
     let fan = register(&s, "fan").await;
     let mut ids = Vec::new();

@@ -14,7 +14,8 @@ use infrastructure::testing::TestDb;
 use infrastructure::wiring;
 
 fn services(t: &TestDb) -> Services {
-    wiring::services(t.db.clone(), &t.settings()).expect("wired")
+    let queue = std::sync::Arc::new(application::fakes::FakeReports::default());
+    wiring::services(t.db.clone(), &t.settings(), queue).expect("wired")
 }
 
 async fn register(services: &Services, name: &str) -> UserId {

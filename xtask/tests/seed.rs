@@ -61,7 +61,9 @@ async fn seeds_consistent_data_and_refuses_to_seed_twice(db: TestDb) {
 async fn seeded_accounts_log_in_and_the_app_keeps_inserting(db: TestDb) {
     let settings = db.settings();
     xtask::seed::seed(&db.db, &settings, &options(Existing::Refuse)).await.expect("seed");
-    let services = infrastructure::wiring::services(db.db.clone(), &settings).expect("services");
+    // Seeding enqueues no reports: an in-memory queue stands in.
+    let queue = std::sync::Arc::new(application::fakes::FakeReports::default());
+    let services = infrastructure::wiring::services(db.db.clone(), &settings, queue).expect("services");
     let max_user = scalar(&db, "SELECT MAX(id) FROM users").await;
     let login =
         LoginInput { email: Some(format!("user{max_user}@example.com")), password: Some(DEFAULT_PASSWORD.to_owned()) };

@@ -6,6 +6,7 @@
 
 mod articles;
 pub mod cursor;
+mod reports;
 mod users;
 
 pub use articles::{
@@ -13,6 +14,7 @@ pub use articles::{
     CreateArticleRequest, FeedQuery, NewArticleDto, NewCommentDto, NewCommentRequest, TagsResponse, UpdateArticleDto,
     UpdateArticleRequest,
 };
+pub use reports::{NewReportDto, NewReportRequest, ReportDto, ReportListQuery, ReportResponse, ReportsResponse};
 pub use users::{
     LoginRequest, LoginUser, ProfileDto, ProfileResponse, RegisterRequest, RegisterUser, UpdateUserDto,
     UpdateUserRequest, UserDto, UserResponse,

@@ -9,6 +9,7 @@ pub mod comments;
 pub mod health;
 pub mod ops;
 pub mod profiles;
+pub mod reports;
 pub mod tags;
 pub mod users;
 
@@ -41,4 +42,7 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(comments::list_comments, comments::add_comment))
         .routes(routes!(comments::delete_comment))
         .routes(routes!(tags::list_tags))
+        .routes(routes!(reports::create_report, reports::list_reports))
+        .routes(routes!(reports::get_report))
+        .routes(routes!(reports::download_report))
 }

@@ -7,5 +7,6 @@ mod articles;
 mod comments;
 mod docs;
 mod errors;
+mod reports;
 mod support;
 mod users;

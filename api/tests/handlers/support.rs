@@ -66,7 +66,11 @@ impl TestResponse {
 
 impl TestApp {
     pub fn new() -> Self {
-        let fakes = Fakes::new();
+        Self::on(&Fakes::new())
+    }
+
+    /// The router over `fakes`, which the test keeps to inspect or drive them.
+    pub fn on(fakes: &Fakes) -> Self {
         let mut ports = fakes.ports();
         ports.tokens = Arc::new(TokensWithExpiry(ports.tokens.clone()));
         let state = AppState::new(Services::new(ports));

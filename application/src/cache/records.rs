@@ -7,7 +7,8 @@
 
 use chrono::DateTime;
 use domain::{
-    Article, ArticleId, Bio, Cursor, Body, Description, Image, Profile, Slug, Tag, TagList, Timestamp, Title, UserId, Username,
+    Article, ArticleId, Bio, Body, Cursor, Description, Image, Profile, Slug, Tag, TagList, Timestamp, Title, UserId,
+    Username,
 };
 use serde::{Deserialize, Serialize};
 

@@ -7,6 +7,7 @@ mod articles;
 mod cache;
 mod health;
 mod ops;
+mod reports;
 mod security;
 mod users;
 
@@ -17,5 +18,8 @@ pub use articles::{
 pub use cache::{Cache, CacheError};
 pub use health::DependencyProbe;
 pub use ops::{PoolMonitor, PoolStatus, WindowCount, WindowCounter};
+pub use reports::{
+    AuthorActivity, NewReportRecord, ReportDataSource, ReportJob, ReportQueue, ReportRepository, ResultLine,
+};
 pub use security::{Clock, PasswordHash, PasswordHasher, TokenError, TokenService};
 pub use users::{NewUserRecord, ProfileRepository, UserRepository, UserUpdate};

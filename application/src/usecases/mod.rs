@@ -3,19 +3,21 @@
 mod articles;
 mod comments;
 mod profiles;
+mod reports;
 mod tags;
 mod users;
 
 use std::sync::Arc;
 
 use crate::ports::{
-    ArticleRepository, Clock, CommentRepository, PasswordHasher, ProfileRepository, TagRepository, TokenService,
-    UserRepository,
+    ArticleRepository, Clock, CommentRepository, PasswordHasher, ProfileRepository, ReportDataSource, ReportQueue,
+    ReportRepository, TagRepository, TokenService, UserRepository,
 };
 
 pub use articles::{ArticleService, CreateArticleInput, UpdateArticleInput};
 pub use comments::CommentService;
 pub use profiles::ProfileService;
+pub use reports::{AttemptOutcome, CSV_HEADER, Download, ReportPolicy, ReportService, RequestReportInput};
 pub use tags::TagService;
 pub use users::{AuthenticatedUser, LoginInput, RegisterInput, UpdateUserInput, UserService};
 
@@ -30,6 +32,16 @@ pub struct Ports {
     pub hasher: Arc<dyn PasswordHasher>,
     pub tokens: Arc<dyn TokenService>,
     pub clock: Arc<dyn Clock>,
+    pub reports: ReportPorts,
+}
+
+/// The ports and limits of report jobs.
+#[derive(Clone)]
+pub struct ReportPorts {
+    pub records: Arc<dyn ReportRepository>,
+    pub queue: Arc<dyn ReportQueue>,
+    pub data: Arc<dyn ReportDataSource>,
+    pub policy: ReportPolicy,
 }
 
 /// All use cases, cheap to clone (every field is a handful of `Arc`s).
@@ -40,6 +52,7 @@ pub struct Services {
     pub articles: ArticleService,
     pub comments: CommentService,
     pub tags: TagService,
+    pub reports: ReportService,
     pub tokens: Arc<dyn TokenService>,
 }
 
@@ -51,6 +64,14 @@ impl Services {
             articles: ArticleService::new(ports.articles.clone(), ports.clock.clone()),
             comments: CommentService::new(ports.articles.clone(), ports.comments.clone(), ports.clock.clone()),
             tags: TagService::new(ports.tags.clone()),
+            reports: ReportService::new(
+                ports.reports.records,
+                ports.reports.queue,
+                ports.reports.data,
+                ports.users.clone(),
+                ports.clock.clone(),
+                ports.reports.policy,
+            ),
             tokens: ports.tokens,
         }
     }

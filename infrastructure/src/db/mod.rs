@@ -8,6 +8,8 @@ mod flags;
 mod migrations;
 mod pool;
 pub mod query_metrics;
+mod report_data;
+mod reports;
 mod sql;
 mod users;
 
@@ -25,6 +27,8 @@ pub use articles::{SeaOrmArticleRepository, SeaOrmTagRepository};
 pub use comments::SeaOrmCommentRepository;
 pub use migrations::Migrator;
 pub use pool::SqlxPoolMonitor;
+pub use report_data::SqlReportData;
+pub use reports::SeaOrmReportRepository;
 pub use users::{SeaOrmProfileRepository, SeaOrmUserRepository};
 
 use crate::settings::DatabaseSettings;

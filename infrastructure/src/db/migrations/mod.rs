@@ -9,6 +9,7 @@
 
 mod m20261122_000001_create_schema;
 mod m20261122_000002_add_user_admin;
+mod m20261122_000003_create_reports;
 
 use sea_orm_migration::prelude::*;
 
@@ -17,6 +18,10 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_create_schema::Migration), Box::new(m20261122_000002_add_user_admin::Migration)]
+        vec![
+            Box::new(m20261122_000001_create_schema::Migration),
+            Box::new(m20261122_000002_add_user_admin::Migration),
+            Box::new(m20261122_000003_create_reports::Migration),
+        ]
     }
 }

@@ -1,0 +1,154 @@
+//! End-to-end report jobs on each queue backend: the real API (with its embedded
+//! worker) over HTTP, a real database and a real queue. Each test creates data, requests
+//! reports, polls until the worker has produced them, and checks the CSV line by line.
+
+#[path = "../http/app.rs"]
+#[allow(dead_code)]
+mod app;
+
+use std::time::{Duration, Instant};
+
+use app::{TestApp, spawn_with};
+use infrastructure::jobs::JobsBackend;
+use infrastructure::testing::{TestDb, redis_url};
+use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use serde_json::{Value, json};
+
+const HEADER: &str = "author_id,username,articles_published,favorites_received,comments_received,followers_gained";
+
+async fn user_id(db: &DatabaseConnection, name: &str) -> i64 {
+    let sql = format!("SELECT id FROM users WHERE username = '{name}'");
+    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.expect("query");
+    row.expect("user exists").try_get::<i64>("", "id").expect("id")
+}
+
+async fn make_admin(db: &DatabaseConnection, name: &str) {
+    let sql = format!("UPDATE users SET is_admin = TRUE WHERE username = '{name}'");
+    db.execute_raw(Statement::from_string(db.get_database_backend(), sql)).await.expect("admin granted");
+}
+
+async fn ok(app: &TestApp, method: Method, path: &str, token: &str, body: Option<Value>) -> Value {
+    let reply = app.send(method, path, Some(token), body).await;
+    assert!(reply.status.is_success(), "{path}: {} {}", reply.status, reply.text);
+    reply.json
+}
+
+/// Requests a report for today (±1 day) and returns its id.
+async fn request(app: &TestApp, token: &str, scope: &str) -> i64 {
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = (today.pred_opt().expect("yesterday"), today.succ_opt().expect("tomorrow"));
+    let body = json!({"report": {"kind": "activity", "scope": scope, "from": from.to_string(), "to": to.to_string()}});
+    let reply = app.send(Method::POST, "/api/reports", Some(token), Some(body)).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.text);
+    let location = reply.headers["location"].to_str().expect("ascii").to_owned();
+    let id = reply.json["report"]["id"].as_i64().expect("id");
+    assert_eq!(location, format!("/api/reports/{id}"));
+    id
+}
+
+/// Polls until the report is final; fails the test if it never gets there.
+async fn wait_for(app: &TestApp, token: &str, id: i64) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let report = app.get(&format!("/api/reports/{id}"), Some(token)).await.json["report"].clone();
+        if report["status"] == "succeeded" || report["status"] == "failed" {
+            return report;
+        }
+        assert!(Instant::now() < deadline, "report {id} not done in time: {report}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn download(app: &TestApp, token: &str, id: i64) -> Vec<String> {
+    let reply = app.get(&format!("/api/reports/{id}/download"), Some(token)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let content_type = reply.headers["content-type"].to_str().expect("ascii");
+    assert!(content_type.starts_with("text/csv"), "{content_type}");
+    reply.text.lines().map(str::to_owned).collect()
+}
+
+/// alice: 2 articles, 3 favorites, 2 comments, 2 followers; bob: 1, 1, 0, 1; boss: none.
+async fn scenario(app: &TestApp, db: &DatabaseConnection) {
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let boss = app.register("boss").await;
+    make_admin(db, "boss").await;
+    let a1 = app.publish(&alice, "Alpha one", &["rust", "web"]).await;
+    let a2 = app.publish(&alice, "Alpha two", &["rust"]).await;
+    let b1 = app.publish(&bob, "Beta one", &["go"]).await;
+    for (token, slug) in [(&bob, &a1), (&boss, &a1), (&boss, &a2), (&alice, &b1)] {
+        ok(app, Method::POST, &format!("/api/articles/{slug}/favorite"), token, None).await;
+    }
+    for text in ["first", "second"] {
+        let body = json!({"comment": {"body": text}});
+        ok(app, Method::POST, &format!("/api/articles/{a1}/comments"), &bob, Some(body)).await;
+    }
+    for (token, who) in [(&bob, "alice"), (&boss, "alice"), (&alice, "bob")] {
+        ok(app, Method::POST, &format!("/api/profiles/{who}/follow"), token, None).await;
+    }
+    let (alice_id, bob_id) = (user_id(db, "alice").await, user_id(db, "bob").await);
+
+    let own = request(app, &alice, "own").await;
+    let report = wait_for(app, &alice, own).await;
+    assert_eq!(report["status"], "succeeded", "{report}");
+    assert_eq!(report["attempts"], 1);
+    assert_eq!(download(app, &alice, own).await, [HEADER.to_owned(), format!("{alice_id},alice,2,3,2,2")]);
+    app.get(&format!("/api/reports/{own}"), Some(&bob)).await.assert_error(StatusCode::NOT_FOUND, "report");
+
+    let site = request(app, &boss, "site").await;
+    let report = wait_for(app, &boss, site).await;
+    assert_eq!(report["status"], "succeeded", "{report}");
+    assert_eq!(
+        download(app, &boss, site).await,
+        [HEADER.to_owned(), format!("{alice_id},alice,2,3,2,2"), format!("{bob_id},bob,1,1,0,1")]
+    );
+    let summary = &report["summary"];
+    assert_eq!((summary["authors"].as_u64(), summary["favorites_received"].as_u64()), (Some(2), Some(4)));
+    assert_eq!(summary["top_tags"][0], json!({"tag": "rust", "count": 2}));
+}
+
+#[tokio::test]
+async fn sqlite_queue_with_the_worker_embedded_in_the_api() {
+    let db = TestDb::sqlite().await;
+    let (conn, settings) = (db.db.clone(), db.settings());
+    assert_eq!(settings.jobs.backend, JobsBackend::Sqlite);
+    let app = spawn_with(db, &settings).await;
+    scenario(&app, &conn).await;
+    app.stop().await.expect("clean shutdown, worker included");
+}
+
+#[tokio::test]
+async fn postgres_queue_in_the_application_database() {
+    let db = TestDb::postgres().await;
+    let (conn, mut settings) = (db.db.clone(), db.settings());
+    settings.jobs.backend = JobsBackend::Postgres;
+    let app = spawn_with(db, &settings).await;
+    scenario(&app, &conn).await;
+    app.stop().await.expect("clean shutdown, worker included");
+}
+
+#[tokio::test]
+async fn redis_queue_under_its_own_key_prefix() {
+    let db = TestDb::sqlite().await;
+    let (conn, mut settings) = (db.db.clone(), db.settings());
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let queue = format!("test-reports-{}-{nanos}", std::process::id());
+    settings.redis.url = Some(redis_url());
+    settings.jobs.backend = JobsBackend::Redis;
+    settings.jobs.queue.clone_from(&queue);
+    let app = spawn_with(db, &settings).await;
+    scenario(&app, &conn).await;
+    app.stop().await.expect("clean shutdown, worker included");
+    delete_keys(&format!("{queue}*")).await;
+}
+
+/// Removes this test's queue keys (never anything else on the shared server).
+async fn delete_keys(pattern: &str) {
+    let client = redis::Client::open(redis_url()).expect("redis url");
+    let mut conn = client.get_multiplexed_async_connection().await.expect("redis");
+    let keys: Vec<String> = redis::cmd("KEYS").arg(pattern).query_async(&mut conn).await.expect("keys");
+    if !keys.is_empty() {
+        let _: () = redis::cmd("DEL").arg(&keys).query_async(&mut conn).await.expect("deleted");
+    }
+}

@@ -1,0 +1,171 @@
+//! The `[jobs]` settings section: which queue backend runs report jobs, and how.
+
+use std::time::Duration;
+
+use application::usecases::ReportPolicy;
+use serde::{Deserialize, Serialize};
+
+use crate::settings::SettingsError;
+
+/// Where report jobs are queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobsBackend {
+    /// A SQLite file of its own (`jobs.sqlite_url`): the embedded default.
+    Sqlite,
+    /// The application's PostgreSQL database (apalis tables in the `apalis` schema).
+    Postgres,
+    /// The Redis server at `redis.url`.
+    Redis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JobsSettings {
+    pub backend: JobsBackend,
+    /// The queue file for `backend = "sqlite"`. Never the application database: the
+    /// queue runs SQLite with `synchronous=OFF`.
+    pub sqlite_url: String,
+    /// Queue name; with Redis, the prefix of every key the queue uses.
+    pub queue: String,
+    /// Run a worker inside the API process (the embedded mode). Production sets this
+    /// to false and runs `worker` processes.
+    pub embedded_worker: bool,
+    /// Jobs one worker process runs at once.
+    pub concurrency: usize,
+    /// Attempts per report, including the first (and any cut short by a crash).
+    pub max_attempts: u32,
+    /// Delay before the first retry; doubled for each further one.
+    pub backoff_base_ms: u64,
+    /// Upper bound for one attempt; a slower attempt fails (and may be retried).
+    pub job_timeout_secs: u64,
+    /// After SIGTERM, how long the running job may take to finish before the process
+    /// exits anyway (the job then goes back to the queue when its lease expires).
+    pub shutdown_grace_secs: u64,
+    /// Worker heartbeat. A job whose worker missed two beats is handed to another
+    /// worker, so a crashed worker's job restarts after about twice this.
+    pub heartbeat_secs: u64,
+    /// How often an idle worker looks for new jobs.
+    pub poll_interval_ms: u64,
+    /// Finished reports older than this are deleted by `api reports purge` and by the
+    /// worker's hourly purge; 0 keeps them forever.
+    pub purge_after_days: u32,
+    /// Longest date range a report may cover.
+    pub max_range_days: u32,
+    /// Authors read per query while generating (bounds the worker's memory).
+    pub batch_size: u64,
+    /// TESTING ONLY: every attempt fails with this message, to exercise retries.
+    pub fail_with: Option<String>,
+}
+
+impl Default for JobsSettings {
+    fn default() -> Self {
+        Self {
+            backend: JobsBackend::Sqlite,
+            sqlite_url: "sqlite://data/jobs.sqlite".to_owned(),
+            queue: "reports".to_owned(),
+            embedded_worker: true,
+            concurrency: 2,
+            max_attempts: 3,
+            backoff_base_ms: 1000,
+            job_timeout_secs: 600,
+            shutdown_grace_secs: 30,
+            heartbeat_secs: 30,
+            poll_interval_ms: 500,
+            purge_after_days: 30,
+            max_range_days: 366,
+            batch_size: 1000,
+            fail_with: None,
+        }
+    }
+}
+
+fn invalid(setting: &'static str, problem: &str) -> SettingsError {
+    SettingsError::Invalid { setting, problem: problem.to_owned() }
+}
+
+impl JobsSettings {
+    /// # Errors
+    /// The first unusable jobs setting, by name.
+    pub fn validate(&self, has_postgres: bool, has_redis: bool) -> Result<(), SettingsError> {
+        match self.backend {
+            JobsBackend::Sqlite if !self.sqlite_url.starts_with("sqlite:") => {
+                return Err(invalid("jobs.sqlite_url", "must start with sqlite:"));
+            }
+            JobsBackend::Postgres if !has_postgres => {
+                return Err(invalid("jobs.backend", "postgres needs database.url to be a PostgreSQL URL"));
+            }
+            JobsBackend::Redis if !has_redis => return Err(invalid("jobs.backend", "redis needs redis.url")),
+            _ => {}
+        }
+        let at_least_one: [(&'static str, u64); 7] = [
+            ("jobs.concurrency", self.concurrency as u64),
+            ("jobs.max_attempts", u64::from(self.max_attempts)),
+            ("jobs.job_timeout_secs", self.job_timeout_secs),
+            ("jobs.heartbeat_secs", self.heartbeat_secs),
+            ("jobs.poll_interval_ms", self.poll_interval_ms),
+            ("jobs.max_range_days", u64::from(self.max_range_days)),
+            ("jobs.batch_size", self.batch_size),
+        ];
+        if let Some((name, _)) = at_least_one.iter().find(|(_, value)| *value == 0) {
+            return Err(invalid(name, "must be at least 1"));
+        }
+        if self.queue.trim().is_empty() {
+            return Err(invalid("jobs.queue", "must not be empty"));
+        }
+        Ok(())
+    }
+
+    pub fn policy(&self) -> ReportPolicy {
+        ReportPolicy { max_range_days: self.max_range_days, batch_size: self.batch_size, ..ReportPolicy::default() }
+    }
+
+    pub fn heartbeat(&self) -> Duration {
+        Duration::from_secs(self.heartbeat_secs)
+    }
+
+    pub fn poll_interval(&self) -> Duration {
+        Duration::from_millis(self.poll_interval_ms)
+    }
+
+    pub fn job_timeout(&self) -> Duration {
+        Duration::from_secs(self.job_timeout_secs)
+    }
+
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_secs)
+    }
+
+    /// The delay before retrying after `attempts` failed attempts: base, 2x base, 4x ...
+    pub fn backoff(&self, attempts: u32) -> Duration {
+        let factor = 1_u64 << attempts.saturating_sub(1).min(16);
+        Duration::from_millis(self.backoff_base_ms.saturating_mul(factor))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_per_attempt() {
+        let jobs = JobsSettings { backoff_base_ms: 100, ..Default::default() };
+        let delays: Vec<_> = (1..=4).map(|n| jobs.backoff(n).as_millis()).collect();
+        assert_eq!(delays, [100, 200, 400, 800]);
+    }
+
+    #[test]
+    fn backends_need_their_server() {
+        let redis = JobsSettings { backend: JobsBackend::Redis, ..Default::default() };
+        assert!(redis.validate(false, false).is_err());
+        assert!(redis.validate(false, true).is_ok());
+        let postgres = JobsSettings { backend: JobsBackend::Postgres, ..Default::default() };
+        assert!(postgres.validate(false, true).expect_err("no postgres").to_string().contains("jobs.backend"));
+    }
+
+    #[test]
+    fn zero_concurrency_is_refused_by_name() {
+        let jobs = JobsSettings { concurrency: 0, ..Default::default() };
+        assert!(jobs.validate(false, false).expect_err("zero").to_string().contains("jobs.concurrency"));
+    }
+}

@@ -1,0 +1,58 @@
+//! The report repository on SQLite and PostgreSQL: idempotent line writes, attempts
+//! that discard a previous attempt's lines, and purging with the lines cascading.
+
+use std::sync::Arc;
+
+use application::ports::{NewReportRecord, ReportRepository, ResultLine};
+use application::usecases::RegisterInput;
+use chrono::{Duration, Utc};
+use domain::{DateRange, ReportKind, ReportScope, ReportStatus, Timestamp};
+use infrastructure::db::SeaOrmReportRepository;
+use infrastructure::on_both_databases;
+use infrastructure::testing::TestDb;
+use infrastructure::wiring;
+
+fn line(seq: i64, text: &str) -> ResultLine {
+    ResultLine { seq, line: text.to_owned() }
+}
+
+async fn lines_written_twice_are_replaced_and_purge_takes_them_along(t: TestDb) {
+    let queue = Arc::new(application::fakes::FakeReports::default());
+    let services = wiring::services(t.db.clone(), &t.settings(), queue).expect("wired");
+    let input = RegisterInput {
+        username: Some("owner".to_owned()),
+        email: Some("owner@example.com".to_owned()),
+        password: Some("password123".to_owned()),
+    };
+    let owner = services.users.register(input).await.expect("registered").user.id;
+    let repo = SeaOrmReportRepository::new(t.db.clone());
+    let now = Timestamp::new(Utc::now());
+    let range = DateRange::parse(Some("2026-01-01"), Some("2026-01-31"), 366).expect("range");
+    let new = NewReportRecord { owner, kind: ReportKind::Activity, scope: ReportScope::Own, range, at: now };
+    let report = repo.create(new).await.expect("created");
+    assert_eq!((report.status, report.attempts, report.range), (ReportStatus::Queued, 0, range));
+
+    repo.write_lines(report.id, &[line(1, "h"), line(2, "a")]).await.expect("written");
+    repo.write_lines(report.id, &[line(2, "A"), line(3, "b")]).await.expect("rewritten");
+    let read = repo.read_lines(report.id, 0, 10).await.expect("read");
+    assert_eq!(read, [line(1, "h"), line(2, "A"), line(3, "b")]);
+    assert_eq!(repo.read_lines(report.id, 1, 1).await.expect("page"), [line(2, "A")]);
+
+    let running = repo.start_attempt(report.id, now).await.expect("started");
+    assert_eq!((running.status, running.attempts), (ReportStatus::Running, 1));
+    assert!(repo.read_lines(report.id, 0, 10).await.expect("read").is_empty(), "a new attempt starts clean");
+
+    repo.write_lines(report.id, &[line(1, "h")]).await.expect("written");
+    let stale = repo.succeed(report.id, 0, "{}".to_owned(), now).await;
+    assert!(matches!(stale, Err(application::RepoError::Conflict("attempt"))), "an older attempt is fenced off");
+    repo.succeed(report.id, 1, "{}".to_owned(), now).await.expect("succeeded");
+    let (listed, total) = repo.list_by_owner(owner, 10, 0).await.expect("listed");
+    assert_eq!((listed[0].status, listed[0].progress, total), (ReportStatus::Succeeded, 100, 1));
+
+    let later = Timestamp::new(Utc::now() + Duration::days(1));
+    assert_eq!(repo.purge_finished_before(later).await.expect("purged"), 1);
+    assert!(repo.find(report.id).await.expect("looked up").is_none());
+    assert!(repo.read_lines(report.id, 0, 10).await.expect("read").is_empty(), "lines cascade");
+}
+
+on_both_databases!(lines_written_twice_are_replaced_and_purge_takes_them_along);
