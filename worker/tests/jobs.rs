@@ -33,7 +33,7 @@ async fn a_report_interrupted_by_a_crash_completes_on_another_worker_exactly_onc
     assert_eq!(setup.line_count(id).await, i64::from(AUTHORS) + 1);
     let summary: serde_json::Value = serde_json::from_str(done.summary.as_deref().expect("summary")).expect("json");
     assert_eq!(summary["authors"], AUTHORS);
-    assert_eq!(summary["articles_published"], AUTHORS);
+    assert_eq!(summary["articlesPublished"], AUTHORS);
 }
 
 #[tokio::test]

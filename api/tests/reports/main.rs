@@ -104,8 +104,8 @@ async fn scenario(app: &TestApp, db: &DatabaseConnection) {
         [HEADER.to_owned(), format!("{alice_id},alice,2,3,2,2"), format!("{bob_id},bob,1,1,0,1")]
     );
     let summary = &report["summary"];
-    assert_eq!((summary["authors"].as_u64(), summary["favorites_received"].as_u64()), (Some(2), Some(4)));
-    assert_eq!(summary["top_tags"][0], json!({"tag": "rust", "count": 2}));
+    assert_eq!((summary["authors"].as_u64(), summary["favoritesReceived"].as_u64()), (Some(2), Some(4)));
+    assert_eq!(summary["topTags"][0], json!({"tag": "rust", "count": 2}));
 }
 
 #[tokio::test]

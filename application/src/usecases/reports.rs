@@ -60,7 +60,10 @@ pub enum AttemptOutcome {
     GaveUp,
 }
 
+/// The JSON summary, camelCase like every other API field (the CSV keeps snake_case
+/// column names, the usual spelling for spreadsheet headers).
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Summary {
     authors: u64,
     articles_published: u64,

@@ -141,8 +141,8 @@ async fn generation_walks_all_batches_and_writes_active_authors_with_a_summary()
     assert_eq!((done.status, done.progress, done.attempts), (ReportStatus::Succeeded, 100, 1));
     let summary: serde_json::Value = serde_json::from_str(done.summary.as_deref().expect("summary")).expect("json");
     assert_eq!(summary["authors"], 4);
-    assert_eq!(summary["favorites_received"], 6);
-    assert_eq!(summary["top_tags"][0]["tag"], "rust");
+    assert_eq!(summary["favoritesReceived"], 6);
+    assert_eq!(summary["topTags"][0]["tag"], "rust");
 }
 
 #[tokio::test]
