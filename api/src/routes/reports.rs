@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::{Page, ReportId, ValidationErrors};
+use futures::StreamExt;
 
 use crate::AppState;
 use crate::dto::{NewReportRequest, ReportListQuery, ReportResponse, ReportsResponse};
@@ -128,6 +129,8 @@ pub async fn download_report(
     let id = report.id;
     let reports = state.services.reports.clone();
     // State: the last line number sent, or None once the lines ran out.
+    // `fuse`: the compression layer polls once more after the end, which a bare `unfold`
+    // answers with a panic (caught as a cut-off body) instead of `None`.
     let chunks = futures::stream::unfold(Some(0_i64), move |after| {
         let reports = reports.clone();
         async move {
@@ -151,7 +154,8 @@ pub async fn download_report(
                 }
             }
         }
-    });
+    })
+    .fuse();
     let disposition = format!("attachment; filename=\"report-{}.csv\"", id.0);
     Ok((
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)],

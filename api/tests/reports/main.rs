@@ -68,6 +68,22 @@ async fn download(app: &TestApp, token: &str, id: i64) -> Vec<String> {
     reply.text.lines().map(str::to_owned).collect()
 }
 
+/// The same download asked for with `Accept-Encoding: gzip` arrives gzip-compressed.
+async fn assert_download_is_gzipped(app: &TestApp, token: &str, id: i64) {
+    let reply = app
+        .client
+        .get(format!("{}/api/reports/{id}/download", app.base))
+        .header("authorization", format!("Token {token}"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(reply.status(), StatusCode::OK);
+    assert_eq!(reply.headers().get("content-encoding").map(|v| v.as_bytes()), Some(&b"gzip"[..]));
+    let body = reply.bytes().await.expect("body");
+    assert_eq!(body.get(..2), Some(&[0x1f, 0x8b][..]), "gzip magic bytes");
+}
+
 /// alice: 2 articles, 3 favorites, 2 comments, 2 followers; bob: 1, 1, 0, 1; boss: none.
 async fn scenario(app: &TestApp, db: &DatabaseConnection) {
     let alice = app.register("alice").await;
@@ -94,6 +110,7 @@ async fn scenario(app: &TestApp, db: &DatabaseConnection) {
     assert_eq!(report["status"], "succeeded", "{report}");
     assert_eq!(report["attempts"], 1);
     assert_eq!(download(app, &alice, own).await, [HEADER.to_owned(), format!("{alice_id},alice,2,3,2,2")]);
+    assert_download_is_gzipped(app, &alice, own).await;
     app.get(&format!("/api/reports/{own}"), Some(&bob)).await.assert_error(StatusCode::NOT_FOUND, "report");
 
     let site = request(app, &boss, "site").await;
