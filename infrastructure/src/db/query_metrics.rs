@@ -8,8 +8,18 @@ use sea_orm::DatabaseConnection;
 use sea_orm::metric::Info;
 
 /// Tables of the schema; any other name is reported as `other`.
-const TABLES: &[&str] =
-    &["users", "articles", "comments", "tags", "article_tags", "favorites", "follows", "seaql_migrations"];
+const TABLES: &[&str] = &[
+    "users",
+    "articles",
+    "comments",
+    "tags",
+    "article_tags",
+    "favorites",
+    "follows",
+    "reports",
+    "report_lines",
+    "seaql_migrations",
+];
 
 /// Records the duration of every statement run on `db` (and its clones made afterwards).
 pub fn instrument(db: &mut DatabaseConnection) {
@@ -52,6 +62,7 @@ mod tests {
         assert_eq!(operation(r#"SELECT "articles"."id" FROM "articles" WHERE 1"#), "select_articles");
         assert_eq!(operation(r#"INSERT INTO "comments" ("body") VALUES ($1)"#), "insert_comments");
         assert_eq!(operation(r#"UPDATE "users" SET "bio" = $1"#), "update_users");
+        assert_eq!(operation(r#"INSERT INTO "report_lines" ("report_id") VALUES ($1)"#), "insert_report_lines");
         assert_eq!(operation(r#"DELETE FROM "favorites" WHERE 1"#), "delete_favorites");
     }
 
