@@ -3,6 +3,7 @@
 //! `jobs.embedded_worker` is set (see [`spawn`]).
 
 pub mod handler;
+pub mod metrics;
 mod poll;
 
 use std::future::Future;
