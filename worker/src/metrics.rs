@@ -72,3 +72,36 @@ async fn read_head(stream: &mut TcpStream) -> std::io::Result<String> {
     }
     Ok(String::from_utf8_lossy(&buffer).into_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn exchange(port: u16, request: &[u8]) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).await.expect("connected");
+        stream.write_all(request).await.expect("sent");
+        // Ends the request even without a blank line (the garbage case).
+        stream.shutdown().await.expect("write side closed");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await.expect("read");
+        response
+    }
+
+    #[tokio::test]
+    async fn only_get_metrics_is_served_and_odd_requests_get_an_answer_not_a_panic() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bound");
+        let port = listener.local_addr().expect("address").port();
+        let server = tokio::spawn(serve(listener, || "jobs_total 1\n".to_owned()));
+
+        let ok = exchange(port, b"GET /metrics?x=1 HTTP/1.1\r\nHost: a\r\n\r\n").await;
+        assert!(ok.starts_with("HTTP/1.1 200 OK\r\n") && ok.ends_with("\r\n\r\njobs_total 1\n"), "{ok}");
+        assert!(ok.contains("Content-Length: 13\r\n"), "{ok}");
+        let post = exchange(port, b"POST /metrics HTTP/1.1\r\n\r\n").await;
+        assert!(post.starts_with("HTTP/1.1 405"), "{post}");
+        let other = exchange(port, b"GET / HTTP/1.1\r\n\r\n").await;
+        assert!(other.starts_with("HTTP/1.1 404"), "{other}");
+        let garbage = exchange(port, &[b'x'; 4_000]).await;
+        assert!(garbage.starts_with("HTTP/1.1 405"), "{garbage}");
+        server.abort();
+    }
+}
