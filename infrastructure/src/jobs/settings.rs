@@ -198,4 +198,15 @@ mod tests {
         let jobs = JobsSettings { concurrency: 0, ..Default::default() };
         assert!(jobs.validate(false, false).expect_err("zero").to_string().contains("jobs.concurrency"));
     }
+
+    #[test]
+    fn the_sweep_can_be_turned_off_and_the_metrics_host_must_be_an_address() {
+        assert_eq!(JobsSettings::default().requeue_after(), Some(Duration::from_secs(300)));
+        assert_eq!(JobsSettings { requeue_after_secs: 0, ..Default::default() }.requeue_after(), None);
+        let zero = JobsSettings { requeue_interval_secs: 0, ..Default::default() };
+        assert!(zero.validate(false, false).expect_err("zero").to_string().contains("jobs.requeue_interval_secs"));
+        let host = JobsSettings { metrics_host: "localhost:9000".to_owned(), ..Default::default() };
+        assert!(host.validate(false, false).expect_err("not an IP").to_string().contains("jobs.metrics_host"));
+        assert!(JobsSettings { metrics_port: Some(9100), ..Default::default() }.validate(false, false).is_ok());
+    }
 }
