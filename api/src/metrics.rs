@@ -6,33 +6,11 @@
 //! state rather than events (pool connections, process memory and CPU) are read at
 //! scrape time, so they are never stale.
 
-use std::sync::OnceLock;
-
 use application::ports::PoolMonitor;
-use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::PrometheusHandle;
 
-/// Histogram buckets (seconds) for every `*_duration_seconds` metric: 1 ms to 10 s.
-const DURATION_BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
-
-static HANDLE: OnceLock<Result<PrometheusHandle, String>> = OnceLock::new();
-
-/// Installs the process-wide recorder on first call and returns its handle; later calls
-/// (several apps started in one test process) share it.
-///
-/// # Errors
-/// Another recorder was installed by someone else first.
-pub fn install() -> anyhow::Result<PrometheusHandle> {
-    HANDLE
-        .get_or_init(|| {
-            PrometheusBuilder::new()
-                .set_buckets_for_metric(Matcher::Suffix("_duration_seconds".to_owned()), DURATION_BUCKETS)
-                .map_err(|e| e.to_string())?
-                .install_recorder()
-                .map_err(|e| e.to_string())
-        })
-        .clone()
-        .map_err(|e| anyhow::anyhow!("cannot install the metrics recorder: {e}"))
-}
+// The recorder itself is installed by the composition root with
+// `infrastructure::metrics::install`, shared with the `worker` binary.
 
 /// Samples the state gauges, then renders every metric in the Prometheus text format.
 pub fn render(handle: &PrometheusHandle, pool: Option<&dyn PoolMonitor>) -> String {

@@ -55,7 +55,7 @@ impl Application {
             .jobs
             .embedded_worker
             .then(|| worker::spawn(app.services.clone(), app.jobs.clone(), settings.jobs.clone()));
-        let metrics = if settings.http.metrics { Some(crate::metrics::install()?) } else { None };
+        let metrics = if settings.http.metrics { Some(infrastructure::metrics::install()?) } else { None };
         let ops = Ops { probes: app.probes, pool: Some(app.pool), metrics, debug_routes: settings.http.debug_routes };
         let state = AppState::new(app.services).with_ops(ops);
         let router = if settings.http.middleware {

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod clock;
 pub mod db;
 pub mod jobs;
+pub mod metrics;
 pub mod probes;
 pub mod rate_limit;
 pub mod redis;

@@ -38,7 +38,7 @@ async fn lines_written_twice_are_replaced_and_purge_takes_them_along(t: TestDb) 
     assert_eq!(read, [line(1, "h"), line(2, "A"), line(3, "b")]);
     assert_eq!(repo.read_lines(report.id, 1, 1).await.expect("page"), [line(2, "A")]);
 
-    let running = repo.start_attempt(report.id, now).await.expect("started");
+    let running = repo.start_attempt(report.id, None, now).await.expect("started");
     assert_eq!((running.status, running.attempts), (ReportStatus::Running, 1));
     assert!(repo.read_lines(report.id, 0, 10).await.expect("read").is_empty(), "a new attempt starts clean");
 
@@ -56,3 +56,39 @@ async fn lines_written_twice_are_replaced_and_purge_takes_them_along(t: TestDb) 
 }
 
 on_both_databases!(lines_written_twice_are_replaced_and_purge_takes_them_along);
+
+async fn a_requeue_claim_is_won_once_and_fences_off_the_original_job(t: TestDb) {
+    let queue = Arc::new(application::fakes::FakeReports::default());
+    let services = wiring::services(t.db.clone(), &t.settings(), queue).expect("wired");
+    let input = RegisterInput {
+        username: Some("sweeper".to_owned()),
+        email: Some("sweeper@example.com".to_owned()),
+        password: Some("password123".to_owned()),
+    };
+    let owner = services.users.register(input).await.expect("registered").user.id;
+    let repo = SeaOrmReportRepository::new(t.db.clone());
+    let created = Timestamp::new(Utc::now() - Duration::minutes(10));
+    let range = DateRange::parse(Some("2026-01-01"), Some("2026-01-31"), 366).expect("range");
+    let new = NewReportRecord { owner, kind: ReportKind::Activity, scope: ReportScope::Own, range, at: created };
+    let stuck = repo.create(new.clone()).await.expect("created");
+    let fresh = repo.create(NewReportRecord { at: Timestamp::new(Utc::now()), ..new }).await.expect("created");
+
+    let now = Timestamp::new(Utc::now());
+    let cutoff = Timestamp::new(Utc::now() - Duration::minutes(5));
+    assert_eq!(repo.stale_queued(cutoff, 10).await.expect("listed"), [stuck.id], "the fresh one is not stale");
+    assert!(repo.claim_requeue(stuck.id, cutoff, 42, now).await.expect("claimed"));
+    assert!(!repo.claim_requeue(stuck.id, cutoff, 43, now).await.expect("checked"), "a second sweep loses");
+    assert!(!repo.claim_requeue(fresh.id, cutoff, 44, now).await.expect("checked"));
+    assert!(repo.stale_queued(cutoff, 10).await.expect("listed").is_empty());
+
+    assert!(!repo.job_is_current(stuck.id, None).await.expect("checked"));
+    assert!(repo.job_is_current(stuck.id, Some(42)).await.expect("checked"));
+    assert!(repo.job_is_current(fresh.id, None).await.expect("checked"));
+    let original = repo.start_attempt(stuck.id, None, now).await;
+    assert!(matches!(original, Err(application::RepoError::Conflict("job"))), "{original:?}");
+    let running = repo.start_attempt(stuck.id, Some(42), now).await.expect("the new job starts");
+    assert_eq!((running.status, running.attempts), (ReportStatus::Running, 1));
+    assert!(!repo.claim_requeue(stuck.id, now, 45, now).await.expect("checked"), "started reports are never claimed");
+}
+
+on_both_databases!(a_requeue_claim_is_won_once_and_fences_off_the_original_job);

@@ -3,6 +3,7 @@
 //! `jobs.embedded_worker` is set (see [`spawn`]).
 
 pub mod handler;
+pub mod metrics;
 mod poll;
 
 use std::future::Future;
@@ -57,6 +58,9 @@ pub async fn run(
     let name = worker_name();
     tracing::info!(worker = %name, backend = storage.backend_name(), concurrency = jobs.concurrency, "report worker started");
     let purge = tokio::spawn(purge_periodically(services.clone(), jobs.purge_after_days));
+    let requeue = jobs
+        .requeue_after()
+        .map(|age| tokio::spawn(requeue_periodically(services.clone(), age, jobs.requeue_interval())));
     let ctx = JobContext { reports: services.reports, jobs: jobs.clone() };
     let monitor = Monitor::new();
     let monitor = match storage {
@@ -73,6 +77,9 @@ pub async fn run(
         })
         .await;
     purge.abort();
+    if let Some(requeue) = requeue {
+        requeue.abort();
+    }
     tracing::info!(worker = %name, "report worker stopped");
     result.context("report worker failed")
 }
@@ -89,6 +96,36 @@ async fn purge_periodically(services: Services, days: u32) {
             Ok(0) => {}
             Ok(n) => tracing::info!(purged = n, "old reports purged"),
             Err(e) => tracing::warn!("purging old reports failed: {e}"),
+        }
+    }
+}
+
+/// Reports swept per query; the sweep continues while a query returns this many.
+const REQUEUE_BATCH: u64 = 500;
+
+/// The recovery sweep: at start, then every `interval`, re-enqueues reports that have
+/// been queued and never started for longer than `age` (their job was lost).
+async fn requeue_periodically(services: Services, age: std::time::Duration, interval: std::time::Duration) {
+    let Ok(age) = chrono::Duration::from_std(age) else { return };
+    let mut every = tokio::time::interval(interval);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        // Claimed reports drop out of the next query, so a full batch means more may wait.
+        loop {
+            match services.reports.requeue_stale(age, REQUEUE_BATCH).await {
+                Ok(0) => break,
+                Ok(n) => {
+                    tracing::info!(requeued = n, "reports without a job re-enqueued");
+                    if n < REQUEUE_BATCH {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!("re-enqueueing stale reports failed: {e}");
+                    break;
+                }
+            }
         }
     }
 }

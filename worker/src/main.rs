@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Parser;
 use infrastructure::Settings;
 use tracing_subscriber::EnvFilter;
@@ -43,8 +44,31 @@ async fn main() -> ExitCode {
 }
 
 async fn run(settings: &Settings) -> anyhow::Result<()> {
+    let metrics = match settings.jobs.metrics_port {
+        Some(port) => Some(serve_metrics(&settings.jobs.metrics_host, port).await?),
+        None => None,
+    };
     let app = infrastructure::build(settings).await?;
-    worker::run(app.services, app.jobs, settings.jobs.clone(), shutdown_signal()).await
+    let result = worker::run(app.services, app.jobs, settings.jobs.clone(), shutdown_signal()).await;
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
+    result
+}
+
+/// Installs the Prometheus recorder (the same as the API's) and serves it on
+/// `host:port` (`jobs.metrics_host`, `jobs.metrics_port`).
+async fn serve_metrics(host: &str, port: u16) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let handle = infrastructure::metrics::install()?;
+    let listener = tokio::net::TcpListener::bind((host, port))
+        .await
+        .with_context(|| format!("cannot serve metrics on {host}:{port} (jobs.metrics_port)"))?;
+    tracing::info!(address = %listener.local_addr()?, "worker metrics on /metrics");
+    Ok(tokio::spawn(worker::metrics::serve(listener, move || {
+        // Histograms are drained into their buckets by upkeep; no listener task runs it.
+        handle.run_upkeep();
+        handle.render()
+    })))
 }
 
 /// Resolves on SIGINT or SIGTERM.

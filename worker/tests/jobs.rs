@@ -67,3 +67,25 @@ async fn a_job_that_always_fails_ends_failed_after_the_configured_attempts_with_
     assert_eq!(report.error.as_deref(), Some("injected failure"));
     assert!(report.finished_at.is_some());
 }
+
+#[tokio::test]
+async fn a_report_stored_without_a_job_is_requeued_by_the_sweep_and_completes() {
+    use application::ports::{NewReportRecord, ReportRepository};
+    use domain::{DateRange, ReportKind, ReportScope, Timestamp};
+
+    let setup = setup(3).await;
+    // The API stored the report, then died before enqueueing its job.
+    let repo = infrastructure::db::SeaOrmReportRepository::new(setup.db.db.clone());
+    let range = DateRange::parse(Some("2026-01-01"), Some("2026-12-31"), 366).expect("range");
+    let at = Timestamp::new(chrono::Utc::now() - chrono::Duration::minutes(10));
+    let new = NewReportRecord { owner: setup.admin, kind: ReportKind::Activity, scope: ReportScope::Site, range, at };
+    let id = repo.create(new).await.expect("stored").id;
+
+    let mut jobs = setup.settings.jobs.clone();
+    jobs.requeue_after_secs = 300;
+    let worker = worker::spawn(setup.services.clone(), setup.app.jobs.clone(), jobs);
+    let report = setup.wait(id, Duration::from_secs(30), |r| r.status.is_final()).await;
+    worker.stop().await.expect("worker stops cleanly");
+    assert_eq!((report.status, report.attempts), (ReportStatus::Succeeded, 1), "{:?}", report.error);
+    assert_eq!(setup.line_count(id).await, 4, "the header and one line per author");
+}

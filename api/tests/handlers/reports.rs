@@ -20,7 +20,7 @@ async fn post(app: &TestApp, token: &str, body: Value) -> crate::support::TestRe
 /// Runs the queued job of report `id` as a worker would.
 async fn generate(fakes: &Fakes, id: i64) {
     let services = fakes.services();
-    let report = services.reports.begin_attempt(ReportJob { report_id: id }, 3).await.expect("begun").expect("runs");
+    let report = services.reports.begin_attempt(ReportJob::new(id), 3).await.expect("begun").expect("runs");
     services.reports.generate(&report).await.expect("generated");
 }
 
@@ -34,7 +34,7 @@ async fn a_request_is_accepted_with_a_location_and_a_queued_report() {
     let id = response.json()["report"]["id"].as_i64().expect("an id");
     assert_eq!(response.headers[header::LOCATION], format!("/api/reports/{id}").as_str());
     assert_eq!(response.json()["report"]["status"], "queued");
-    assert_eq!(fakes.reports.jobs(), [ReportJob { report_id: id }]);
+    assert_eq!(fakes.reports.jobs(), [ReportJob::new(id)]);
 }
 
 #[tokio::test]

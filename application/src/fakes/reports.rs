@@ -15,6 +15,7 @@ use crate::ports::{
 struct State {
     next_id: i64,
     reports: BTreeMap<ReportId, Report>,
+    tokens: BTreeMap<ReportId, i64>,
     lines: BTreeMap<(ReportId, i64), String>,
     jobs: Vec<ReportJob>,
     queue_down: bool,
@@ -81,6 +82,10 @@ impl FakeReports {
     }
 }
 
+fn is_stale(report: &Report, cutoff: Timestamp) -> bool {
+    report.status == ReportStatus::Queued && report.attempts == 0 && report.updated_at < cutoff
+}
+
 #[async_trait]
 impl ReportRepository for FakeReports {
     async fn create(&self, new: NewReportRecord) -> Result<Report, RepoError> {
@@ -119,7 +124,14 @@ impl ReportRepository for FakeReports {
         Ok((page, total))
     }
 
-    async fn start_attempt(&self, id: ReportId, at: Timestamp) -> Result<Report, RepoError> {
+    async fn start_attempt(&self, id: ReportId, token: Option<i64>, at: Timestamp) -> Result<Report, RepoError> {
+        {
+            let state = self.lock();
+            let report = state.reports.get(&id).ok_or(RepoError::NotFound)?;
+            if report.status.is_final() || state.tokens.get(&id).copied() != token {
+                return Err(RepoError::Conflict("job"));
+            }
+        }
         self.update(id, |r| {
             r.status = ReportStatus::Running;
             r.attempts += 1;
@@ -130,6 +142,36 @@ impl ReportRepository for FakeReports {
         let mut state = self.lock();
         state.lines.retain(|(report, _), _| *report != id);
         state.reports.get(&id).cloned().ok_or(RepoError::NotFound)
+    }
+
+    async fn job_is_current(&self, id: ReportId, token: Option<i64>) -> Result<bool, RepoError> {
+        let state = self.lock();
+        Ok(state.reports.contains_key(&id) && state.tokens.get(&id).copied() == token)
+    }
+
+    async fn stale_queued(&self, cutoff: Timestamp, limit: u64) -> Result<Vec<ReportId>, RepoError> {
+        let state = self.lock();
+        let mut stale: Vec<&Report> = state.reports.values().filter(|r| is_stale(r, cutoff)).collect();
+        stale.sort_by_key(|r| (r.updated_at, r.id));
+        Ok(stale.into_iter().take(limit as usize).map(|r| r.id).collect())
+    }
+
+    async fn claim_requeue(
+        &self,
+        id: ReportId,
+        cutoff: Timestamp,
+        token: i64,
+        at: Timestamp,
+    ) -> Result<bool, RepoError> {
+        let mut state = self.lock();
+        match state.reports.get_mut(&id) {
+            Some(report) if is_stale(report, cutoff) => {
+                report.updated_at = at;
+                state.tokens.insert(id, token);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 
     async fn set_progress(&self, id: ReportId, progress: u8, at: Timestamp) -> Result<(), RepoError> {

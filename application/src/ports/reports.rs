@@ -7,11 +7,24 @@ use serde::{Deserialize, Serialize};
 
 use crate::RepoError;
 
-/// The payload of a report job: only the id; the worker reads everything else from the
-/// report record, so a job never carries stale or large data.
+/// The payload of a report job: the id, and the token of a job re-enqueued by the
+/// recovery sweep; the worker reads everything else from the report record, so a job
+/// never carries stale or large data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportJob {
     pub report_id: i64,
+    /// `None` for the job enqueued with the request. The sweep gives the report a new
+    /// token and enqueues a job carrying it; from then on only that job may start the
+    /// report, so an original job that was merely slow becomes a harmless no-op.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<i64>,
+}
+
+impl ReportJob {
+    /// The job enqueued with the request.
+    pub fn new(report_id: i64) -> Self {
+        Self { report_id, token: None }
+    }
 }
 
 /// Hands report jobs to workers.
@@ -53,11 +66,34 @@ pub trait ReportRepository: Send + Sync {
     /// `owner`'s reports, newest first (`created_at`, then id), and their total count.
     async fn list_by_owner(&self, owner: UserId, limit: u64, offset: u64) -> Result<(Vec<Report>, u64), RepoError>;
 
-    /// Starts a generation attempt: status `running`, `attempts + 1`, progress 0,
-    /// `started_at = at`; deletes any result lines a previous attempt left, so the new
-    /// attempt overwrites rather than appends. Returns the updated report.
-    /// MUST map an unknown id to `NotFound`.
-    async fn start_attempt(&self, id: ReportId, at: Timestamp) -> Result<Report, RepoError>;
+    /// Starts a generation attempt for the job holding `token`: status `running`,
+    /// `attempts + 1`, progress 0, `started_at = at`; deletes any result lines a previous
+    /// attempt left, so the new attempt overwrites rather than appends. Returns the
+    /// updated report. MUST map an unknown id to `NotFound`, and MUST return
+    /// `Conflict("job")` (changing nothing) when the report's job token is not `token`
+    /// (`None` matches only `None`) or the report is final, checked in the same
+    /// statement as the update: a superseded job must never start an attempt.
+    async fn start_attempt(&self, id: ReportId, token: Option<i64>, at: Timestamp) -> Result<Report, RepoError>;
+
+    /// Whether `token` is the report's current job token (`None` matches only `None`);
+    /// `false` for an unknown report.
+    async fn job_is_current(&self, id: ReportId, token: Option<i64>) -> Result<bool, RepoError>;
+
+    /// Reports still `queued` that never started (`attempts = 0`) and were last
+    /// (re)queued before `cutoff` (`updated_at`), oldest first, at most `limit`.
+    async fn stale_queued(&self, cutoff: Timestamp, limit: u64) -> Result<Vec<ReportId>, RepoError>;
+
+    /// Claims a stale report for re-enqueueing: sets its job token to `token` and
+    /// `updated_at = at`, only if it is still queued, never started and last (re)queued
+    /// before `cutoff`. Returns whether it was claimed. MUST be one conditional update,
+    /// so that of several workers sweeping at once exactly one claims each report.
+    async fn claim_requeue(
+        &self,
+        id: ReportId,
+        cutoff: Timestamp,
+        token: i64,
+        at: Timestamp,
+    ) -> Result<bool, RepoError>;
 
     async fn set_progress(&self, id: ReportId, progress: u8, at: Timestamp) -> Result<(), RepoError>;
 

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use domain::{DateRange, Report, ReportId, ReportKind, ReportScope, ReportStatus, Timestamp, UserId, ValidationErrors};
 use serde::Serialize;
 
-use crate::UseCaseError;
 use crate::ports::{AuthorActivity, UserRepository};
 use crate::ports::{Clock, NewReportRecord, ReportDataSource, ReportJob, ReportQueue, ReportRepository, ResultLine};
+use crate::{RepoError, UseCaseError};
 
 /// The CSV header; one line per author follows.
 pub const CSV_HEADER: &str =
@@ -132,7 +132,7 @@ impl ReportService {
         }
         let report =
             self.reports.create(NewReportRecord { owner: user, kind, scope, range, at: self.clock.now() }).await?;
-        if let Err(e) = self.queue.enqueue(ReportJob { report_id: report.id.0 }).await {
+        if let Err(e) = self.queue.enqueue(ReportJob::new(report.id.0)).await {
             let _ = self.reports.record_failure(report.id, 0, "could not be queued", true, self.clock.now()).await;
             return Err(UseCaseError::Unexpected(e.context("enqueueing a report job")));
         }
@@ -190,9 +190,10 @@ impl ReportService {
         self.purge_before(cutoff).await
     }
 
-    /// Starts an attempt for `job`, unless the report is gone, final, or has used its
-    /// `max_attempts` (an attempt interrupted by a crash counts): then it is marked
-    /// failed and `None` is returned.
+    /// Starts an attempt for `job`, unless the report is gone, final, owned by another
+    /// job (the recovery sweep re-enqueued it: see [`ReportService::requeue_stale`]), or
+    /// has used its `max_attempts` (an attempt interrupted by a crash counts): then it is
+    /// marked failed. `None` means there is nothing for this job to do.
     ///
     /// # Errors
     /// `Unexpected` when storage fails (the job should be retried by the queue).
@@ -203,13 +204,49 @@ impl ReportService {
         if report.status.is_final() {
             return Ok(None);
         }
+        if !self.reports.job_is_current(id, job.token).await? {
+            tracing::info!(report = id.0, "duplicate job: the report belongs to a re-enqueued job");
+            return Ok(None);
+        }
         if report.attempts >= max_attempts {
             let error = report.error.clone().unwrap_or_else(|| "interrupted (worker stopped or crashed)".to_owned());
             let message = format!("gave up after {} attempts: {error}", report.attempts);
             self.reports.record_failure(id, report.attempts, &message, true, self.clock.now()).await?;
             return Ok(None);
         }
-        Ok(Some(self.reports.start_attempt(id, self.clock.now()).await.map_err(UseCaseError::from_repo("report"))?))
+        match self.reports.start_attempt(id, job.token, self.clock.now()).await {
+            Ok(report) => Ok(Some(report)),
+            // Re-enqueued (or finished) between the checks above and the start.
+            Err(RepoError::Conflict(_)) => Ok(None),
+            Err(e) => Err(UseCaseError::from_repo("report")(e)),
+        }
+    }
+
+    /// The recovery sweep: re-enqueues reports still `queued` that never started and
+    /// were (re)queued more than `age` ago, at most `limit` per call. Such a report lost
+    /// its job (the process died between storing the report and enqueueing it, or the
+    /// queue lost it). Each is claimed with a new job token first, so concurrent sweeps
+    /// enqueue it once, and the original job, if it was only slow, becomes a no-op.
+    /// Returns how many were re-enqueued.
+    ///
+    /// # Errors
+    /// `Unexpected` when storage or the queue fail (reports claimed but not enqueued are
+    /// claimed again by a sweep after another `age`).
+    pub async fn requeue_stale(&self, age: chrono::Duration, limit: u64) -> Result<u64, UseCaseError> {
+        let now = self.clock.now();
+        let cutoff = Timestamp::new(now.as_datetime() - age);
+        let mut requeued = 0;
+        for id in self.reports.stale_queued(cutoff, limit).await? {
+            let token = rand::random::<i64>();
+            if !self.reports.claim_requeue(id, cutoff, token, now).await? {
+                continue;
+            }
+            let job = ReportJob { report_id: id.0, token: Some(token) };
+            self.queue.enqueue(job).await.map_err(|e| UseCaseError::Unexpected(e.context("re-enqueueing a report")))?;
+            tracing::warn!(report = id.0, "report had no job: re-enqueued");
+            requeued += 1;
+        }
+        Ok(requeued)
     }
 
     /// Records a failed attempt: final when `report` used its last attempt.

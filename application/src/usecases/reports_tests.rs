@@ -30,7 +30,7 @@ async fn a_valid_request_is_stored_queued_and_enqueued() {
     let user = fakes.user("alice").await;
     let report = fakes.services().reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
     assert_eq!(report.status, ReportStatus::Queued);
-    assert_eq!(fakes.reports.jobs(), [ReportJob { report_id: report.id.0 }]);
+    assert_eq!(fakes.reports.jobs(), [ReportJob::new(report.id.0)]);
 }
 
 #[tokio::test]
@@ -129,7 +129,7 @@ async fn generation_walks_all_batches_and_writes_active_authors_with_a_summary()
     );
     let services = fakes.services();
     let report = services.reports.request(boss, input("site", "2026-01-01", "2026-01-31")).await.expect("ok");
-    let job = ReportJob { report_id: report.id.0 };
+    let job = ReportJob::new(report.id.0);
     let running = services.reports.begin_attempt(job, 3).await.expect("begun").expect("runs");
     services.reports.generate(&running).await.expect("generated");
     assert_eq!(
@@ -152,15 +152,18 @@ async fn a_retried_generation_overwrites_its_result_instead_of_appending() {
     fakes.reports.set_activity(vec![row(user.0, "alice", [1, 2, 3, 4])], vec![]);
     let services = fakes.services();
     let report = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
-    let job = ReportJob { report_id: report.id.0 };
-    let first = services.reports.begin_attempt(job, 3).await.expect("begun").expect("runs");
-    services.reports.generate(&first).await.expect("generated");
-    // The job is delivered again (e.g. the ack was lost): it is already final.
-    assert!(services.reports.begin_attempt(job, 3).await.expect("checked").is_none());
-    // A second attempt after a crash mid-way rewrites the same lines.
-    let second = fakes.reports.start_attempt(report.id, fakes.clock.now()).await.expect("restarted");
+    let job = ReportJob::new(report.id.0);
+    services.reports.begin_attempt(job, 3).await.expect("begun").expect("runs");
+    // The first attempt crashed mid-way, after writing some lines.
+    let partial = [ResultLine { seq: 1, line: "junk".to_owned() }, ResultLine { seq: 7, line: "junk".to_owned() }];
+    fakes.reports.write_lines(report.id, &partial).await.expect("written");
+    // The queue delivers the job again: a second attempt rewrites the same lines.
+    let second = services.reports.begin_attempt(job, 3).await.expect("begun").expect("restarted");
+    assert_eq!(second.attempts, 2);
     services.reports.generate(&second).await.expect("generated again");
     assert_eq!(fakes.reports.lines(report.id), [CSV_HEADER, &format!("{},alice,1,2,3,4", user.0)]);
+    // Delivered once more (e.g. the ack was lost): it is already final.
+    assert!(services.reports.begin_attempt(job, 3).await.expect("checked").is_none());
 }
 
 #[tokio::test]
@@ -169,7 +172,7 @@ async fn failures_retry_until_the_last_attempt_then_the_report_fails_with_the_er
     let user = fakes.user("alice").await;
     let services = fakes.services();
     let report = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
-    let job = ReportJob { report_id: report.id.0 };
+    let job = ReportJob::new(report.id.0);
     let first = services.reports.begin_attempt(job, 2).await.expect("begun").expect("runs");
     assert_eq!(
         services.reports.fail_attempt(&first, "boom", 2).await.expect("recorded"),
@@ -188,7 +191,7 @@ async fn a_job_whose_attempts_were_used_up_by_crashes_is_failed_not_rerun() {
     let user = fakes.user("alice").await;
     let services = fakes.services();
     let report = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
-    let job = ReportJob { report_id: report.id.0 };
+    let job = ReportJob::new(report.id.0);
     services.reports.begin_attempt(job, 1).await.expect("begun").expect("runs");
     // The worker died; the queue delivers the job again.
     assert!(services.reports.begin_attempt(job, 1).await.expect("checked").is_none());
@@ -204,7 +207,7 @@ async fn purge_deletes_only_finished_reports_older_than_the_age() {
     fakes.reports.set_activity(vec![row(user.0, "alice", [1, 0, 0, 0])], vec![]);
     let services = fakes.services();
     let old = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
-    let running = services.reports.begin_attempt(ReportJob { report_id: old.id.0 }, 3).await.expect("ok").expect("r");
+    let running = services.reports.begin_attempt(ReportJob::new(old.id.0), 3).await.expect("ok").expect("r");
     services.reports.generate(&running).await.expect("generated");
     let pending = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
     fakes.clock.advance_millis(2 * 86_400_000);
@@ -222,7 +225,7 @@ async fn an_attempt_overtaken_by_a_newer_one_cannot_record_its_outcome() {
     fakes.reports.set_activity(vec![row(user.0, "alice", [1, 0, 0, 0])], vec![]);
     let services = fakes.services();
     let report = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
-    let job = ReportJob { report_id: report.id.0 };
+    let job = ReportJob::new(report.id.0);
     let stale = services.reports.begin_attempt(job, 3).await.expect("begun").expect("runs");
     // Its lease expired; another worker started attempt 2.
     let current = services.reports.begin_attempt(job, 3).await.expect("begun").expect("runs");
@@ -232,4 +235,76 @@ async fn an_attempt_overtaken_by_a_newer_one_cannot_record_its_outcome() {
     services.reports.generate(&current).await.expect("the newer attempt completes");
     let done = services.reports.get(user, report.id).await.expect("found");
     assert_eq!((done.status, done.attempts), (ReportStatus::Succeeded, 2));
+}
+
+#[tokio::test]
+async fn the_sweep_requeues_a_stuck_report_once_and_leaves_fresh_running_and_finished_ones_alone() {
+    let fakes = Fakes::new();
+    let user = fakes.user("alice").await;
+    fakes.reports.set_activity(vec![row(user.0, "alice", [1, 0, 0, 0])], vec![]);
+    let services = fakes.services();
+    let request = || services.reports.request(user, input("own", "2026-01-01", "2026-01-31"));
+    let stuck = request().await.expect("ok");
+    let running = request().await.expect("ok");
+    services.reports.begin_attempt(ReportJob::new(running.id.0), 3).await.expect("ok").expect("runs");
+    let done = request().await.expect("ok");
+    let started = services.reports.begin_attempt(ReportJob::new(done.id.0), 3).await.expect("ok").expect("runs");
+    services.reports.generate(&started).await.expect("generated");
+    let retrying = request().await.expect("ok");
+    let first = services.reports.begin_attempt(ReportJob::new(retrying.id.0), 3).await.expect("ok").expect("runs");
+    services.reports.fail_attempt(&first, "boom", 3).await.expect("back to queued, waiting for its retry");
+    fakes.clock.advance_millis(301_000);
+    let fresh = request().await.expect("ok");
+    let before = fakes.reports.jobs().len();
+
+    let age = chrono::Duration::seconds(300);
+    assert_eq!(services.reports.requeue_stale(age, 100).await.expect("swept"), 1);
+    let new_jobs = fakes.reports.jobs()[before..].to_vec();
+    assert_eq!(new_jobs.len(), 1);
+    assert_eq!(new_jobs[0].report_id, stuck.id.0, "only the never-started old report");
+    assert!(new_jobs[0].token.is_some());
+    // A second sweep right after (another worker) finds nothing: the claim restarted the age.
+    assert_eq!(services.reports.requeue_stale(age, 100).await.expect("swept"), 0);
+    assert_eq!(fakes.reports.jobs().len(), before + 1);
+    let _ = fresh;
+}
+
+#[tokio::test]
+async fn after_a_requeue_only_the_new_job_generates_and_the_original_one_is_a_no_op() {
+    let fakes = Fakes::new();
+    let user = fakes.user("alice").await;
+    fakes.reports.set_activity(vec![row(user.0, "alice", [1, 0, 0, 0])], vec![]);
+    let services = fakes.services();
+    let report = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
+    let original = ReportJob::new(report.id.0);
+    fakes.clock.advance_millis(301_000);
+    services.reports.requeue_stale(chrono::Duration::seconds(300), 100).await.expect("swept");
+    let requeued = *fakes.reports.jobs().last().expect("a new job");
+
+    // The original job was only slow: it arrives first and does nothing.
+    assert!(services.reports.begin_attempt(original, 3).await.expect("checked").is_none());
+    let running = services.reports.begin_attempt(requeued, 3).await.expect("ok").expect("the new job runs");
+    assert_eq!(running.attempts, 1);
+    // Arriving while the new job runs, or after it finished: still nothing, no attempt used.
+    assert!(services.reports.begin_attempt(original, 3).await.expect("checked").is_none());
+    services.reports.generate(&running).await.expect("generated");
+    assert!(services.reports.begin_attempt(original, 3).await.expect("checked").is_none());
+    assert!(services.reports.begin_attempt(requeued, 3).await.expect("checked").is_none());
+    let done = services.reports.get(user, report.id).await.expect("found");
+    assert_eq!((done.status, done.attempts), (ReportStatus::Succeeded, 1));
+}
+
+#[tokio::test]
+async fn a_requeued_job_redelivered_after_a_crash_still_restarts_its_report() {
+    let fakes = Fakes::new();
+    let user = fakes.user("alice").await;
+    let services = fakes.services();
+    let report = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
+    fakes.clock.advance_millis(301_000);
+    services.reports.requeue_stale(chrono::Duration::seconds(300), 100).await.expect("swept");
+    let requeued = *fakes.reports.jobs().last().expect("a new job");
+    services.reports.begin_attempt(requeued, 3).await.expect("ok").expect("runs");
+    // Its worker died; the queue hands the same job to another worker.
+    let again = services.reports.begin_attempt(requeued, 3).await.expect("ok").expect("restarts");
+    assert_eq!((again.id, again.attempts), (report.id, 2));
 }

@@ -114,14 +114,19 @@ impl ReportRepository for SeaOrmReportRepository {
         Ok((reports, u64::try_from(total).unwrap_or(0)))
     }
 
-    async fn start_attempt(&self, id: ReportId, at: Timestamp) -> Result<Report, RepoError> {
+    async fn start_attempt(&self, id: ReportId, token: Option<i64>, at: Timestamp) -> Result<Report, RepoError> {
         let txn = self.db.begin().await.map_err(unexpected)?;
         let backend = txn.get_database_backend();
+        // The token check is part of the update: a job the sweep superseded in between
+        // cannot start an attempt.
         let update = "UPDATE reports SET status = 'running', attempts = attempts + 1, progress = 0, started_at = ?, \
-                      updated_at = ? WHERE id = ?";
-        let values = vec![at.as_datetime().into(), at.as_datetime().into(), id.0.into()];
+                      updated_at = ? WHERE id = ? AND job_token IS NOT DISTINCT FROM ? \
+                      AND status NOT IN ('succeeded', 'failed')";
+        let values = vec![at.as_datetime().into(), at.as_datetime().into(), id.0.into(), token.into()];
         if txn.execute_raw(statement(backend, update, values)).await.map_err(unexpected)?.rows_affected() == 0 {
-            return Err(RepoError::NotFound);
+            let exists = "SELECT id FROM reports WHERE id = ?";
+            let row = txn.query_one_raw(statement(backend, exists, vec![id.0.into()])).await.map_err(unexpected)?;
+            return Err(if row.is_some() { RepoError::Conflict("job") } else { RepoError::NotFound });
         }
         // What an earlier, interrupted attempt wrote is discarded with the attempt.
         let clear = "DELETE FROM report_lines WHERE report_id = ?";
@@ -131,6 +136,38 @@ impl ReportRepository for SeaOrmReportRepository {
         let report = report_from_row(&row.ok_or(RepoError::NotFound)?).map_err(unexpected)?;
         txn.commit().await.map_err(unexpected)?;
         Ok(report)
+    }
+
+    async fn job_is_current(&self, id: ReportId, token: Option<i64>) -> Result<bool, RepoError> {
+        let sql = "SELECT id FROM reports WHERE id = ? AND job_token IS NOT DISTINCT FROM ?";
+        let row =
+            self.db.query_one_raw(statement(self.db.get_database_backend(), sql, vec![id.0.into(), token.into()]));
+        Ok(row.await.map_err(unexpected)?.is_some())
+    }
+
+    async fn stale_queued(&self, cutoff: Timestamp, limit: u64) -> Result<Vec<ReportId>, RepoError> {
+        let sql = "SELECT id FROM reports WHERE status = 'queued' AND attempts = 0 AND updated_at < ? \
+                   ORDER BY updated_at, id LIMIT ?";
+        let values = vec![cutoff.as_datetime().into(), clamp(limit).into()];
+        let rows = self.db.query_all_raw(statement(self.db.get_database_backend(), sql, values)).await;
+        rows.map_err(unexpected)?
+            .iter()
+            .map(|row| row.try_get::<i64>("", "id").map(ReportId))
+            .collect::<Result<_, DbErr>>()
+            .map_err(unexpected)
+    }
+
+    async fn claim_requeue(
+        &self,
+        id: ReportId,
+        cutoff: Timestamp,
+        token: i64,
+        at: Timestamp,
+    ) -> Result<bool, RepoError> {
+        let sql = "UPDATE reports SET job_token = ?, updated_at = ? \
+                   WHERE id = ? AND status = 'queued' AND attempts = 0 AND updated_at < ?";
+        let values = vec![token.into(), at.as_datetime().into(), id.0.into(), cutoff.as_datetime().into()];
+        Ok(self.execute(sql, values).await? == 1)
     }
 
     async fn set_progress(&self, id: ReportId, progress: u8, at: Timestamp) -> Result<(), RepoError> {

@@ -50,6 +50,19 @@ pub struct JobsSettings {
     /// Finished reports older than this are deleted by `api reports purge` and by the
     /// worker's hourly purge; 0 keeps them forever.
     pub purge_after_days: u32,
+    /// Recovery sweep: a report still `queued` and never started this long after it was
+    /// (re)queued has lost its job and is enqueued again (by every worker at start and
+    /// every `requeue_interval_secs`). Keep it well above the normal queue wait; a job
+    /// that was merely slow is harmless (only the newest job of a report may run it).
+    /// 0 turns the sweep off.
+    pub requeue_after_secs: u64,
+    /// How often each worker runs the recovery sweep.
+    pub requeue_interval_secs: u64,
+    /// TCP port of the standalone `worker` binary's Prometheus endpoint (`GET /metrics`);
+    /// none (the default) serves nothing. The API exports job metrics on its own `/metrics`.
+    pub metrics_port: Option<u16>,
+    /// Address the worker's metrics endpoint binds to.
+    pub metrics_host: String,
     /// Longest date range a report may cover.
     pub max_range_days: u32,
     /// Authors read per query while generating (bounds the worker's memory).
@@ -73,6 +86,10 @@ impl Default for JobsSettings {
             heartbeat_secs: 30,
             poll_interval_ms: 500,
             purge_after_days: 30,
+            requeue_after_secs: 300,
+            requeue_interval_secs: 60,
+            metrics_port: None,
+            metrics_host: "127.0.0.1".to_owned(),
             max_range_days: 366,
             batch_size: 1000,
             fail_with: None,
@@ -98,7 +115,8 @@ impl JobsSettings {
             JobsBackend::Redis if !has_redis => return Err(invalid("jobs.backend", "redis needs redis.url")),
             _ => {}
         }
-        let at_least_one: [(&'static str, u64); 7] = [
+        let at_least_one: [(&'static str, u64); 8] = [
+            ("jobs.requeue_interval_secs", self.requeue_interval_secs),
             ("jobs.concurrency", self.concurrency as u64),
             ("jobs.max_attempts", u64::from(self.max_attempts)),
             ("jobs.job_timeout_secs", self.job_timeout_secs),
@@ -109,6 +127,9 @@ impl JobsSettings {
         ];
         if let Some((name, _)) = at_least_one.iter().find(|(_, value)| *value == 0) {
             return Err(invalid(name, "must be at least 1"));
+        }
+        if self.metrics_host.parse::<std::net::IpAddr>().is_err() {
+            return Err(invalid("jobs.metrics_host", "must be an IP address"));
         }
         if self.queue.trim().is_empty() {
             return Err(invalid("jobs.queue", "must not be empty"));
@@ -130,6 +151,15 @@ impl JobsSettings {
 
     pub fn job_timeout(&self) -> Duration {
         Duration::from_secs(self.job_timeout_secs)
+    }
+
+    /// The recovery sweep's age threshold; `None` when the sweep is off.
+    pub fn requeue_after(&self) -> Option<Duration> {
+        (self.requeue_after_secs > 0).then(|| Duration::from_secs(self.requeue_after_secs))
+    }
+
+    pub fn requeue_interval(&self) -> Duration {
+        Duration::from_secs(self.requeue_interval_secs)
     }
 
     pub fn shutdown_grace(&self) -> Duration {
@@ -167,5 +197,16 @@ mod tests {
     fn zero_concurrency_is_refused_by_name() {
         let jobs = JobsSettings { concurrency: 0, ..Default::default() };
         assert!(jobs.validate(false, false).expect_err("zero").to_string().contains("jobs.concurrency"));
+    }
+
+    #[test]
+    fn the_sweep_can_be_turned_off_and_the_metrics_host_must_be_an_address() {
+        assert_eq!(JobsSettings::default().requeue_after(), Some(Duration::from_secs(300)));
+        assert_eq!(JobsSettings { requeue_after_secs: 0, ..Default::default() }.requeue_after(), None);
+        let zero = JobsSettings { requeue_interval_secs: 0, ..Default::default() };
+        assert!(zero.validate(false, false).expect_err("zero").to_string().contains("jobs.requeue_interval_secs"));
+        let host = JobsSettings { metrics_host: "localhost:9000".to_owned(), ..Default::default() };
+        assert!(host.validate(false, false).expect_err("not an IP").to_string().contains("jobs.metrics_host"));
+        assert!(JobsSettings { metrics_port: Some(9100), ..Default::default() }.validate(false, false).is_ok());
     }
 }

@@ -98,8 +98,14 @@ impl Setup {
 
     /// Starts a real `worker` process on this test's database and queue.
     pub fn spawn_worker(&self) -> Child {
+        self.spawn_worker_with(&[])
+    }
+
+    /// [`Setup::spawn_worker`] with extra environment variables (settings).
+    pub fn spawn_worker_with(&self, env: &[(&str, &str)]) -> Child {
         let jobs = &self.settings.jobs;
         Command::new(env!("CARGO_BIN_EXE_worker"))
+            .envs(env.iter().copied())
             .current_dir(std::env::temp_dir())
             .env_remove("DATABASE_URL")
             .env_remove("REDIS_URL")

@@ -10,6 +10,7 @@
 mod m20261122_000001_create_schema;
 mod m20261122_000002_add_user_admin;
 mod m20261122_000003_create_reports;
+mod m20261122_000004_add_report_job_token;
 
 use sea_orm_migration::prelude::*;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_schema::Migration),
             Box::new(m20261122_000002_add_user_admin::Migration),
             Box::new(m20261122_000003_create_reports::Migration),
+            Box::new(m20261122_000004_add_report_job_token::Migration),
         ]
     }
 }
