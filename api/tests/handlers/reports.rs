@@ -128,7 +128,7 @@ async fn download_is_409_until_ready_then_the_csv_with_the_summary_in_the_status
     let status = app.get(&format!("/api/reports/{id}"), Some(&alice)).await.json();
     assert_eq!(status["report"]["status"], "succeeded");
     assert_eq!(status["report"]["progress"], 100);
-    assert_eq!(status["report"]["summary"]["top_tags"][0]["tag"], "rust");
+    assert_eq!(status["report"]["summary"]["topTags"][0]["tag"], "rust");
     assert_eq!(status["report"]["downloadUrl"], download.as_str());
 }
 
