@@ -16,6 +16,7 @@ use axum::Router;
 use infrastructure::Settings;
 use infrastructure::identity::SERVICE_NAME;
 use infrastructure::rate_limit::RedisWindowCounter;
+pub use infrastructure::shutdown::shutdown_signal;
 use tokio::net::TcpListener;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -146,33 +147,5 @@ fn http_layer_config(settings: &Settings, redis: Option<redis::aio::ConnectionMa
         compression_min_bytes: http.compression_min_bytes,
         cors_origins: http.cors_origins.clone(),
         rate_limiter,
-    }
-}
-
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM (what orchestrators send).
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!("cannot listen for Ctrl-C: {e}");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(e) => {
-                tracing::error!("cannot listen for SIGTERM: {e}");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
     }
 }

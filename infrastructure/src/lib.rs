@@ -13,6 +13,7 @@ pub mod rate_limit;
 pub mod redis;
 pub mod security;
 pub mod settings;
+pub mod shutdown;
 #[cfg(feature = "testing")]
 pub mod testing;
 #[cfg(feature = "testing")]
