@@ -33,6 +33,26 @@ pub enum ReportStorage {
     Redis(RedisStorage<ReportJob>),
 }
 
+/// Runs apalis's SQLite migrations, retrying a few times: unlike PostgreSQL's, sqlx's
+/// SQLite migrator takes no lock, so two processes starting together on one queue file
+/// can collide on `_sqlx_migrations` (the loser sees a unique violation). Once the winner
+/// has finished, the migrations are applied and a retry is a no-op.
+async fn setup_sqlite(pool: &SqlitePool) -> anyhow::Result<()> {
+    const ATTEMPTS: u32 = 5;
+    let mut attempt = 1;
+    loop {
+        match SqliteStorage::setup(pool).await {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt < ATTEMPTS => {
+                tracing::warn!(attempt, "SQLite job queue setup failed, retrying: {e}");
+                tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+                attempt += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 impl ReportStorage {
     /// Opens (and sets up) the queue: creates the SQLite queue file and apalis's tables,
     /// or apalis's schema on PostgreSQL; Redis needs no setup.
@@ -52,7 +72,7 @@ impl ReportStorage {
                         .with_context(|| format!("cannot create the job queue folder {}", dir.display()))?;
                 }
                 let pool = SqlitePool::connect_with(options).await.context("cannot open the SQLite job queue")?;
-                SqliteStorage::setup(&pool).await.context("cannot set up the SQLite job queue")?;
+                setup_sqlite(&pool).await.context("cannot set up the SQLite job queue")?;
                 let config = apalis_sqlite::Config::default()
                     .queue(&jobs.queue)
                     .heartbeat_interval(jobs.heartbeat())
