@@ -46,6 +46,9 @@ impl Process {
             .env("STRATA_AUTH__ARGON2_MEMORY_KIB", "64")
             .env("STRATA_AUTH__ARGON2_ITERATIONS", "1")
             .env("STRATA_CACHE__REDIS_PREFIX", prefix)
+            // As in production: the queue in the shared PostgreSQL database (the default
+            // SQLite queue file would be shared by every test's processes).
+            .env("STRATA_JOBS__BACKEND", "postgres")
             .env("STRATA_LOG__LEVEL", "error")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

@@ -27,6 +27,7 @@ async fn a_request_over_the_threshold_is_logged_once_at_warn_with_route_template
     let mut server = Command::new(env!("CARGO_BIN_EXE_api"))
         .env_remove("RUST_LOG")
         .env("DATABASE_URL", format!("sqlite://{}/slow.db", dir.path().display()))
+        .env("STRATA_JOBS__SQLITE_URL", format!("sqlite://{}/jobs.sqlite", dir.path().display()))
         .env("STRATA_SERVER__PORT", "0")
         .env("STRATA_LOG__FORMAT", "json")
         .env("STRATA_LOG__LEVEL", "info")
