@@ -2,7 +2,7 @@
 //!
 //! Applied with `Router::layer`, so it wraps every route and the JSON 404/405 fallbacks,
 //! and runs after routing (the route template is known to metrics and logs). From the
-//! outside in: request id, CORS, security headers, compression, timing and metrics,
+//! outside in: compression, request id, CORS, security headers, timing and metrics,
 //! rate limit, body limit, timeout, panic guard, then the handler.
 
 pub mod compression;
@@ -45,6 +45,9 @@ pub struct HttpLayerConfig {
 pub fn layers(router: Router, config: HttpLayerConfig) -> Router {
     let [nosniff, frame_options, referrer_policy, csp] = security_headers::layers();
     let stack = ServiceBuilder::new()
+        // Outermost: its response body (with the encoder state inline) is large, and every
+        // layer outside it would move it once more.
+        .layer(compression::layer(config.compression_min_bytes))
         .map_request(request_id::sanitize)
         .layer(SetRequestIdLayer::new(request_id::HEADER, request_id::MakeId))
         .layer(PropagateRequestIdLayer::new(request_id::HEADER))
@@ -53,7 +56,6 @@ pub fn layers(router: Router, config: HttpLayerConfig) -> Router {
         .layer(frame_options)
         .layer(referrer_policy)
         .layer(csp)
-        .layer(compression::layer(config.compression_min_bytes))
         .layer(from_fn_with_state(Arc::new(observe::Observe::new(config.observe)), observe::observe))
         .option_layer(config.rate_limiter.map(|limiter| from_fn_with_state(limiter, rate_limit::rate_limit)))
         .layer(DefaultBodyLimit::max(config.body_limit))
