@@ -162,11 +162,11 @@ mod tests {
     #[test]
     fn a_series_handle_is_looked_up_once_and_reused() {
         let observe = Observe::new(ObserveConfig { slow_request: Duration::ZERO, metrics: true });
-        observe.duration(&Method::GET, "/a", 200);
-        observe.duration(&Method::GET, "/a", 200);
-        observe.duration(&Method::POST, "/a", 200);
-        observe.duration(&Method::GET, "/a", 404);
-        observe.duration(&Method::GET, "/b", 200);
+        observe.duration(&Method::GET, "/a", 200).record(0.001);
+        observe.duration(&Method::GET, "/a", 200).record(0.001);
+        observe.duration(&Method::POST, "/a", 200).record(0.001);
+        observe.duration(&Method::GET, "/a", 404).record(0.001);
+        observe.duration(&Method::GET, "/b", 200).record(0.001);
         let durations = observe.durations.read().expect("not poisoned");
         assert_eq!(durations.len, 4);
         assert_eq!(durations.by_route.get("/a").map(Vec::len), Some(3));
