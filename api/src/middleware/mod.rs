@@ -2,7 +2,7 @@
 //!
 //! Applied with `Router::layer`, so it wraps every route and the JSON 404/405 fallbacks,
 //! and runs after routing (the route template is known to metrics and logs). From the
-//! outside in: request id, CORS, security headers, compression, timing and metrics,
+//! outside in: compression, request id, CORS, security headers, timing and metrics,
 //! rate limit, body limit, timeout, panic guard, then the handler.
 
 pub mod compression;
@@ -17,7 +17,8 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
@@ -36,29 +37,34 @@ pub struct HttpLayerConfig {
     pub rate_limiter: Option<Arc<RateLimiter>>,
 }
 
-/// Wraps `router` in the whole stack. Layers added last run first.
+/// Wraps `router` in the whole stack, listed from the outside in.
+///
+/// One `Router::layer` call with one `ServiceBuilder`: axum boxes every route once per
+/// `Router::layer` call and clones that box chain on every request, so adding the twelve
+/// layers one by one cost a dozen allocations per layer crossed (see docs/benchmarks.md).
 pub fn layers(router: Router, config: HttpLayerConfig) -> Router {
-    let mut router = router
-        .layer(CatchPanicLayer::custom(guard::panic_response))
-        .layer(from_fn_with_state(config.request_timeout, guard::timeout))
-        .layer(DefaultBodyLimit::max(config.body_limit))
-        .layer(from_fn_with_state(config.body_limit, guard::body_limit));
-    if let Some(limiter) = config.rate_limiter {
-        router = router.layer(from_fn_with_state(limiter, rate_limit::rate_limit));
-    }
-    router = router
-        .layer(from_fn_with_state(config.observe, observe::observe))
-        .layer(compression::layer(config.compression_min_bytes));
-    for header in security_headers::layers() {
-        router = router.layer(header);
-    }
-    if let Some(cors) = cors(&config.cors_origins) {
-        router = router.layer(cors);
-    }
-    router
-        .layer(PropagateRequestIdLayer::new(request_id::HEADER))
+    let [nosniff, frame_options, referrer_policy, csp] = security_headers::layers();
+    let stack = ServiceBuilder::new()
+        // Outermost: its response body (with the encoder state inline) is large, and every
+        // layer outside it would move it once more.
+        .layer(compression::layer(config.compression_min_bytes))
+        .map_request(request_id::sanitize)
         .layer(SetRequestIdLayer::new(request_id::HEADER, request_id::MakeId))
-        .layer(from_fn(request_id::sanitize))
+        .layer(PropagateRequestIdLayer::new(request_id::HEADER))
+        .option_layer(cors(&config.cors_origins))
+        .layer(nosniff)
+        .layer(frame_options)
+        .layer(referrer_policy)
+        .layer(csp)
+        .layer(from_fn_with_state(Arc::new(observe::Observe::new(config.observe)), observe::observe))
+        .option_layer(config.rate_limiter.map(|limiter| from_fn_with_state(limiter, rate_limit::rate_limit)))
+        .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(from_fn_with_state(
+            guard::Limits { body: config.body_limit, time: config.request_timeout },
+            guard::limits,
+        ))
+        .layer(CatchPanicLayer::custom(guard::panic_response));
+    router.layer(stack)
 }
 
 /// CORS for the configured origins; none configured means no CORS headers at all

@@ -6,6 +6,7 @@
 //! process (fail open: a Redis outage must not turn into an API outage).
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -79,7 +80,9 @@ fn is_auth(method: &Method, path: &str) -> bool {
 }
 
 fn is_exempt(path: &str) -> bool {
-    EXEMPT_PREFIXES.iter().any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
+    EXEMPT_PREFIXES
+        .iter()
+        .any(|prefix| path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
 }
 
 /// The client's IP: the socket peer, or with `trust_forwarded_for` the last address in
@@ -109,14 +112,21 @@ pub async fn rate_limit(State(limiter): State<Arc<RateLimiter>>, request: Reques
         return next.run(request).await;
     }
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-    let ip = client_ip(request.headers(), peer, limiter.trust_forwarded_for)
-        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-    let mut checks = vec![("all", limiter.general)];
-    if is_auth(request.method(), path) {
-        checks.push(("auth", limiter.auth));
-    }
-    for (bucket, limit) in checks {
-        let count = limiter.hit(&format!("{bucket}:{ip}")).await;
+    let ip = client_ip(request.headers(), peer, limiter.trust_forwarded_for);
+    let auth = is_auth(request.method(), path).then_some(("auth", limiter.auth));
+    // One key buffer for both buckets: `all:1.2.3.4`, then `auth:1.2.3.4`.
+    let mut key = String::with_capacity(48);
+    for (bucket, limit) in std::iter::once(("all", limiter.general)).chain(auth) {
+        key.clear();
+        key.push_str(bucket);
+        key.push(':');
+        match ip {
+            Some(ip) => {
+                let _ = write!(key, "{ip}");
+            }
+            None => key.push_str("unknown"),
+        }
+        let count = limiter.hit(&key).await;
         if count.count > limit {
             return too_many_requests(count.resets_in);
         }
@@ -159,7 +169,13 @@ impl LocalCounter {
             state.windows.retain(|_, (started, _)| now.duration_since(*started) < window);
             state.last_sweep = Some(now);
         }
-        let entry = state.windows.entry(key.to_owned()).or_insert((now, 0));
+        // Look up by `&str` first: the key is copied only for a client's first hit.
+        if !state.windows.contains_key(key) {
+            state.windows.insert(key.to_owned(), (now, 0));
+        }
+        let Some(entry) = state.windows.get_mut(key) else {
+            return WindowCount { count: 1, resets_in: window };
+        };
         if now.duration_since(entry.0) >= window {
             *entry = (now, 0);
         }

@@ -1,7 +1,8 @@
 //! `X-Request-Id`: kept from the request when the client (or a proxy) sent a usable one,
 //! generated (UUID v4) otherwise, and returned on every response.
 
-use axum::http::{HeaderName, Request};
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue};
 use tower_http::request_id::{MakeRequestId, RequestId};
 
 pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -15,9 +16,18 @@ const MAX_LEN: usize = 128;
 pub struct MakeId;
 
 impl MakeRequestId for MakeId {
-    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
-        uuid::Uuid::new_v4().to_string().parse().ok().map(RequestId::new)
+    fn make_request_id<B>(&mut self, _request: &axum::http::Request<B>) -> Option<RequestId> {
+        Some(RequestId::new(new_id()))
     }
+}
+
+/// A random UUID v4, hyphenated lower case. The bytes come from the thread-local CSPRNG
+/// (no `getrandom` system call per request) and are formatted on the stack.
+pub fn new_id() -> HeaderValue {
+    let uuid = uuid::Builder::from_random_bytes(rand::random()).into_uuid();
+    let mut buffer = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    let text = uuid.hyphenated().encode_lower(&mut buffer);
+    HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static("invalid"))
 }
 
 /// Whether an incoming id is short and made of visible ASCII only.
@@ -25,17 +35,18 @@ pub fn acceptable(value: &[u8]) -> bool {
     !value.is_empty() && value.len() <= MAX_LEN && value.iter().all(|b| b.is_ascii_graphic())
 }
 
-/// Drops an unacceptable incoming id, so [`MakeId`] replaces it.
-pub async fn sanitize(mut request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+/// Drops an unacceptable incoming id, so [`MakeId`] replaces it. Synchronous (a plain
+/// `map_request`), so it costs no boxed future.
+pub fn sanitize(mut request: Request) -> Request {
     if request.headers().get(&HEADER).is_some_and(|v| !acceptable(v.as_bytes())) {
         request.headers_mut().remove(&HEADER);
     }
-    next.run(request).await
+    request
 }
 
 #[cfg(test)]
 mod tests {
-    use super::acceptable;
+    use super::*;
 
     #[test]
     fn only_short_printable_ids_are_kept() {
@@ -43,5 +54,16 @@ mod tests {
         assert!(!acceptable(b""));
         assert!(!acceptable(b"with space"));
         assert!(!acceptable(&[b'a'; 129]));
+    }
+
+    #[test]
+    fn generated_ids_are_distinct_uuid_v4() {
+        let (a, b) = (new_id(), new_id());
+        assert_ne!(a, b);
+        for id in [a, b] {
+            let parsed = id.to_str().ok().and_then(|s| uuid::Uuid::parse_str(s).ok());
+            assert_eq!(parsed.map(|u| u.get_version_num()), Some(4), "{id:?}");
+            assert_eq!(id.len(), 36);
+        }
     }
 }

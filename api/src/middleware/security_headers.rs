@@ -10,16 +10,16 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      form-action 'self'; frame-ancestors 'none'";
 
 /// `(name, value)` of every header added.
-pub const HEADERS: &[(&str, &str)] = &[
+pub const HEADERS: [(&str, &str); 4] = [
     ("x-content-type-options", "nosniff"),
     ("x-frame-options", "DENY"),
     ("referrer-policy", "strict-origin-when-cross-origin"),
     ("content-security-policy", CONTENT_SECURITY_POLICY),
 ];
 
-/// One layer per header.
-pub fn layers() -> impl Iterator<Item = SetResponseHeaderLayer<HeaderValue>> {
-    HEADERS.iter().map(|(name, value)| {
+/// One layer per header, as an array so the layers nest into one `ServiceBuilder` stack.
+pub fn layers() -> [SetResponseHeaderLayer<HeaderValue>; HEADERS.len()] {
+    HEADERS.map(|(name, value)| {
         SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
     })
 }
