@@ -69,7 +69,7 @@ on_exit stop_api
 # start_api ENV... -- serve on a free port with the given extra environment.
 start_api() {
   PORT=$(free_port 39080)
-  env DATABASE_URL="$url" STRATA_AUTH__JWT_SECRET=$SECRET STRATA_LOG__LEVEL=warn HOST=127.0.0.1 PORT="$PORT" "$@" \
+  env DATABASE_URL="$url" STRATA_AUTH__JWT_SECRET=$SECRET STRATA_LOG__LEVEL=warn STRATA_HTTP__RATE_LIMIT__ENABLED=false HOST=127.0.0.1 PORT="$PORT" "$@" \
     "$API_BIN" serve >/dev/null 2>&1 &
   SERVER_PID=$!
   local _
