@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-#
+#{% capture body %}
 # Run the official RealWorld Hurl suite against the real `api` binary, once
 # per backend, and check graceful shutdown after each run. The read cache is on
 # in every mode (in memory alone, or in memory in front of Redis).
@@ -78,9 +78,9 @@ hurl_ensure_installed() {
 build_api() {
   local out bin
   out=$(cargo build -p api --locked --message-format=json-render-diagnostics) || return 1
-  bin=$(printf '%s\n' "$out" | sed -n 's/.*"executable":"\([^"]*\/api\)".*/\1/p' | tail -n 1)
+  bin=$(printf '%s\n' "$out" | sed -n 's/.*"executable":"\([^"]*\/strata\)".*/\1/p' | tail -n 1)
   if [[ -z "$bin" ]]; then
-    bin="${CARGO_TARGET_DIR:-$ROOT/target}/debug/api"
+    bin="${CARGO_TARGET_DIR:-$ROOT/target}/debug/strata"
   fi
   [[ -x "$bin" ]] || {
     log "api binary not found at $bin"
@@ -280,7 +280,10 @@ run_postgres() {
   die "RealWorld suite not found: $REALWORLD_DIR/run-api-tests-hurl.sh (set REALWORLD_DIR)"
 REALWORLD_DIR=$(cd "$REALWORLD_DIR" && pwd)
 shopt -s nullglob
+#{% if realworld %} The whole suite: this project serves the RealWorld example.
 HURL_FILES=("$REALWORLD_DIR"/hurl/*.hurl)
+#{% else %} Without the RealWorld example: the files that use nothing but users and auth.{{ nl }}HURL_FILES=("$REALWORLD_DIR"/hurl/auth.hurl "$REALWORLD_DIR"/hurl/errors_auth.hurl)
+#{% endif %} The files must exist (a wrong REALWORLD_DIR fails here, not in hurl).
 shopt -u nullglob
 ((${#HURL_FILES[@]} > 0)) || die "no .hurl files in $REALWORLD_DIR/hurl"
 
@@ -340,4 +343,4 @@ section "Summary"
 printf '%s\n' "${SUMMARY[@]}"
 # Counted per file and database: a failed run counts all of its files as failed.
 echo "hurl: ${FILES_PASSED} passed, ${FILES_FAILED} failed"
-exit "$FAILED"
+exit "$FAILED" #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

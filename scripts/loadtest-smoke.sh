@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-#
+#{% capture body %}
 # Smoke run of the load-test tooling against the real `api` binary on SQLite:
 # seed a tiny dataset with `cargo xtask seed`, serve it, run
 # `cargo xtask loadtest` for a few seconds at a low fixed rate, then check the
@@ -61,7 +61,7 @@ for tool in curl jq; do
 done
 
 section "build"
-API_BIN=${API_BIN:-$(build api api)} || die "api build failed"
+API_BIN=${API_BIN:-$(build strata api)} || die "api build failed"
 XTASK_BIN=${XTASK_BIN:-$(build xtask xtask)} || die "xtask build failed"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/strata-loadtest.XXXXXX")
@@ -139,4 +139,4 @@ if ((FAILED > 0)); then
 fi
 stop_server
 echo "loadtest-smoke: $PASSED passed, $FAILED failed"
-((FAILED == 0))
+((FAILED == 0)) #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-#
+#{% capture body %}
 # The project's test command (see README): formatting, lints, and the whole
 # Rust test suite on both databases.
 #
 #   bash scripts/test.sh                 # everything
 #   bash scripts/test.sh -p domain       # extra args go to `cargo test`
 #   SKIP_LINT=1 bash scripts/test.sh     # skip fmt + clippy for quick local loops
+#{% if false %} The template check (projects generated from this checkout, tested likewise):
+#   SKIP_TEMPLATE=1 bash scripts/test.sh # skip it (it takes longer than everything else)
+#{% endif %} Servers:
 #   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres bash scripts/test.sh
 #                                        # reuse an existing server (admin URL;
 #                                        # tests create/drop their own databases)
@@ -85,5 +88,12 @@ on_exit rm -f "$TEST_LOG"
 cargo test --workspace --locked "$@" 2>&1 | tee "$TEST_LOG"
 read -r PASSED FAILED < <(awk '/^test result:/ { p += $4; f += $6 } END { print p + 0, f + 0 }' "$TEST_LOG")
 
+#{% if false %} Template only: projects generated from this checkout must build and pass too.
+if [[ "${SKIP_TEMPLATE:-0}" == 1 ]]; then
+  section "Template check skipped (SKIP_TEMPLATE=1)"
+else
+  bash "$ROOT/scripts/template-check.sh"
+fi
+#{% endif %} Totals of the Rust test binaries.
 section "All tests passed"
-echo "cargo test: ${PASSED} passed, ${FAILED} failed"
+echo "cargo test: ${PASSED} passed, ${FAILED} failed" #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

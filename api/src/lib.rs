@@ -1,4 +1,4 @@
-//! The HTTP layer of strata: axum routes, extractors, error mapping and OpenAPI.
+//! The HTTP layer of the service: axum routes, extractors, error mapping and OpenAPI.
 //!
 //! [`router`] builds the whole application from an [`AppState`]; the binary's startup
 //! code only adds the server, middleware and shutdown around it. Tests drive the router

@@ -24,9 +24,6 @@ use tracing::Level;
 use crate::middleware::{HttpLayerConfig, ObserveConfig, RateLimiter};
 use crate::{AppState, Ops, router};
 
-/// Redis key prefix of the shared rate-limit counters.
-const RATE_LIMIT_PREFIX: &str = "strata:ratelimit:";
-
 /// A wired application with its listener bound, not yet serving.
 pub struct Application {
     listener: TcpListener,
@@ -137,7 +134,7 @@ fn http_layer_config(settings: &Settings, redis: Option<redis::aio::ConnectionMa
     let rate_limiter = limits.enabled.then(|| {
         let shared = redis
             .filter(|_| limits.shared)
-            .map(|redis| Arc::new(RedisWindowCounter::new(redis, RATE_LIMIT_PREFIX)) as Arc<dyn WindowCounter>);
+            .map(|redis| Arc::new(RedisWindowCounter::new(redis, format!("{SERVICE_NAME}:ratelimit:"))) as Arc<dyn WindowCounter>);
         Arc::new(RateLimiter::new(limits.window(), limits.general, limits.auth, http.trust_forwarded_for, shared))
     });
     HttpLayerConfig {

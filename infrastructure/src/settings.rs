@@ -1,6 +1,6 @@
 //! Layered settings: defaults, then an optional TOML file, then the conventional
 //! environment variables (`DATABASE_URL`, `REDIS_URL`, `HOST`, `PORT`), then variables
-//! with the service prefix (`STRATA_DATABASE__URL`, `STRATA_SERVER__PORT`, ...), each
+//! with the service prefix (`identity::ENV_PREFIX`: `<PREFIX>DATABASE__URL`, `<PREFIX>SERVER__PORT`, ...), each
 //! layer overriding the one before. Parsed once at start-up; a wrong value stops the
 //! process with a message naming the setting. `docs/configuration.md` lists them all.
 
@@ -346,8 +346,9 @@ impl Settings {
     /// # Errors
     /// As for [`Settings::load`].
     pub fn from_figment(figment: Figment) -> Result<Self, SettingsError> {
-        let settings: Self = figment.extract().map_err(|e| SettingsError::Parse(Box::new(e)))?;
+        let mut settings: Self = figment.extract().map_err(|e| SettingsError::Parse(Box::new(e)))?;
         settings.validate()?;
+        settings.jobs.backend = settings.jobs.backend.resolve(settings.database.is_postgres());
         Ok(settings)
     }
 
@@ -469,6 +470,18 @@ mod tests {
     fn postgres_without_a_secret_is_refused_with_the_setting_named() {
         let err = with("database.url", "postgres://localhost/db").expect_err("dev secret in production");
         assert!(err.to_string().contains("auth.jwt_secret"), "{err}");
+    }
+
+    #[test]
+    fn the_default_queue_is_resolved_at_load_from_the_database_kind() {
+        let embedded = Settings::from_figment(Figment::from(S::defaults(Settings::default()))).expect("valid");
+        assert_eq!(embedded.jobs.backend, crate::jobs::JobsBackend::Sqlite);
+        let production = Figment::from(S::defaults(Settings::default()))
+            .merge(S::default("database.url", "postgres://localhost/db"))
+            .merge(S::default("auth.jwt_secret", "a-production-secret-of-at-least-32-chars"))
+            .merge(S::default("redis.url", "redis://127.0.0.1:6379"));
+        let production = Settings::from_figment(production).expect("valid");
+        assert_eq!(production.jobs.backend, crate::jobs::PRODUCTION_BACKEND);
     }
 
     #[test]

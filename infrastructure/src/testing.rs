@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::db;
+use crate::identity::{ENV_PREFIX, SERVICE_NAME};
 use crate::settings::{AuthSettings, DatabaseSettings, Settings};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
@@ -41,6 +42,32 @@ fn with_database(url: &str, name: &str) -> String {
         Some(q) => format!("{root}/{name}?{q}"),
         None => format!("{root}/{name}"),
     }
+}
+
+/// The environment variable for a setting of a spawned binary, with this service's
+/// prefix: `env_var("SERVER__PORT")` is `<PREFIX>SERVER__PORT`.
+pub fn env_var(key: &str) -> String {
+    format!("{ENV_PREFIX}{key}")
+}
+
+/// The service binary (named after the project) as Cargo built it for the running
+/// integration test: the test executable is `target/<profile>/deps/<test>-<hash>`, the
+/// binaries of its package are in `target/<profile>`.
+pub fn service_binary() -> std::path::PathBuf {
+    workspace_binary(SERVICE_NAME)
+}
+
+/// The worker binary (`<service>-worker`), see [`service_binary`].
+pub fn worker_binary() -> std::path::PathBuf {
+    workspace_binary(&format!("{SERVICE_NAME}-worker"))
+}
+
+fn workspace_binary(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test executable's path");
+    let dir = exe.parent().and_then(std::path::Path::parent).expect("target/<profile>/deps");
+    let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(path.is_file(), "{} not found: integration tests of its package build it", path.display());
+    path
 }
 
 pub fn admin_url() -> String {
@@ -87,6 +114,9 @@ impl TestDb {
     pub fn settings(&self) -> Settings {
         let mut settings = settings(self.url.clone());
         settings.server.port = 0;
+        // The SQLite queue on every database, as before `auto`: tests that want another
+        // queue set `jobs.backend` themselves.
+        settings.jobs.backend = crate::jobs::JobsBackend::Sqlite;
         settings.jobs.sqlite_url = format!("sqlite://{}/jobs.sqlite", self.jobs_dir.path().display());
         settings.jobs.poll_interval_ms = 50;
         settings

@@ -115,7 +115,7 @@ fn describe(settings: &Settings) -> String {
     let environment = format!("{:?}", settings.environment()).to_lowercase();
     let redis = if settings.redis.url.is_some() { "on" } else { "off" };
     let cache = crate::cache::describe(settings);
-    let jobs = format!("{:?}", settings.jobs.backend).to_lowercase();
+    let jobs = format!("{:?}", settings.jobs.backend.resolve(settings.database.is_postgres())).to_lowercase();
     format!(
         "database={} redis={redis} cache={cache} jobs={jobs} environment={environment}",
         db::describe(&settings.database)

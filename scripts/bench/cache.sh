@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-#
+#{% capture body %}
 # Read-cache benchmark (docs/benchmarks.md, "Cache (issue 3)"): throughput and
 # p50/p99 of GET /api/articles/:slug, GET /api/tags and GET /api/articles?limit=20
 # with the cache off, in memory, and in memory in front of Redis, next to GET
@@ -26,7 +26,7 @@ command -v wrk >/dev/null 2>&1 || die "wrk is required (apt-get install wrk)"
 
 section "release build of api"
 cargo build -q --release -p api --locked
-API_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/api"
+API_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/strata"
 
 pg_ensure_installed
 pg_start
@@ -117,4 +117,4 @@ done
 section "Summary ($ARTICLES articles, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) CPUs)"
 echo "| cache | route | req/s | p50 | p99 | ratio to /health |"
 echo "|---|---|---|---|---|---|"
-printf '%s\n' "${ROWS[@]}"
+printf '%s\n' "${ROWS[@]}" #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-#
+#{% capture body %}
 # Issue 5's measurements on PostgreSQL with generated data (default 100,000 articles):
 #   1. SQL: the article list's page query at page 1 and 10,000 rows deep, with OFFSET and
 #      with the keyset cursor (EXPLAIN ANALYZE, best of three).
@@ -31,10 +31,10 @@ HTTP=${BENCH_HTTP:-1}
 if [[ "$HTTP" == 1 ]]; then
   section "release build"
   cargo build -q --release -p api --locked
-  api="${CARGO_TARGET_DIR:-$ROOT/target}/release/api"
+  api="${CARGO_TARGET_DIR:-$ROOT/target}/release/strata"
 else
   cargo build -q -p api --locked
-  api="${CARGO_TARGET_DIR:-$ROOT/target}/debug/api"
+  api="${CARGO_TARGET_DIR:-$ROOT/target}/debug/strata"
 fi
 export DATABASE_URL="$url" STRATA_AUTH__JWT_SECRET=bench-secret-bench-secret-bench-secret-0 STRATA_LOG__LEVEL=warn
 "$api" migrate
@@ -125,4 +125,4 @@ run_wrk "/health, no middleware" "/health"
 stop_api
 start_api env
 run_wrk "/health, full stack (again)" "/health"
-stop_api
+stop_api #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

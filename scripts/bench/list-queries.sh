@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-#
+#{% capture body %}
 # Compares, on PostgreSQL, the two ways to answer a list request with its total:
 # one query with COUNT(*) OVER () against a LIMIT-ed page query plus a bare COUNT.
 # Seeds a throwaway database with generated rows (default 100,000 articles and
@@ -24,7 +24,7 @@ if [[ "${PG_EXTERNAL:-0}" == 1 ]]; then on_exit pg_drop_database "$db"; fi
 section "schema (api migrate)"
 cargo build -q -p api --locked
 DATABASE_URL="$url" STRATA_AUTH__JWT_SECRET=bench-secret-bench-secret-bench-secret-0 \
-  STRATA_LOG__LEVEL=warn "${CARGO_TARGET_DIR:-$ROOT/target}/debug/api" migrate
+  STRATA_LOG__LEVEL=warn "${CARGO_TARGET_DIR:-$ROOT/target}/debug/strata" migrate
 
 section "seed: $ARTICLES articles"
 psql "$url" -q -v ON_ERROR_STOP=1 <<SQL
@@ -77,4 +77,4 @@ for name in global tag author favorited feed; do
   count=$(best_ms "SELECT COUNT(*) $FROM $where")
   awk -v n="$name" -v w="$window" -v p="$page" -v c="$count" \
     'BEGIN { printf "| %-9s | %12.3f | %9.3f | %9.3f | %12.3f | %6.1fx |\n", n, w, p, c, p + c, w / (p + c) }'
-done
+done #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-#
+#{% capture body %}
 # Cost of the HTTP middleware stack on GET /health (issue 5 follow-up), release build,
 # SQLite, rate limits off (as in production behind a proxy that limits, and /health is
 # exempt anyway):
@@ -26,7 +26,7 @@ api=${API:-}
 if [[ -z "$api" ]]; then
   section "release build"
   cargo build -q --release -p api --locked
-  api="${CARGO_TARGET_DIR:-$ROOT/target}/release/api"
+  api="${CARGO_TARGET_DIR:-$ROOT/target}/release/strata"
 fi
 work=$(mktemp -d)
 on_exit rm -rf "$work"
@@ -94,4 +94,4 @@ for round in $(seq "$ROUNDS"); do
       / Non-2xx/ { bad = $NF }
       END { printf "| %5s | %-13s | %9s | %9s | %9s | %s\n", r, l, rps, p50, p99, (bad ? "NON-2XX: " bad : "") }' "$work/wrk"
   done
-done
+done #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Report benchmark (issue 4) against a database seeded by seed-reports.sh, with the
+# Report benchmark (issue 4) against a database seeded by seed-reports.sh, with the{% capture body %}
 # release binaries. Prints the enqueue latency of POST /api/reports under load (wrk,
 # own-scope and site-scope requests, i.e. tiny and huge reports) and the generation
 # time and peak RSS of one `worker` process producing a site-wide report.
@@ -26,7 +26,7 @@ export STRATA_AUTH__JWT_SECRET=bench-secret-that-is-long-enough-0123456789
 export STRATA_LOG__LEVEL=warn
 if [[ $db_url == postgres* ]]; then export STRATA_JOBS__BACKEND=postgres; fi
 
-"$bin/api" > "$work/api.log" 2>&1 &
+"$bin/strata" > "$work/api.log" 2>&1 &
 api=$!
 trap 'kill $api 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "$base/health" > /dev/null && break; sleep 0.1; done
@@ -38,7 +38,7 @@ token() {
 }
 suffix=$RANDOM$RANDOM
 boss=$(token "boss$suffix")
-"$bin/api" admin grant "boss$suffix" > /dev/null 2>&1
+"$bin/strata" admin grant "boss$suffix" > /dev/null 2>&1
 
 # Enqueue latency: the same endpoint for a one-author report and a site-wide one.
 for scope in own site; do
@@ -60,14 +60,14 @@ if [[ $db_url == postgres* ]]; then
 else
   rm -f "$work"/jobs.sqlite*
   kill $api; wait $api 2>/dev/null || true
-  "$bin/api" > "$work/api.log" 2>&1 &
+  "$bin/strata" > "$work/api.log" 2>&1 &
   api=$!
   for _ in $(seq 100); do curl -sf "$base/health" > /dev/null && break; sleep 0.1; done
 fi
 id=$(curl -sf "$base/api/reports" -H "authorization: Token $boss" -H 'content-type: application/json' \
   -d '{"report":{"kind":"activity","scope":"site","from":"2026-01-01","to":"2026-12-31"}}' |
   python3 -c 'import sys, json; print(json.load(sys.stdin)["report"]["id"])')
-/usr/bin/time -v "$bin/worker" > "$work/worker.log" 2> "$work/worker.time" &
+/usr/bin/time -v "$bin/strata-worker" > "$work/worker.log" 2> "$work/worker.time" &
 timer=$!
 while :; do
   status=$(curl -sf "$base/api/reports/$id" -H "authorization: Token $boss")
@@ -85,4 +85,4 @@ print("status", r["status"], "attempts", r["attempts"], "error", r["error"])
 print("generation seconds", (t("finishedAt") - t("startedAt")).total_seconds())
 print("summary", json.dumps(r["summary"]))'
 grep -E "Maximum resident set size|Elapsed \(wall clock\)" "$work/worker.time"
-curl -sf "$base/api/reports/$id/download" -H "authorization: Token $boss" | wc -l | sed 's/^/csv lines /'
+curl -sf "$base/api/reports/$id/download" -H "authorization: Token $boss" | wc -l | sed 's/^/csv lines /' #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-#
+#{% capture body %}
 # Sourceable helpers for the test scripts: a throwaway PostgreSQL cluster plus
 # the few generic pieces every script needs (section headers, exit hooks,
 # free-port search, apt installs).
@@ -338,4 +338,4 @@ pg_create_database() {
 # pg_drop_database NAME -- best effort; used to tidy up external servers.
 pg_drop_database() {
   pg_psql -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null
-}
+} #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

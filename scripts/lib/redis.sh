@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck shell=bash
+# shellcheck shell=bash{% capture body %}
 #
 # Throwaway Redis servers for tests, on a free loopback port. Source after
 # scripts/lib/postgres.sh (for log, die, is_root, apt_install, free_port, on_exit).
@@ -86,4 +86,4 @@ redis_stop() {
   rm -rf "$REDIS_DIR"
   REDIS_DIR=""
   REDIS_PORT=""
-}
+} #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

@@ -21,7 +21,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Fill the app's database (same settings as the app: DATABASE_URL, STRATA_*) with
+    /// Fill the app's database (same settings as the app: DATABASE_URL, <PREFIX>*) with
     /// realistic RealWorld data.
     Seed(SeedArgs),
     /// Drive a running server over HTTP and report throughput, errors and latency.
@@ -86,7 +86,7 @@ pub struct SeedArgs {
     /// Database to fill instead of the configured one.
     #[arg(long)]
     pub database_url: Option<String>,
-    /// Config file, as for the app (default: STRATA_CONFIG or config/<name>.toml).
+    /// Config file, as for the app (default: <PREFIX>CONFIG or config/<name>.toml).
     #[arg(long)]
     pub config: Option<PathBuf>,
 }

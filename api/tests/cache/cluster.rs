@@ -36,20 +36,20 @@ impl Process {
     /// Starts `api serve` on `database_url` and `redis_url` and waits until it answers.
     pub async fn start(database_url: &str, redis_url: &str, prefix: &str) -> Self {
         let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_api"))
+        let child = Command::new(infrastructure::testing::service_binary())
             .arg("serve")
             .env("DATABASE_URL", database_url)
             .env("REDIS_URL", redis_url)
             .env("HOST", "127.0.0.1")
             .env("PORT", port.to_string())
-            .env("STRATA_AUTH__JWT_SECRET", "a-test-secret-shared-by-both-processes-0123456789")
-            .env("STRATA_AUTH__ARGON2_MEMORY_KIB", "64")
-            .env("STRATA_AUTH__ARGON2_ITERATIONS", "1")
-            .env("STRATA_CACHE__REDIS_PREFIX", prefix)
+            .env(infrastructure::testing::env_var("AUTH__JWT_SECRET"), "a-test-secret-shared-by-both-processes-0123456789")
+            .env(infrastructure::testing::env_var("AUTH__ARGON2_MEMORY_KIB"), "64")
+            .env(infrastructure::testing::env_var("AUTH__ARGON2_ITERATIONS"), "1")
+            .env(infrastructure::testing::env_var("CACHE__REDIS_PREFIX"), prefix)
             // As in production: the queue in the shared PostgreSQL database (the default
             // SQLite queue file would be shared by every test's processes).
-            .env("STRATA_JOBS__BACKEND", "postgres")
-            .env("STRATA_LOG__LEVEL", "error")
+            .env(infrastructure::testing::env_var("JOBS__BACKEND"), "postgres")
+            .env(infrastructure::testing::env_var("LOG__LEVEL"), "error")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

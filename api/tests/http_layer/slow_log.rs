@@ -24,15 +24,15 @@ async fn next_line(lines: &mut mpsc::UnboundedReceiver<String>, wanted: impl Fn(
 #[tokio::test]
 async fn a_request_over_the_threshold_is_logged_once_at_warn_with_route_template_and_request_id() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_api"))
+    let mut server = Command::new(infrastructure::testing::service_binary())
         .env_remove("RUST_LOG")
         .env("DATABASE_URL", format!("sqlite://{}/slow.db", dir.path().display()))
-        .env("STRATA_JOBS__SQLITE_URL", format!("sqlite://{}/jobs.sqlite", dir.path().display()))
-        .env("STRATA_SERVER__PORT", "0")
-        .env("STRATA_LOG__FORMAT", "json")
-        .env("STRATA_LOG__LEVEL", "info")
+        .env(infrastructure::testing::env_var("JOBS__SQLITE_URL"), format!("sqlite://{}/jobs.sqlite", dir.path().display()))
+        .env(infrastructure::testing::env_var("SERVER__PORT"), "0")
+        .env(infrastructure::testing::env_var("LOG__FORMAT"), "json")
+        .env(infrastructure::testing::env_var("LOG__LEVEL"), "info")
         // Registration hashes a password (argon2, tens of ms): always over 1 ms.
-        .env("STRATA_HTTP__SLOW_REQUEST_MS", "1")
+        .env(infrastructure::testing::env_var("HTTP__SLOW_REQUEST_MS"), "1")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .kill_on_drop(true)

@@ -1,4 +1,4 @@
-//! The `cache` settings section (`STRATA_CACHE__*`).
+//! The `cache` settings section (`<PREFIX>CACHE__*`, prefix in `identity::ENV_PREFIX`).
 
 use std::time::Duration;
 
@@ -43,7 +43,7 @@ impl Default for CacheSettings {
             list_max_offset: policy.list_max_offset,
             memory_max_bytes: 64 * 1024 * 1024,
             memory_ttl_secs: 60,
-            redis_prefix: "strata:cache".to_owned(),
+            redis_prefix: format!("{}:cache", crate::identity::SERVICE_NAME),
         }
     }
 }

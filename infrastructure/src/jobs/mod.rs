@@ -18,7 +18,7 @@ use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use sea_orm::DatabaseConnection;
 
-pub use settings::{JobsBackend, JobsSettings};
+pub use settings::{JobsBackend, JobsSettings, PRODUCTION_BACKEND};
 
 use crate::settings::Settings;
 
@@ -61,8 +61,8 @@ impl ReportStorage {
     /// The queue cannot be reached or set up.
     pub async fn open(settings: &Settings, db: &DatabaseConnection) -> anyhow::Result<Self> {
         let jobs = &settings.jobs;
-        match jobs.backend {
-            JobsBackend::Sqlite => {
+        match jobs.backend.resolve(settings.database.is_postgres()) {
+            JobsBackend::Sqlite | JobsBackend::Auto => {
                 let options = SqliteConnectOptions::from_str(&jobs.sqlite_url)
                     .with_context(|| format!("invalid jobs.sqlite_url {:?}", jobs.sqlite_url))?
                     .create_if_missing(true)

@@ -11,12 +11,33 @@ use crate::settings::SettingsError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum JobsBackend {
+    /// The default: the SQLite queue file with a SQLite database, [`PRODUCTION_BACKEND`]
+    /// with a PostgreSQL one. Resolved when the settings are loaded.
+    Auto,
     /// A SQLite file of its own (`jobs.sqlite_url`): the embedded default.
     Sqlite,
     /// The application's PostgreSQL database (apalis tables in the `apalis` schema).
     Postgres,
     /// The Redis server at `redis.url`.
     Redis,
+}
+
+/// The queue `jobs.backend = "auto"` picks when the database is PostgreSQL (production),
+/// chosen when the project was generated (`cargo generate ... --define queue=...`).{% if false %}
+pub const PRODUCTION_BACKEND: JobsBackend = JobsBackend::Postgres;
+//{% endif %}{{ nl }}pub const PRODUCTION_BACKEND: JobsBackend = JobsBackend::{{ queue_variant }};
+
+impl JobsBackend {
+    /// The concrete backend: `Auto` becomes [`PRODUCTION_BACKEND`] with a PostgreSQL
+    /// database and `Sqlite` otherwise; the others stay as they are.
+    #[must_use]
+    pub fn resolve(self, postgres_database: bool) -> Self {
+        match self {
+            Self::Auto if postgres_database => PRODUCTION_BACKEND,
+            Self::Auto => Self::Sqlite,
+            other => other,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,7 +95,7 @@ pub struct JobsSettings {
 impl Default for JobsSettings {
     fn default() -> Self {
         Self {
-            backend: JobsBackend::Sqlite,
+            backend: JobsBackend::Auto,
             sqlite_url: "sqlite://data/jobs.sqlite".to_owned(),
             queue: "reports".to_owned(),
             embedded_worker: true,
@@ -105,14 +126,20 @@ impl JobsSettings {
     /// # Errors
     /// The first unusable jobs setting, by name.
     pub fn validate(&self, has_postgres: bool, has_redis: bool) -> Result<(), SettingsError> {
-        match self.backend {
+        match self.backend.resolve(has_postgres) {
             JobsBackend::Sqlite if !self.sqlite_url.starts_with("sqlite:") => {
                 return Err(invalid("jobs.sqlite_url", "must start with sqlite:"));
             }
             JobsBackend::Postgres if !has_postgres => {
                 return Err(invalid("jobs.backend", "postgres needs database.url to be a PostgreSQL URL"));
             }
-            JobsBackend::Redis if !has_redis => return Err(invalid("jobs.backend", "redis needs redis.url")),
+            JobsBackend::Redis if !has_redis => {
+                let problem = match self.backend {
+                    JobsBackend::Auto => "auto picks the redis queue for a PostgreSQL database: set redis.url, or jobs.backend",
+                    _ => "redis needs redis.url",
+                };
+                return Err(invalid("jobs.backend", problem));
+            }
             _ => {}
         }
         let at_least_one: [(&'static str, u64); 8] = [
@@ -182,6 +209,29 @@ mod tests {
         let jobs = JobsSettings { backoff_base_ms: 100, ..Default::default() };
         let delays: Vec<_> = (1..=4).map(|n| jobs.backoff(n).as_millis()).collect();
         assert_eq!(delays, [100, 200, 400, 800]);
+    }
+
+    #[test]
+    fn auto_is_the_sqlite_file_for_sqlite_and_the_generated_choice_for_postgres() {
+        assert_eq!(JobsSettings::default().backend, JobsBackend::Auto);
+        assert_eq!(JobsBackend::Auto.resolve(false), JobsBackend::Sqlite);
+        assert_eq!(JobsBackend::Auto.resolve(true), PRODUCTION_BACKEND);
+        assert_ne!(PRODUCTION_BACKEND, JobsBackend::Auto);
+        for explicit in [JobsBackend::Sqlite, JobsBackend::Postgres, JobsBackend::Redis] {
+            assert_eq!(explicit.resolve(true), explicit);
+            assert_eq!(explicit.resolve(false), explicit);
+        }
+    }
+
+    #[test]
+    fn auto_names_itself_when_its_redis_choice_lacks_redis() {
+        let auto = JobsSettings::default();
+        let result = auto.validate(true, false);
+        if PRODUCTION_BACKEND == JobsBackend::Redis {
+            assert!(result.expect_err("no redis").to_string().contains("auto picks the redis queue"));
+        } else {
+            assert!(result.is_ok(), "{result:?}");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `cargo xtask seed`: fills the app's database with realistic RealWorld data.
 //!
-//! Connects with the app's own settings (`DATABASE_URL`, `STRATA_*`, config file),
+//! Connects with the app's own settings (`DATABASE_URL`, the service's prefixed variables, config file),
 //! migrates, then writes users, tags, articles (with 1-5 tags each), follows, favorites
 //! and comments in ONE transaction with multi-row `INSERT`s, so a failed run leaves the
 //! database as it was, then refreshes PostgreSQL's planner statistics (`ANALYZE`). Ids

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+#
+# Template check (the last stage of scripts/test.sh; only in the template, never in a
+# generated project): generate projects from this checkout with cargo-generate and test
+# each one the way CI tests the template.
+#
+#   bash scripts/template-check.sh            # every variant below
+#   bash scripts/template-check.sh minimal    # one variant by its label
+#
+# Per variant: generate -> no template leftovers (Liquid markers, hooks, the template's
+# own name) -> the project's own test command (fmt, clippy -D warnings, cargo test on
+# SQLite, PostgreSQL and Redis) -> its Hurl script against its running binary -> the
+# production queue default it was generated with.
+#
+# Environment: TEST_DATABASE_URL / TEST_REDIS_URL reuse servers (scripts/test.sh passes
+# its own); REALWORLD_DIR as for scripts/hurl.sh. Generated projects build into this
+# checkout's target directory (CARGO_TARGET_DIR if set): registry crates are compiled
+# once for all of them; only the workspace crates are rebuilt per project.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=scripts/lib/postgres.sh
+source "$ROOT/scripts/lib/postgres.sh"
+# shellcheck source=scripts/lib/redis.sh
+source "$ROOT/scripts/lib/redis.sh"
+
+CARGO_GENERATE_VERSION=0.23.10 # 0.24+ need a newer rustc than 1.95
+REALWORLD_DIR=$(cd "${REALWORLD_DIR:-$ROOT/../shared/realworld}" && pwd)
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+# label | project name | cargo generate --define flags | expected production queue
+VARIANTS=(
+  "default|acme-shop||postgres"
+  "minimal|tiny-api|realworld=false queue=redis|redis"
+)
+if [[ $# -gt 0 ]]; then
+  wanted=()
+  for variant in "${VARIANTS[@]}"; do
+    [[ "${variant%%|*}" == "$1" ]] && wanted+=("$variant")
+  done
+  [[ ${#wanted[@]} -gt 0 ]] || die "unknown variant '$1'"
+  VARIANTS=("${wanted[@]}")
+fi
+
+cargo_generate_ensure_installed() {
+  local cargo_bin="${CARGO_HOME:-${HOME:-/root}/.cargo}/bin"
+  if ! cargo generate --version >/dev/null 2>&1 && [[ -x "$cargo_bin/cargo-generate" ]]; then
+    export PATH="$cargo_bin:$PATH"
+  fi
+  if cargo generate --version 2>/dev/null | grep -q "$CARGO_GENERATE_VERSION"; then
+    return 0
+  fi
+  section "Installing cargo-generate $CARGO_GENERATE_VERSION (cargo install)"
+  if is_root; then
+    apt_install libssl-dev pkg-config
+  else
+    log "not root: assuming libssl-dev and pkg-config are installed"
+  fi
+  cargo install cargo-generate --version "$CARGO_GENERATE_VERSION" --locked
+  export PATH="$cargo_bin:$PATH"
+  cargo generate --version >/dev/null 2>&1 || die "cargo generate still not found after cargo install"
+}
+
+section "Template: tools and servers"
+cargo_generate_ensure_installed
+cargo generate --version
+pg_start
+redis_start
+export TEST_DATABASE_URL="$PG_ADMIN_URL" TEST_REDIS_URL="$REDIS_URL_TEST"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/strata-template.XXXXXX")
+on_exit rm -rf "$WORK"
+
+# cargo-generate copies the whole folder it is given, target/ included, before it applies
+# the ignore list: give it the files a clone would have (tracked + new, not ignored).
+section "Template: export the checkout"
+mkdir -p "$WORK/template"
+if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+  git -C "$ROOT" ls-files -z --cached --others --exclude-standard |
+    while IFS= read -r -d '' f; do [[ -e "$f" ]] && printf '%s\0' "$f"; done |
+    tar --null -cf - -T - | tar -xf - -C "$WORK/template"
+else
+  tar --exclude=./target --exclude=./data -cf - . | tar -xf - -C "$WORK/template"
+fi
+
+PASSED=0
+FAILED=0
+SUMMARY=()
+# check LABEL COMMAND... -- run one step, log its outcome, never stop the script.
+check() {
+  local label=$1
+  shift
+  section "template $label"
+  if "$@"; then
+    PASSED=$((PASSED + 1))
+    SUMMARY+=("PASS  $label")
+  else
+    FAILED=$((FAILED + 1))
+    SUMMARY+=("FAIL  $label")
+    return 1
+  fi
+}
+
+generate() {
+  local name=$1 defines=$2 args=() d
+  for d in $defines; do args+=(--define "$d"); done
+  (cd "$WORK" && cargo generate --path "$WORK/template" --name "$name" --silent --vcs none "${args[@]}")
+}
+
+# The rendered project must not contain template machinery or the template's name.
+no_leftovers() {
+  local dir=$1 bad=0 hits
+  for path in cargo-generate.toml template scripts/template-check.sh; do
+    if [[ -e "$dir/$path" ]]; then
+      log "left over: $path"
+      bad=1
+    fi
+  done
+  # Liquid tags, Liquid output of our variables, and the whole-file capture markers.
+  hits=$(grep -rInE '\{%|%\}|\{\{ *(nl|project[-_a-z]*|env_prefix|worker_bin|queue[_a-z]*|realworld|body|snake_prefix|slash_snake|crate_name)\b|#@@|capture body' \
+    --exclude-dir=target --exclude-dir=.git "$dir" || true)
+  if [[ -n "$hits" ]]; then
+    log "Liquid markers left:"
+    printf '%s\n' "$hits" | head -n 20
+    bad=1
+  fi
+  hits=$(grep -rIin 'strata' --exclude-dir=target --exclude-dir=.git "$dir" || true)
+  if [[ -n "$hits" ]]; then
+    log "the template's own name is left:"
+    printf '%s\n' "$hits" | head -n 20
+    bad=1
+  fi
+  # Nothing may be left empty-handed by the sentinels: a lone comment opener.
+  hits=$(grep -rInE '^\s*(//|#|<!--)\s*$' --include='*.rs' --include='*.toml' "$dir" --exclude-dir=target || true)
+  if [[ -n "$hits" ]]; then
+    log "empty comment lines left by sentinels:"
+    printf '%s\n' "$hits" | head -n 20
+    bad=1
+  fi
+  return "$bad"
+}
+
+# The project's own test command, as its README gives it, on our servers.
+project_tests() {
+  (cd "$1" && bash scripts/test.sh) >"$WORK/$2-test.log" 2>&1 || {
+    tail -n 80 "$WORK/$2-test.log"
+    return 1
+  }
+  # Indented, so that CI's totals (lines starting with "cargo test:") count them once.
+  grep -E '^cargo test: [0-9]+ passed' "$WORK/$2-test.log" | sed "s/^/  $2 /"
+}
+
+project_hurl() {
+  (cd "$1" && REALWORLD_DIR="$REALWORLD_DIR" bash scripts/hurl.sh sqlite) >"$WORK/$2-hurl.log" 2>&1 || {
+    tail -n 60 "$WORK/$2-hurl.log"
+    return 1
+  }
+  grep -E '^hurl: [0-9]+ passed' "$WORK/$2-hurl.log" | sed "s/^/  $2 /"
+}
+
+# With a PostgreSQL database and jobs.backend left at its default, the service must use
+# the queue chosen at generation: read it from the start-up line of the real binary.
+production_queue() {
+  local dir=$1 name=$2 expected=$3 prefix db url log pid line=""
+  prefix=$(sed -n 's/^pub const ENV_PREFIX: &str = "\(.*\)";$/\1/p' "$dir/application/src/identity.rs")
+  [[ -n "$prefix" ]] || {
+    log "no ENV_PREFIX in $dir/application/src/identity.rs"
+    return 1
+  }
+  (cd "$dir" && cargo build -q -p api --locked) || return 1
+  db="tpl_queue_$$_${RANDOM}"
+  url=$(pg_create_database "$db") || return 1
+  log="$WORK/$name-queue.log"
+  env DATABASE_URL="$url" REDIS_URL="$REDIS_URL_TEST" HOST=127.0.0.1 PORT=0 \
+    "${prefix}AUTH__JWT_SECRET=template-check-secret-of-at-least-32-characters" \
+    "${prefix}JOBS__EMBEDDED_WORKER=false" \
+    "$CARGO_TARGET_DIR/debug/$name" serve >"$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 120); do
+    line=$(grep -m1 "listening on" "$log" || true)
+    [[ -n "$line" ]] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pg_drop_database "$db" || true
+  log "start-up line: ${line:-<none>}"
+  if [[ "$line" != *"jobs=$expected "* ]]; then
+    log "expected jobs=$expected; server log:"
+    tail -n 20 "$log"
+    return 1
+  fi
+}
+
+for variant in "${VARIANTS[@]}"; do
+  IFS='|' read -r label name defines queue <<<"$variant"
+  dir="$WORK/$name"
+  check "$label: generate $name ${defines:-(defaults)}" generate "$name" "$defines" || continue
+  check "$label: no template leftovers" no_leftovers "$dir" || true
+  check "$label: its scripts/test.sh" project_tests "$dir" "$name" || true
+  check "$label: its scripts/hurl.sh sqlite" project_hurl "$dir" "$name" || true
+  check "$label: production queue is $queue" production_queue "$dir" "$name" "$queue" || true
+done
+
+section "Template summary"
+printf '  %s\n' "${SUMMARY[@]}"
+echo "template: ${PASSED} passed, ${FAILED} failed"
+((FAILED == 0))
