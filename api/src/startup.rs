@@ -132,9 +132,9 @@ fn http_layer_config(settings: &Settings, redis: Option<redis::aio::ConnectionMa
     let http = &settings.http;
     let limits = &http.rate_limit;
     let rate_limiter = limits.enabled.then(|| {
-        let shared = redis
-            .filter(|_| limits.shared)
-            .map(|redis| Arc::new(RedisWindowCounter::new(redis, format!("{SERVICE_NAME}:ratelimit:"))) as Arc<dyn WindowCounter>);
+        let shared = redis.filter(|_| limits.shared).map(|redis| {
+            Arc::new(RedisWindowCounter::new(redis, format!("{SERVICE_NAME}:ratelimit:"))) as Arc<dyn WindowCounter>
+        });
         Arc::new(RateLimiter::new(limits.window(), limits.general, limits.auth, http.trust_forwarded_for, shared))
     });
     HttpLayerConfig {

@@ -42,7 +42,10 @@ impl Process {
             .env("REDIS_URL", redis_url)
             .env("HOST", "127.0.0.1")
             .env("PORT", port.to_string())
-            .env(infrastructure::testing::env_var("AUTH__JWT_SECRET"), "a-test-secret-shared-by-both-processes-0123456789")
+            .env(
+                infrastructure::testing::env_var("AUTH__JWT_SECRET"),
+                "a-test-secret-shared-by-both-processes-0123456789",
+            )
             .env(infrastructure::testing::env_var("AUTH__ARGON2_MEMORY_KIB"), "64")
             .env(infrastructure::testing::env_var("AUTH__ARGON2_ITERATIONS"), "1")
             .env(infrastructure::testing::env_var("CACHE__REDIS_PREFIX"), prefix)

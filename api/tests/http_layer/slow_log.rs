@@ -27,7 +27,10 @@ async fn a_request_over_the_threshold_is_logged_once_at_warn_with_route_template
     let mut server = Command::new(infrastructure::testing::service_binary())
         .env_remove("RUST_LOG")
         .env("DATABASE_URL", format!("sqlite://{}/slow.db", dir.path().display()))
-        .env(infrastructure::testing::env_var("JOBS__SQLITE_URL"), format!("sqlite://{}/jobs.sqlite", dir.path().display()))
+        .env(
+            infrastructure::testing::env_var("JOBS__SQLITE_URL"),
+            format!("sqlite://{}/jobs.sqlite", dir.path().display()),
+        )
         .env(infrastructure::testing::env_var("SERVER__PORT"), "0")
         .env(infrastructure::testing::env_var("LOG__FORMAT"), "json")
         .env(infrastructure::testing::env_var("LOG__LEVEL"), "info")

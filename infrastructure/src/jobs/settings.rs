@@ -135,7 +135,9 @@ impl JobsSettings {
             }
             JobsBackend::Redis if !has_redis => {
                 let problem = match self.backend {
-                    JobsBackend::Auto => "auto picks the redis queue for a PostgreSQL database: set redis.url, or jobs.backend",
+                    JobsBackend::Auto => {
+                        "auto picks the redis queue for a PostgreSQL database: set redis.url, or jobs.backend"
+                    }
                     _ => "redis needs redis.url",
                 };
                 return Err(invalid("jobs.backend", problem));
