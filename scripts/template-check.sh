@@ -13,9 +13,9 @@
 # production queue default it was generated with.
 #
 # Environment: TEST_DATABASE_URL / TEST_REDIS_URL reuse servers (scripts/test.sh passes
-# its own); REALWORLD_DIR as for scripts/hurl.sh. Generated projects build into this
-# checkout's target directory (CARGO_TARGET_DIR if set): registry crates are compiled
-# once for all of them; only the workspace crates are rebuilt per project.
+# its own); REALWORLD_DIR as for scripts/hurl.sh. Generated projects build into
+# <target>/template-check (TEMPLATE_TARGET_DIR), seeded from the template's target dir so
+# that registry crates are not compiled again; only the workspace crates are rebuilt.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,7 +27,7 @@ source "$ROOT/scripts/lib/redis.sh"
 
 CARGO_GENERATE_VERSION=0.23.10 # 0.24+ need a newer rustc than 1.95
 REALWORLD_DIR=$(cd "${REALWORLD_DIR:-$ROOT/../shared/realworld}" && pwd)
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+ROOT_TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 
 # label | project name | cargo generate --define flags | expected production queue
 VARIANTS=(
@@ -61,6 +61,21 @@ cargo_generate_ensure_installed() {
   export PATH="$cargo_bin:$PATH"
   cargo generate --version >/dev/null 2>&1 || die "cargo generate still not found after cargo install"
 }
+
+# Generated projects have the template's package names and relative paths, and cargo
+# derives artifact names from exactly those (not from the absolute path). Built in the
+# template's own target dir they would overwrite its crates, and cargo, which judges
+# freshness by file times, would then link the template's binaries against a generated
+# project's libraries (seen: a test binary of one generated copy reused by the next).
+# So generated projects share a target dir of their own, seeded once with a copy of the
+# template's: the registry crates, most of the build, are compiled once for all.
+GEN_TARGET="${TEMPLATE_TARGET_DIR:-$ROOT_TARGET/template-check}"
+if [[ ! -d "$GEN_TARGET/debug" && -d "$ROOT_TARGET/debug" ]]; then
+  section "Template: seed $GEN_TARGET from $ROOT_TARGET/debug"
+  mkdir -p "$GEN_TARGET/debug"
+  tar -C "$ROOT_TARGET/debug" --exclude=./incremental -cf - . | tar -C "$GEN_TARGET/debug" -xf -
+fi
+export CARGO_TARGET_DIR="$GEN_TARGET"
 
 section "Template: tools and servers"
 cargo_generate_ensure_installed
