@@ -343,4 +343,4 @@ section "Summary"
 printf '%s\n' "${SUMMARY[@]}"
 # Counted per file and database: a failed run counts all of its files as failed.
 echo "hurl: ${FILES_PASSED} passed, ${FILES_FAILED} failed"
-exit "$FAILED" #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}
+exit "$FAILED" #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "strata.db", db_file | replace: "strata.toml", config_file | replace: "5432/strata", pg_db_path | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

@@ -139,4 +139,4 @@ if ((FAILED > 0)); then
 fi
 stop_server
 echo "loadtest-smoke: $PASSED passed, $FAILED failed"
-((FAILED == 0)) #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}
+((FAILED == 0)) #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "strata.db", db_file | replace: "strata.toml", config_file | replace: "5432/strata", pg_db_path | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

@@ -133,7 +133,7 @@ no_leftovers() {
     fi
   done
   # Liquid tags, Liquid output of our variables, and the whole-file capture markers.
-  hits=$(grep -rInE '\{%|%\}|\{\{ *(nl|project[-_a-z]*|env_prefix|worker_bin|queue[_a-z]*|realworld|body|snake_prefix|slash_snake|crate_name) *(\||\}\})|#@@|capture body' \
+  hits=$(grep -rInE '\{%|%\}|\{\{ *(nl|project[-_a-z]*|env_prefix|worker_bin|queue[_a-z]*|realworld|body|snake_prefix|db_file|config_file|pg_db_path|crate_name) *(\||\}\})|#@@|capture body' \
     --exclude-dir=target --exclude-dir=.git "$dir" || true)
   if [[ -n "$hits" ]]; then
     log "Liquid markers left:"

@@ -96,4 +96,4 @@ else
 fi
 #{% endif %} Totals of the Rust test binaries.
 section "All tests passed"
-echo "cargo test: ${PASSED} passed, ${FAILED} failed" #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}
+echo "cargo test: ${PASSED} passed, ${FAILED} failed" #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "strata.db", db_file | replace: "strata.toml", config_file | replace: "5432/strata", pg_db_path | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

@@ -117,4 +117,4 @@ done
 section "Summary ($ARTICLES articles, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) CPUs)"
 echo "| cache | route | req/s | p50 | p99 | ratio to /health |"
 echo "|---|---|---|---|---|---|"
-printf '%s\n' "${ROWS[@]}" #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}
+printf '%s\n' "${ROWS[@]}" #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "strata.db", db_file | replace: "strata.toml", config_file | replace: "5432/strata", pg_db_path | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

@@ -77,4 +77,4 @@ for name in global tag author favorited feed; do
   count=$(best_ms "SELECT COUNT(*) $FROM $where")
   awk -v n="$name" -v w="$window" -v p="$page" -v c="$count" \
     'BEGIN { printf "| %-9s | %12.3f | %9.3f | %9.3f | %12.3f | %6.1fx |\n", n, w, p, c, p + c, w / (p + c) }'
-done #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}
+done #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "strata.db", db_file | replace: "strata.toml", config_file | replace: "5432/strata", pg_db_path | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

@@ -94,4 +94,4 @@ for round in $(seq "$ROUNDS"); do
       / Non-2xx/ { bad = $NF }
       END { printf "| %5s | %-13s | %9s | %9s | %9s | %s\n", r, l, rps, p50, p99, (bad ? "NON-2XX: " bad : "") }' "$work/wrk"
   done
-done #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}
+done #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "strata.db", db_file | replace: "strata.toml", config_file | replace: "5432/strata", pg_db_path | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

@@ -85,4 +85,4 @@ print("status", r["status"], "attempts", r["attempts"], "error", r["error"])
 print("generation seconds", (t("finishedAt") - t("startedAt")).total_seconds())
 print("summary", json.dumps(r["summary"]))'
 grep -E "Maximum resident set size|Elapsed \(wall clock\)" "$work/worker.time"
-curl -sf "$base/api/reports/$id/download" -H "authorization: Token $boss" | wc -l | sed 's/^/csv lines /' #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}
+curl -sf "$base/api/reports/$id/download" -H "authorization: Token $boss" | wc -l | sed 's/^/csv lines /' #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "strata.db", db_file | replace: "strata.toml", config_file | replace: "5432/strata", pg_db_path | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

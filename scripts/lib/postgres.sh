@@ -338,4 +338,4 @@ pg_create_database() {
 # pg_drop_database NAME -- best effort; used to tidy up external servers.
 pg_drop_database() {
   pg_psql -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null
-} #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "/strata", slash_snake | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}
+} #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "strata.db", db_file | replace: "strata.toml", config_file | replace: "5432/strata", pg_db_path | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}
