@@ -12,6 +12,13 @@ const DURATION_BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
 
 static HANDLE: OnceLock<Result<PrometheusHandle, String>> = OnceLock::new();
 
+/// `service_info{service="<name>",version="<crate version>"} 1`: the Prometheus "info"
+/// pattern, so every scrape says which service (named after the project) it came from.
+fn describe_service() {
+    let labels = [("service", crate::identity::SERVICE_NAME), ("version", env!("CARGO_PKG_VERSION"))];
+    metrics::gauge!("service_info", &labels).set(1.0);
+}
+
 /// Installs the process-wide recorder on first call and returns its handle; later calls
 /// (several apps started in one test process) share it.
 ///
@@ -25,7 +32,18 @@ pub fn install() -> anyhow::Result<PrometheusHandle> {
                 .map_err(|e| e.to_string())?
                 .install_recorder()
                 .map_err(|e| e.to_string())
+                .inspect(|_| describe_service())
         })
         .clone()
         .map_err(|e| anyhow::anyhow!("cannot install the metrics recorder: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_scrape_names_the_service() {
+        let handle = super::install().expect("recorder");
+        let expected = format!("service_info{{service=\"{}\",version=\"", crate::identity::SERVICE_NAME);
+        assert!(handle.render().contains(&expected), "{}", handle.render());
+    }
 }
