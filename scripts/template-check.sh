@@ -207,7 +207,8 @@ production_queue() {
   db="tpl_queue_$$_${RANDOM}"
   url=$(pg_create_database "$db") || return 1
   log="$WORK/$name-queue.log"
-  env DATABASE_URL="$url" REDIS_URL="$REDIS_URL_TEST" HOST=127.0.0.1 PORT=0 \
+  # From the work dir: the sqlite choice creates its queue file under ./data.
+  env -C "$WORK" DATABASE_URL="$url" REDIS_URL="$REDIS_URL_TEST" HOST=127.0.0.1 PORT=0 \
     "${prefix}AUTH__JWT_SECRET=template-check-secret-of-at-least-32-characters" \
     "${prefix}JOBS__EMBEDDED_WORKER=false" \
     "$CARGO_TARGET_DIR/debug/$name" serve >"$log" 2>&1 &
