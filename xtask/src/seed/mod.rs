@@ -12,8 +12,9 @@
 pub mod data;
 //{% if realworld %} The RealWorld example's tables.
 pub mod realworld;
-//{% endif %} Statements and the users table, which every project has.
-mod sql;
+//{% endif %} Multi-row INSERTs (public: a project's own seeded tables use them too), and
+// the users table, which every project has.
+pub mod sql;
 mod tables;
 
 use std::time::Instant;
