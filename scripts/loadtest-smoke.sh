@@ -33,7 +33,7 @@ LOAD_ARGS=(--rps 40 --duration 3 --warmup 1 --ceiling 1 --connections 4 --users 
 # Operations results.json must list by name: reading and updating one's own account
 # are the reads and writes.
 EXPECTED_OPS='["user", "bio", "login"]'
-#{% if realworld %} With the RealWorld example, reads are split over five operations and writes over three: only the most frequent are sure to show up in 120 requests.
+#{% if realworld %} With the example, only its most frequent read is sure to show up in 120 requests.
 EXPECTED_OPS='["list", "login"]'
 #{% endif %} Every other check holds for any mix.
 
@@ -143,7 +143,7 @@ timeout "$RUN_TIMEOUT" "$XTASK_BIN" loadtest --url "$URL" "${LOAD_ARGS[@]}" --ba
   --max-p95-regression 0 >/dev/null 2>&1 || rc=$?
 check "a p95 regression beyond the budget exits 3" test "$rc" -eq 3
 
-#{% if realworld %} The account operations, the reads and writes of a project without the example, are a scenario of their own here.
+#{% if realworld %} The account operations (a minimal project's reads and writes) on their own.
 section "loadtest: account scenario"
 rc=0
 timeout "$RUN_TIMEOUT" "$XTASK_BIN" loadtest --url "$URL" --rps 40 --duration 2 --warmup 0 --ceiling 0 --users 2 \

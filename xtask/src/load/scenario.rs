@@ -39,7 +39,7 @@ pub enum Op {
 /// The scenarios: name, weight in the default mix, and operations (a scenario's weight
 /// is split evenly over them).
 const SCENARIOS: &[(&str, u32, &[Op])] = &[
-    //{% if realworld %} The RealWorld example's reads, writes and report jobs; the account reads and writes are a scenario of their own, outside the default mix.
+    //{% if realworld %} The example's reads, writes and report jobs; the account operations apart.
     ("read", 8, &[Op::List, Op::Feed, Op::Article, Op::Tags, Op::Profile]),
     ("write", 1, &[Op::Create, Op::Comment, Op::Favorite]),
     ("report", 1, &[Op::Report]),
@@ -238,7 +238,7 @@ impl Target {
             users: Vec::new(),
             //{% if realworld %} Filled by the example's setup.
             names: super::realworld::Names::default(),
-            //{% endif %} Counts the requests, to number what they write.
+            //{% endif %} The run's tag and a request counter number what the requests write.
             run_id,
             counter: AtomicU64::new(0),
         }
