@@ -6,6 +6,7 @@
 # results, never a timing (at 40 requests/s for 3 s every scenario of the mix
 # shows up; a scenario missing by chance has odds of about 1 in 300,000):
 #
+#   - an account made by the seed logs in with the documented password;
 #   - the run exits 0 and has zero errors (overall and per scenario);
 #   - results.json has the documented fields (overall, scenarios, latency
 #     percentiles, ceiling and ratio, open-model schedule counts);
@@ -29,6 +30,12 @@ HEALTH_TIMEOUT=60
 RUN_TIMEOUT=120
 LOAD_ARGS=(--rps 40 --duration 3 --warmup 1 --ceiling 1 --connections 4 --users 3 --quiet
   --scenario "read=8,write=1,login=1")
+# Operations results.json must list by name: reading and updating one's own account
+# are the reads and writes.
+EXPECTED_OPS='["user", "bio", "login"]'
+#{% if realworld %} With the example, only its most frequent read is sure to show up in 120 requests.
+EXPECTED_OPS='["list", "login"]'
+#{% endif %} Every other check holds for any mix.
 
 PASSED=0
 FAILED=0
@@ -97,17 +104,22 @@ until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/health" 2>/dev
 done
 URL="http://127.0.0.1:$PORT"
 
+check "a seeded account logs in with the documented password" curl -fsS -o /dev/null --max-time 10 \
+  -H 'Content-Type: application/json' -d '{"user":{"email":"user1@example.com","password":"password123"}}' \
+  "$URL/api/users/login"
+
 section "loadtest"
 rc=0
 timeout "$RUN_TIMEOUT" "$XTASK_BIN" loadtest --url "$URL" "${LOAD_ARGS[@]}" \
   --output "$WORK/results.json" --report "$WORK/report.md" >"$WORK/stdout.md" || rc=$?
 check "loadtest exits 0" test "$rc" -eq 0
 R="$WORK/results.json"
-check "results.json is JSON with the documented fields" jq -e >/dev/null '
+# shellcheck disable=SC2016 # $ops and $op are jq variables.
+check "results.json is JSON with the documented fields" jq -e --argjson ops "$EXPECTED_OPS" >/dev/null '
   (.overall | has("requests") and has("errors") and has("error_rate") and has("throughput_rps") and has("statuses"))
   and (.overall.latency_us | has("min") and has("avg") and has("p50") and has("p90") and has("p95") and has("p99") and has("max"))
   and (.scenarios | has("read") and has("write") and has("login"))
-  and (.operations | has("list"))
+  and ([$ops[] as $op | .operations | has($op)] | all)
   and (.ceiling.requests > 0) and (.overall.ratio_to_ceiling != null)
   and (.open_model | has("scheduled") and has("sent") and has("dropped") and has("late"))' "$R"
 check "requests were measured" jq -e >/dev/null '.overall.requests > 0 and .scenarios.read.requests > 0' "$R"
@@ -131,6 +143,16 @@ timeout "$RUN_TIMEOUT" "$XTASK_BIN" loadtest --url "$URL" "${LOAD_ARGS[@]}" --ba
   --max-p95-regression 0 >/dev/null 2>&1 || rc=$?
 check "a p95 regression beyond the budget exits 3" test "$rc" -eq 3
 
+#{% if realworld %} The account operations (a minimal project's reads and writes) on their own.
+section "loadtest: account scenario"
+rc=0
+timeout "$RUN_TIMEOUT" "$XTASK_BIN" loadtest --url "$URL" --rps 40 --duration 2 --warmup 0 --ceiling 0 --users 2 \
+  --quiet --scenario account --output "$WORK/account.json" >/dev/null || rc=$?
+check "the account scenario exits 0" test "$rc" -eq 0
+check "the account scenario (GET and PUT /api/user) has zero errors" jq -e >/dev/null '
+  .operations.user.requests > 0 and .operations.bio.requests > 0 and .overall.errors == 0 and .unfinished == 0' \
+  "$WORK/account.json"
+#{% endif %} On failure, the report and the server's log say why.
 if ((FAILED > 0)); then
   log "---- report.md ----"
   cat "$WORK/report.md" >&2 || true

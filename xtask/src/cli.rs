@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::load::LoadOptions;
 use crate::load::compare::Budget;
 use crate::load::model::{Model, Phases};
-use crate::load::scenario::{Mix, Op};
+use crate::load::scenario::{self, Mix};
 use crate::load::setup::Accounts;
 use crate::seed::{Counts, DEFAULT_PASSWORD, Existing, SeedOptions};
 
@@ -22,7 +22,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Fill the app's database (same settings as the app: DATABASE_URL, <PREFIX>*) with
-    /// realistic RealWorld data.
+    /// realistic data.
     Seed(SeedArgs),
     /// Drive a running server over HTTP and report throughput, errors and latency.
     Loadtest(LoadArgs),
@@ -31,25 +31,30 @@ pub enum Command {
 /// Preset sizes; single counts given as flags override the preset's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Scale {
-    /// 20 users, 100 articles: for smoke tests.
+    /// 20 users, and a few rows per user in the other tables: for smoke tests.
     Tiny,
-    /// 1,000 users, 10,000 articles, 50,000 favorites.
+    /// 1,000 users.
     Small,
-    /// 10,000 users, 100,000 articles, 1,000,000 favorites.
+    /// 10,000 users.
     Medium,
-    /// 100,000 users, 1,000,000 articles, 10,000,000 favorites.
+    /// 100,000 users.
     Large,
 }
 
 impl Scale {
     pub fn counts(self) -> Counts {
-        let (users, articles, favorites, comments, follows, tags) = match self {
-            Scale::Tiny => (20, 100, 300, 200, 60, 10),
-            Scale::Small => (1_000, 10_000, 50_000, 20_000, 10_000, 50),
-            Scale::Medium => (10_000, 100_000, 1_000_000, 200_000, 100_000, 200),
-            Scale::Large => (100_000, 1_000_000, 10_000_000, 2_000_000, 1_000_000, 1_000),
+        let users = match self {
+            Scale::Tiny => 20,
+            Scale::Small => 1_000,
+            Scale::Medium => 10_000,
+            Scale::Large => 100_000,
         };
-        Counts { users, articles, favorites, comments, follows, tags }
+        Counts {
+            users,
+            //{% if realworld %} The example's tables grow with the users.
+            example: crate::seed::realworld::ExampleCounts::at(self),
+            //{% endif %} Other tables' presets go here as the project seeds them.
+        }
     }
 }
 
@@ -58,20 +63,14 @@ pub struct SeedArgs {
     /// Preset size.
     #[arg(long, value_enum, default_value_t = Scale::Small)]
     pub scale: Scale,
+    /// Users [preset: 20, 1,000, 10,000, 100,000 for tiny, small, medium, large].
     #[arg(long)]
     pub users: Option<usize>,
-    #[arg(long)]
-    pub articles: Option<usize>,
-    #[arg(long)]
-    pub favorites: Option<usize>,
-    #[arg(long)]
-    pub comments: Option<usize>,
-    #[arg(long)]
-    pub follows: Option<usize>,
-    /// Size of the tag vocabulary (each article gets 1 to 5 of them).
-    #[arg(long)]
-    pub tags: Option<usize>,
-    /// What to do when the database already has users or articles.
+    //{% if realworld %} Counts of the RealWorld example's tables.
+    #[command(flatten)]
+    pub example: crate::seed::realworld::ExampleArgs,
+    //{% endif %} Options of every seed.
+    /// What to do when the database already has seeded rows.
     #[arg(long, value_enum, default_value_t = Existing::Refuse)]
     pub existing: Existing,
     /// Password of every seeded account (`user<ID>@example.com`).
@@ -93,16 +92,13 @@ pub struct SeedArgs {
 
 impl SeedArgs {
     pub fn options(&self) -> SeedOptions {
-        let preset = self.scale.counts();
+        let mut counts = self.scale.counts();
+        counts.users = self.users.unwrap_or(counts.users);
+        //{% if realworld %} The example's counts given as flags replace the preset's too.
+        self.example.apply(&mut counts.example);
+        //{% endif %} Everything else is taken as given.
         SeedOptions {
-            counts: Counts {
-                users: self.users.unwrap_or(preset.users),
-                articles: self.articles.unwrap_or(preset.articles),
-                favorites: self.favorites.unwrap_or(preset.favorites),
-                comments: self.comments.unwrap_or(preset.comments),
-                follows: self.follows.unwrap_or(preset.follows),
-                tags: self.tags.unwrap_or(preset.tags),
-            },
+            counts,
             existing: self.existing,
             password: self.password.clone(),
             rng_seed: self.rng_seed,
@@ -116,10 +112,7 @@ pub struct LoadArgs {
     /// Base URL of a running server, e.g. http://127.0.0.1:8080 (plain HTTP).
     #[arg(long)]
     pub url: String,
-    /// Weighted mix of scenarios (read, login, write, report) or single operations
-    /// (list, feed, article, tags, profile, create, comment, favorite).
-    /// Default: read=8,write=1,login=1,report=1 (report is skipped if the server lacks it).
-    #[arg(long)]
+    #[arg(long, help = scenario::help())]
     pub scenario: Option<String>,
     /// Open model: this many requests per second on a fixed schedule. Without it, the
     /// closed model runs with --connections.
@@ -185,7 +178,10 @@ impl LoadArgs {
     /// # Errors
     /// A bad scenario mix, rate or duration.
     pub fn options(&self) -> anyhow::Result<LoadOptions> {
-        let mix = Mix::parse(self.scenario.as_deref().unwrap_or("read=8,write=1,login=1,report=1"))?;
+        let mix = match &self.scenario {
+            Some(text) => Mix::parse(text)?,
+            None => Mix::default_mix()?,
+        };
         let model = match self.rps {
             Some(rps) if rps.is_finite() && rps > 0.0 => Model::Open { rps, max_in_flight: self.max_in_flight.max(1) },
             Some(_) => anyhow::bail!("--rps must be a positive number"),
@@ -200,7 +196,7 @@ impl LoadArgs {
         };
         Ok(LoadOptions {
             url: self.url.clone(),
-            report_explicit: self.scenario.is_some() && mix.contains(Op::Report),
+            explicit_mix: self.scenario.is_some(),
             mix,
             model,
             phases: Phases { warmup: seconds("warmup", self.warmup)?, duration, grace: seconds("grace", self.grace)? },

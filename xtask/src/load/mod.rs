@@ -6,6 +6,9 @@
 pub mod compare;
 pub mod metrics;
 pub mod model;
+//{% if realworld %} The RealWorld example's operations.
+pub mod realworld;
+//{% endif %} Reports, scenarios, setup and statistics of every load test.
 pub mod report;
 pub mod scenario;
 pub mod setup;
@@ -33,8 +36,9 @@ use self::stats::{Recorder, Summary};
 pub struct LoadOptions {
     pub url: String,
     pub mix: Mix,
-    /// The report scenario was named on the command line (its absence is then an error).
-    pub report_explicit: bool,
+    /// The mix was given on the command line: an operation in it whose endpoint the
+    /// server lacks is then an error, not a note.
+    pub explicit_mix: bool,
     pub model: Model,
     pub phases: Phases,
     pub timeout: Duration,
@@ -70,7 +74,11 @@ pub async fn run(options: &LoadOptions) -> anyhow::Result<Results> {
     let run_id = format!("{:x}", nanos % 0xFFFF_FFFF);
     let mut target = Target::new(options.url.trim_end_matches('/').to_owned(), client, options.mix.clone(), run_id);
     eprintln!("setting up against {} ...", target.base);
-    let mut notes = setup::prepare(&mut target, &options.accounts, options.report_explicit).await?;
+    setup::prepare(&mut target, &options.accounts).await?;
+    let mut notes = Vec::new();
+    //{% if realworld %} The example's operations need articles, authors and tags to pick from.
+    realworld::prepare(&mut target, &options.accounts, options.explicit_mix, &mut notes).await?;
+    //{% endif %} Setup is done: the target is shared, read-only, by every request.
     let target = Arc::new(target);
 
     let ceiling = if options.ceiling.is_zero() {

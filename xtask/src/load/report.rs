@@ -24,9 +24,9 @@ pub struct Results {
     /// `GET /health` under the closed model just before the run: the machine's ceiling.
     pub ceiling: Option<Summary>,
     pub overall: Summary,
-    /// Per scenario (read, login, write, report).
+    /// Per scenario (read, write, login, ...).
     pub scenarios: BTreeMap<String, Summary>,
-    /// Per operation (list, feed, article, ...).
+    /// Per operation (the scenarios' parts, e.g. login).
     pub operations: BTreeMap<String, Summary>,
     pub open_model: Option<OpenStats>,
     /// Requests abandoned at the hard stop.
@@ -193,7 +193,7 @@ mod tests {
             ceiling: Some(summary(1000)),
             overall: summary(9),
             scenarios: BTreeMap::from([("read".to_owned(), summary(8)), ("login".to_owned(), summary(1))]),
-            operations: BTreeMap::from([("list".to_owned(), summary(8)), ("login".to_owned(), summary(1))]),
+            operations: BTreeMap::from([("user".to_owned(), summary(8)), ("login".to_owned(), summary(1))]),
             open_model: Some(OpenStats { scheduled: 10, sent: 9, dropped: 1, late: 0 }),
             unfinished: 0,
             server: None,
@@ -207,7 +207,7 @@ mod tests {
     fn the_markdown_has_one_row_per_scenario_and_operation_and_the_verdicts() {
         let md = markdown(&results());
         assert!(md.contains("| scenario | requests | req/s | x ceiling |"), "{md}");
-        for row in ["| ceiling (GET /health) |", "| **read** |", "| **login** |", "| list |", "| **overall** |"] {
+        for row in ["| ceiling (GET /health) |", "| **read** |", "| **login** |", "| user |", "| **overall** |"] {
             assert!(md.contains(row), "missing {row}: {md}");
         }
         assert!(!md.contains("| login |"), "a one-operation scenario is not repeated");

@@ -1,12 +1,12 @@
-//! Before the measured run: accounts logged in once per virtual user, and the names
-//! (slugs, usernames, tags) that the read and write operations pick from.
+//! Before the measured run: the server answers, and the accounts are logged in once
+//! per virtual user.
 
 use anyhow::Context;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::task::JoinSet;
 
-use super::scenario::{Op, Target, VirtualUser, encode, report_body};
+use super::scenario::{Target, VirtualUser};
 
 /// Where the virtual users' accounts come from.
 #[derive(Debug, Clone)]
@@ -17,7 +17,14 @@ pub enum Accounts {
     Seeded { count: usize, password: String },
 }
 
-async fn post(target: &Target, path: &str, body: Value, token: Option<&str>) -> anyhow::Result<(StatusCode, Value)> {
+/// POSTs `body` as JSON, as `token`'s user if given: the status and the JSON reply
+/// (null when there is none).
+pub(super) async fn post(
+    target: &Target,
+    path: &str,
+    body: Value,
+    token: Option<&str>,
+) -> anyhow::Result<(StatusCode, Value)> {
     let mut request = target.client.post(target.url(path)).json(&body);
     if let Some(token) = token {
         request = request.header("Authorization", format!("Token {token}"));
@@ -26,12 +33,6 @@ async fn post(target: &Target, path: &str, body: Value, token: Option<&str>) -> 
     let status = response.status();
     let body = response.json::<Value>().await.unwrap_or(Value::Null);
     Ok((status, body))
-}
-
-async fn get(target: &Target, path: &str) -> anyhow::Result<Value> {
-    let response = target.client.get(target.url(path)).send().await.with_context(|| format!("GET {path}"))?;
-    anyhow::ensure!(response.status().is_success(), "GET {path}: {}", response.status());
-    Ok(response.json::<Value>().await?)
 }
 
 async fn account(target: &Target, accounts: &Accounts, i: usize) -> anyhow::Result<VirtualUser> {
@@ -56,7 +57,7 @@ async fn account(target: &Target, accounts: &Accounts, i: usize) -> anyhow::Resu
 }
 
 /// Logs in (or registers) the virtual users, four at a time: each costs a password hash.
-async fn accounts(target: &Target, accounts: &Accounts) -> anyhow::Result<Vec<VirtualUser>> {
+pub(super) async fn accounts(target: &Target, accounts: &Accounts) -> anyhow::Result<Vec<VirtualUser>> {
     let count = match accounts {
         Accounts::Register { count, .. } | Accounts::Seeded { count, .. } => *count,
     };
@@ -74,81 +75,16 @@ async fn accounts(target: &Target, accounts: &Accounts) -> anyhow::Result<Vec<Vi
     Ok(users)
 }
 
-/// Fills `target` with users and names, and settles whether the report endpoint exists.
-/// Returns notes for the report.
+/// Checks that the server answers and logs in the virtual users if the mix needs them.
 ///
 /// # Errors
-/// The server is unreachable, an account cannot log in, or an explicitly requested
-/// report scenario finds no endpoint.
-pub async fn prepare(
-    target: &mut Target,
-    accounts_from: &Accounts,
-    report_explicit: bool,
-) -> anyhow::Result<Vec<String>> {
-    let mut notes = Vec::new();
+/// The server is unreachable, or an account cannot log in.
+pub async fn prepare(target: &mut Target, accounts_from: &Accounts) -> anyhow::Result<()> {
     let health = target.client.get(target.url("/health")).send().await.context("the server does not answer")?;
     anyhow::ensure!(health.status().is_success(), "GET /health answered {}", health.status());
-
-    collect_names(target).await?;
-    let needs_articles = target.slugs.is_empty();
-    if target.mix.needs_users() || needs_articles {
+    if target.mix.needs_users() {
         target.users = accounts(target, accounts_from).await?;
         anyhow::ensure!(!target.users.is_empty(), "--users must be at least 1 for these scenarios");
     }
-    if needs_articles {
-        // An empty database: write a few articles so reads and writes have targets.
-        let token = target.users[0].token.clone();
-        for i in 0..5 {
-            let body = json!({"article": {"title": format!("Load test seed {} {i}", target.run_id),
-                "description": "setup", "body": "setup article", "tagList": ["loadtest"]}});
-            let (status, reply) = post(target, "/api/articles", body, Some(&token)).await?;
-            anyhow::ensure!(status.is_success(), "creating a setup article: {status}: {reply}");
-        }
-        collect_names(target).await?;
-        notes.push("the database had no articles: setup wrote 5 (seed one with `cargo xtask seed`)".to_owned());
-    }
-    if target.mix.contains(Op::Feed) && matches!(accounts_from, Accounts::Register { .. }) {
-        // Fresh accounts follow a few authors, so their feeds are not trivially empty.
-        for (i, user) in target.users.iter().enumerate() {
-            for name in target.usernames.iter().cycle().skip(i).take(3.min(target.usernames.len())) {
-                let path = format!("/api/profiles/{}/follow", encode(name));
-                post(target, &path, Value::Null, Some(&user.token)).await?;
-            }
-        }
-    }
-    if target.mix.contains(Op::Report) {
-        let token = target.users.first().map(|u| u.token.clone());
-        let (status, reply) = post(target, "/api/reports", report_body(), token.as_deref()).await?;
-        if status == StatusCode::NOT_FOUND {
-            anyhow::ensure!(
-                !report_explicit,
-                "the report scenario was requested but POST /api/reports is 404: {reply}"
-            );
-            anyhow::ensure!(target.mix.remove(Op::Report), "nothing left to run without the report scenario");
-            notes.push("report scenario skipped: POST /api/reports answered 404 (endpoint absent)".to_owned());
-        } else if !status.is_success() {
-            notes.push(format!("POST /api/reports answered {status} during setup: {reply}"));
-        }
-    }
-    Ok(notes)
-}
-
-/// Slugs and author names from the first pages of the article list, and the tags.
-async fn collect_names(target: &mut Target) -> anyhow::Result<()> {
-    for offset in [0, 100, 200] {
-        let page = get(target, &format!("/api/articles?limit=100&offset={offset}")).await?;
-        for article in page["articles"].as_array().into_iter().flatten() {
-            if let Some(slug) = article["slug"].as_str() {
-                target.slugs.push(slug.to_owned());
-            }
-            if let Some(name) = article["author"]["username"].as_str() {
-                target.usernames.push(name.to_owned());
-            }
-        }
-    }
-    target.usernames.sort();
-    target.usernames.dedup();
-    let tags = get(target, "/api/tags").await?;
-    target.tags = tags["tags"].as_array().into_iter().flatten().filter_map(|t| t.as_str().map(str::to_owned)).collect();
     Ok(())
 }

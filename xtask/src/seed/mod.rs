@@ -1,17 +1,20 @@
-//! `cargo xtask seed`: fills the app's database with realistic RealWorld data.
+//! `cargo xtask seed`: fills the app's database with realistic data.
 //!
 //! Connects with the app's own settings (`DATABASE_URL`, the service's prefixed variables, config file),
-//! migrates, then writes users, tags, articles (with 1-5 tags each), follows, favorites
-//! and comments in ONE transaction with multi-row `INSERT`s, so a failed run leaves the
-//! database as it was, then refreshes PostgreSQL's planner statistics (`ANALYZE`). Ids
-//! are assigned here (continuing after the current maximum), so child rows can reference
-//! them without reading anything back.
+//! migrates, then writes the seeded tables ([`TABLES`]) in ONE transaction with multi-row
+//! `INSERT`s, so a failed run leaves the database as it was, then refreshes PostgreSQL's
+//! planner statistics (`ANALYZE`). Ids are assigned here (continuing after the current
+//! maximum), so child rows can reference them without reading anything back.
 //!
 //! Seeded accounts are `user<ID>` / `user<ID>@example.com`, all with the same password
 //! ([`DEFAULT_PASSWORD`] unless `--password`), hashed once with the app's argon2 settings.
 
 pub mod data;
-mod sql;
+//{% if realworld %} The RealWorld example's tables.
+pub mod realworld;
+//{% endif %} Multi-row INSERTs (public: a project's own seeded tables use them too), and
+// the users table, which every project has.
+pub mod sql;
 mod tables;
 
 use std::time::Instant;
@@ -26,51 +29,57 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Transac
 /// The password of every seeded account.
 pub const DEFAULT_PASSWORD: &str = "password123";
 
-/// How many rows of each kind to add.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Every table the seed writes, children first (the order `--existing reset` empties them
+/// in), and whether the seed gives its rows explicit ids (a PostgreSQL sequence must then
+/// be moved past them, and rows already there make the seed refuse without `--existing`).
+pub const TABLES: &[(&str, bool)] = &[
+    //{% if realworld %} The RealWorld example's tables reference users (and each other).
+    ("comments", true),
+    ("favorites", false),
+    ("article_tags", false),
+    ("follows", false),
+    ("articles", true),
+    ("tags", false),
+    //{% endif %} Users last: every other seeded table references them.
+    ("users", true),
+];
+
+/// How many rows of each kind to add. Non-exhaustive: a count per seeded table, and
+/// projects seed more tables as they grow; start from [`Counts::users`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Counts {
     pub users: usize,
-    pub articles: usize,
-    pub favorites: usize,
-    pub comments: usize,
-    pub follows: usize,
-    pub tags: usize,
+    //{% if realworld %} Rows of the RealWorld example's tables.
+    pub example: realworld::ExampleCounts,
+    //{% endif %} Counts of the project's own seeded tables belong here too.
 }
 
 impl Counts {
+    /// `users` users and no other rows.
+    pub fn users(users: usize) -> Self {
+        Self { users, ..Self::default() }
+    }
+
     /// Refuses combinations that cannot be built (favorites without articles, ...).
     ///
     /// # Errors
     /// The first impossible count, with the reason.
     pub fn validate(&self) -> anyhow::Result<()> {
-        let users = self.users as u128;
-        anyhow::ensure!(
-            self.users > 0 || self.articles + self.comments + self.follows == 0,
-            "articles, comments and follows need --users > 0"
-        );
-        anyhow::ensure!(
-            self.articles > 0 || self.favorites + self.comments == 0,
-            "favorites and comments need --articles > 0"
-        );
-        anyhow::ensure!(
-            (self.favorites as u128) <= users * self.articles as u128 / 2,
-            "--favorites must be at most half of users x articles"
-        );
-        anyhow::ensure!(
-            (self.follows as u128) <= users * users.saturating_sub(1) / 2,
-            "--follows must be at most half of users x (users - 1)"
-        );
-        anyhow::ensure!(self.users <= u32::MAX as usize && self.articles <= u32::MAX as usize, "too many rows");
+        //{% if realworld %} The example's rows reference users and each other.
+        self.example.validate(self.users)?;
+        //{% endif %} Ids are drawn as `u32` (see `data::unique_pairs`).
+        anyhow::ensure!(self.users <= u32::MAX as usize, "--users: too many rows");
         Ok(())
     }
 }
 
-/// What to do with a database that already has users or articles.
+/// What to do with a database that already has seeded rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Existing {
     /// Stop with an error (the default): seeding twice by accident doubles the data.
     Refuse,
-    /// Delete every user, tag and what depends on them first.
+    /// Delete the rows of every seeded table (and what depends on them) first.
     Reset,
     /// Add to what is there; new ids continue after the current maximum.
     Append,
@@ -160,11 +169,17 @@ pub async fn run(settings: &Settings, options: &SeedOptions) -> anyhow::Result<S
 /// As for [`run`].
 pub async fn seed(db: &DatabaseConnection, settings: &Settings, options: &SeedOptions) -> anyhow::Result<SeedReport> {
     let started = Instant::now();
-    let (users, articles) = (count(db, "users").await?, count(db, "articles").await?);
-    if (users > 0 || articles > 0) && options.existing == Existing::Refuse {
+    let mut existing = Vec::new();
+    for (table, _) in TABLES.iter().filter(|(_, explicit_ids)| *explicit_ids) {
+        let rows = count(db, table).await?;
+        if rows > 0 {
+            existing.push(format!("{rows} {table}"));
+        }
+    }
+    if !existing.is_empty() && options.existing == Existing::Refuse {
         anyhow::bail!(
-            "the database already has {users} users and {articles} articles; pass --existing reset to wipe them \
-             or --existing append to add to them"
+            "the database already has {}; pass --existing reset to wipe them or --existing append to add to them",
+            existing.join(", ")
         );
     }
 
@@ -177,10 +192,15 @@ pub async fn seed(db: &DatabaseConnection, settings: &Settings, options: &SeedOp
     if options.existing == Existing::Reset {
         reset(&txn).await?;
     }
-    let tables = tables::write_all(&txn, options, &hash.0).await?;
+    let start = tables::Start::read(&txn).await?;
+    let mut timings = Vec::new();
+    tables::write_users(&txn, options, &hash.0, &start, &mut timings).await?;
+    //{% if realworld %} Then the example's tables, which reference the users.
+    realworld::write(&txn, options, &start, &mut timings).await?;
+    //{% endif %} Every table is written; on PostgreSQL the id sequences now lag behind.
     if txn.get_database_backend() == DbBackend::Postgres {
         // Explicit ids do not advance the sequences; the app's next INSERT would collide.
-        for table in ["users", "articles", "comments"] {
+        for (table, _) in TABLES.iter().filter(|(_, explicit_ids)| *explicit_ids) {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
             );
@@ -200,7 +220,7 @@ pub async fn seed(db: &DatabaseConnection, settings: &Settings, options: &SeedOp
     let analyze_seconds = analyze_started.elapsed().as_secs_f64();
     Ok(SeedReport {
         backend: format!("{:?}", db.get_database_backend()),
-        tables,
+        tables: timings,
         hash_seconds,
         commit_seconds,
         analyze_seconds,
@@ -217,9 +237,11 @@ async fn count(db: &impl ConnectionTrait, table: &str) -> anyhow::Result<i64> {
 /// Deletes the seeded kinds of rows (and, through the foreign keys, what references them).
 async fn reset(txn: &impl ConnectionTrait) -> anyhow::Result<()> {
     if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_unprepared("TRUNCATE users, tags RESTART IDENTITY CASCADE").await.context("--existing reset")?;
+        let tables: Vec<&str> = TABLES.iter().map(|(table, _)| *table).collect();
+        let sql = format!("TRUNCATE {} RESTART IDENTITY CASCADE", tables.join(", "));
+        txn.execute_unprepared(&sql).await.context("--existing reset")?;
     } else {
-        for table in ["comments", "favorites", "article_tags", "follows", "articles", "tags", "users"] {
+        for (table, _) in TABLES {
             txn.execute_unprepared(&format!("DELETE FROM {table}"))
                 .await
                 .with_context(|| format!("emptying {table}"))?;
