@@ -9,7 +9,8 @@
 #
 # Per variant: generate -> no template leftovers (Liquid markers, hooks, the template's
 # own name) -> the project's own test command (fmt, clippy -D warnings, cargo test on
-# SQLite, PostgreSQL and Redis) -> its Hurl script against its running binary -> the
+# SQLite, PostgreSQL and Redis) -> its Hurl script against its running binary -> its
+# load-test smoke -> the
 # production queue default it was generated with. The third variant only renders the
 # last queue choice and checks its binary's queue (its code is the default's).
 #
@@ -194,6 +195,14 @@ project_hurl() {
   grep -E '^hurl: [0-9]+ passed' "$WORK/$2-hurl.log" | sed "s/^/  $2 /"
 }
 
+project_smoke() {
+  (cd "$1" && bash scripts/loadtest-smoke.sh) >"$WORK/$2-smoke.log" 2>&1 || {
+    tail -n 60 "$WORK/$2-smoke.log"
+    return 1
+  }
+  grep -E '^loadtest-smoke: [0-9]+ passed' "$WORK/$2-smoke.log" | sed "s/^/  $2 /"
+}
+
 # With a PostgreSQL database and jobs.backend left at its default, the service must use
 # the queue chosen at generation: read it from the start-up line of the real binary.
 production_queue() {
@@ -238,6 +247,7 @@ for variant in "${VARIANTS[@]}"; do
   if [[ "$depth" == full ]]; then
     check "$label: its scripts/test.sh" project_tests "$dir" "$name" || true
     check "$label: its scripts/hurl.sh sqlite" project_hurl "$dir" "$name" || true
+    check "$label: its scripts/loadtest-smoke.sh" project_smoke "$dir" "$name" || true
   fi
   check "$label: production queue is $queue" production_queue "$dir" "$name" "$queue" || true
 done
