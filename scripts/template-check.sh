@@ -10,8 +10,7 @@
 # Per variant: generate -> no template leftovers (Liquid markers, hooks, the template's
 # own name) -> the project's own test command (fmt, clippy -D warnings, cargo test on
 # SQLite, PostgreSQL and Redis) -> its Hurl script against its running binary -> its
-# load-test smoke -> the
-# production queue default it was generated with. The third variant only renders the
+# load-test smoke -> the production queue default it was generated with. The third variant only renders the
 # last queue choice and checks its binary's queue (its code is the default's).
 #
 # Environment: TEST_DATABASE_URL / TEST_REDIS_URL reuse servers (scripts/test.sh passes
