@@ -109,6 +109,13 @@ pub fn settings(url: String) -> Settings {
 }
 
 impl TestDb {
+    /// The first column of the first row of `sql` as an integer (`COUNT(*)`, `MAX(id)`).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let statement = sea_orm::Statement::from_string(self.db.get_database_backend(), sql.to_owned());
+        let row = self.db.query_one_raw(statement).await.expect("query").expect("one row");
+        row.try_get_by_index::<i64>(0).expect("an integer")
+    }
+
     /// Settings pointing at this database (cheap hashing, a test secret, port 0), with a
     /// job queue file of its own, so parallel tests never take each other's jobs.
     pub fn settings(&self) -> Settings {

@@ -10,7 +10,6 @@ use application::usecases::{LoginInput, RegisterInput, UserService};
 use infrastructure::db::SeaOrmUserRepository;
 use infrastructure::security::{Argon2Hasher, JwtTokens};
 use infrastructure::testing::TestDb;
-use sea_orm::{ConnectionTrait, Statement};
 use xtask::seed::{Counts, DEFAULT_PASSWORD, Existing, SeedOptions};
 
 fn options(existing: Existing) -> SeedOptions {
@@ -23,16 +22,6 @@ fn options(existing: Existing) -> SeedOptions {
         rng_seed: 7,
         batch_rows: 7,
     }
-}
-
-async fn scalar(db: &TestDb, sql: &str) -> i64 {
-    let row = db
-        .db
-        .query_one_raw(Statement::from_string(db.db.get_database_backend(), sql.to_owned()))
-        .await
-        .expect("query")
-        .expect("one row");
-    row.try_get_by_index::<i64>(0).expect("an integer")
 }
 
 /// The app's account use cases on the test database, wired by hand so the test does
@@ -52,29 +41,29 @@ async fn seeds_users_and_refuses_to_seed_twice(db: TestDb) {
     let users_timing = report.tables.iter().find(|t| t.table == "users").map(|t| t.rows);
     assert_eq!(users_timing, Some(30));
     assert_eq!(report.total_rows(), 30, "nothing but users was asked for");
-    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM users").await, 30);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM users").await, 30);
     let names = "SELECT COUNT(*) FROM users WHERE username = 'user' || CAST(id AS TEXT) \
         AND email = 'user' || CAST(id AS TEXT) || '@example.com'";
-    assert_eq!(scalar(&db, names).await, 30, "accounts are user<ID> / user<ID>@example.com");
+    assert_eq!(db.scalar(names).await, 30, "accounts are user<ID> / user<ID>@example.com");
 
     let again = xtask::seed::seed(&db.db, &settings, &options(Existing::Refuse)).await;
     let message = format!("{:#}", again.expect_err("a second seed without --existing must be refused"));
     assert!(message.contains("30 users"), "{message}");
-    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM users").await, 30);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM users").await, 30);
 
     xtask::seed::seed(&db.db, &settings, &options(Existing::Append)).await.expect("append");
-    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM users").await, 60);
-    assert_eq!(scalar(&db, "SELECT COUNT(DISTINCT email) FROM users").await, 60, "appended ids continue");
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM users").await, 60);
+    assert_eq!(db.scalar("SELECT COUNT(DISTINCT email) FROM users").await, 60, "appended ids continue");
 
     xtask::seed::seed(&db.db, &settings, &options(Existing::Reset)).await.expect("reset");
-    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM users").await, 30);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM users").await, 30);
 }
 
 async fn seeded_accounts_log_in_and_the_app_keeps_registering(db: TestDb) {
     let settings = db.settings();
     xtask::seed::seed(&db.db, &settings, &options(Existing::Refuse)).await.expect("seed");
     let users = users(&db);
-    let max_user = scalar(&db, "SELECT MAX(id) FROM users").await;
+    let max_user = db.scalar("SELECT MAX(id) FROM users").await;
     let login =
         LoginInput { email: Some(format!("user{max_user}@example.com")), password: Some(DEFAULT_PASSWORD.to_owned()) };
     let user = users.login(login).await.expect("seeded account logs in");
@@ -90,7 +79,7 @@ async fn seeded_accounts_log_in_and_the_app_keeps_registering(db: TestDb) {
         password: Some("a fresh password".to_owned()),
     };
     users.register(register).await.expect("registering after a seed works");
-    assert_eq!(scalar(&db, "SELECT MAX(id) FROM users").await, max_user + 1);
+    assert_eq!(db.scalar("SELECT MAX(id) FROM users").await, max_user + 1);
 }
 
 infrastructure::on_both_databases!(

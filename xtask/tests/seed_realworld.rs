@@ -6,7 +6,6 @@
 use application::usecases::CreateArticleInput;
 use domain::UserId;
 use infrastructure::testing::TestDb;
-use sea_orm::{ConnectionTrait, Statement};
 use xtask::seed::realworld::ExampleCounts;
 use xtask::seed::{Counts, DEFAULT_PASSWORD, Existing, SeedOptions};
 
@@ -21,30 +20,20 @@ fn options(existing: Existing) -> SeedOptions {
     SeedOptions { counts: counts(), existing, password: DEFAULT_PASSWORD.to_owned(), rng_seed: 7, batch_rows: 37 }
 }
 
-async fn scalar(db: &TestDb, sql: &str) -> i64 {
-    let row = db
-        .db
-        .query_one_raw(Statement::from_string(db.db.get_database_backend(), sql.to_owned()))
-        .await
-        .expect("query")
-        .expect("one row");
-    row.try_get_by_index::<i64>(0).expect("an integer")
-}
-
 async fn assert_consistent(db: &TestDb, times: i64) {
-    assert_eq!(scalar(db, "SELECT COUNT(*) FROM users").await, 30 * times);
-    assert_eq!(scalar(db, "SELECT COUNT(*) FROM articles").await, 120 * times);
-    assert_eq!(scalar(db, "SELECT COUNT(*) FROM favorites").await, 500 * times);
-    assert_eq!(scalar(db, "SELECT COUNT(*) FROM comments").await, 250 * times);
-    assert_eq!(scalar(db, "SELECT COUNT(*) FROM follows").await, 80 * times);
-    assert_eq!(scalar(db, "SELECT COUNT(*) FROM tags").await, 12, "tags are shared by name, never duplicated");
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM users").await, 30 * times);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM articles").await, 120 * times);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM favorites").await, 500 * times);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM comments").await, 250 * times);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM follows").await, 80 * times);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM tags").await, 12, "tags are shared by name, never duplicated");
     let mismatched = "SELECT COUNT(*) FROM articles a \
         WHERE a.favorites_count <> (SELECT COUNT(*) FROM favorites f WHERE f.article_id = a.id)";
-    assert_eq!(scalar(db, mismatched).await, 0, "favorites_count matches the favorites rows");
+    assert_eq!(db.scalar(mismatched).await, 0, "favorites_count matches the favorites rows");
     let tag_counts = "SELECT COUNT(*) FROM articles a WHERE (SELECT COUNT(*) FROM article_tags t \
         WHERE t.article_id = a.id) NOT BETWEEN 1 AND 5";
-    assert_eq!(scalar(db, tag_counts).await, 0, "every article has 1 to 5 tags");
-    assert_eq!(scalar(db, "SELECT COUNT(*) FROM follows WHERE follower_id = followee_id").await, 0);
+    assert_eq!(db.scalar(tag_counts).await, 0, "every article has 1 to 5 tags");
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM follows WHERE follower_id = followee_id").await, 0);
 }
 
 async fn seeds_consistent_data_and_refuses_to_seed_twice(db: TestDb) {
@@ -72,9 +61,9 @@ async fn the_app_keeps_inserting_articles_and_comments_after_a_seed(db: TestDb) 
     let queue = std::sync::Arc::new(application::fakes::FakeReports::default());
     let services = infrastructure::wiring::services(db.db.clone(), &settings, queue).expect("services");
     let (max_user, max_article, max_comment) = (
-        scalar(&db, "SELECT MAX(id) FROM users").await,
-        scalar(&db, "SELECT MAX(id) FROM articles").await,
-        scalar(&db, "SELECT MAX(id) FROM comments").await,
+        db.scalar("SELECT MAX(id) FROM users").await,
+        db.scalar("SELECT MAX(id) FROM articles").await,
+        db.scalar("SELECT MAX(id) FROM comments").await,
     );
 
     // The id sequences were moved past the seeded ids: the app's own inserts succeed.
