@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::db;
 use crate::identity::{ENV_PREFIX, SERVICE_NAME};
+use crate::jobs::JobsBackend;
 use crate::settings::{AuthSettings, DatabaseSettings, Settings};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
@@ -94,10 +95,14 @@ pub fn database_settings(url: String) -> DatabaseSettings {
     DatabaseSettings { url, max_connections: 5, min_connections: 0, ..Default::default() }
 }
 
-/// Settings for wiring services in tests: cheap password hashing, a test secret.
+/// Settings for wiring services in tests: cheap password hashing, a test secret, and a
+/// job queue that needs nothing but the database (the PostgreSQL queue with PostgreSQL,
+/// else the SQLite file), whatever production queue the project was generated with.
 pub fn settings(url: String) -> Settings {
-    Settings {
-        database: database_settings(url),
+    let database = database_settings(url);
+    let backend = if database.is_postgres() { JobsBackend::Postgres } else { JobsBackend::Sqlite };
+    let mut settings = Settings {
+        database,
         auth: AuthSettings {
             jwt_secret: "test-secret-that-is-long-enough-0123456789".to_owned(),
             argon2_memory_kib: 64,
@@ -105,7 +110,9 @@ pub fn settings(url: String) -> Settings {
             ..Default::default()
         },
         ..Default::default()
-    }
+    };
+    settings.jobs.backend = backend;
+    settings
 }
 
 impl TestDb {
@@ -123,7 +130,7 @@ impl TestDb {
         settings.server.port = 0;
         // The SQLite queue on every database, as before `auto`: tests that want another
         // queue set `jobs.backend` themselves.
-        settings.jobs.backend = crate::jobs::JobsBackend::Sqlite;
+        settings.jobs.backend = JobsBackend::Sqlite;
         settings.jobs.sqlite_url = format!("sqlite://{}/jobs.sqlite", self.jobs_dir.path().display());
         settings.jobs.poll_interval_ms = 50;
         settings
