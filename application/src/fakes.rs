@@ -20,17 +20,21 @@ use crate::ports::{
     PasswordHash, PasswordHasher, ProfileRepository, TagRepository, TokenError, TokenService, UserRepository,
     UserUpdate, ViewerFlags,
 };
-use crate::usecases::{Ports, ReportPolicy, ReportPorts, Services};
+use crate::usecases::{Ports, ReportPolicy, ReportPorts, Services, WelcomePorts};
 
 mod reports;
+mod welcome;
 use crate::{RepoError, UseCaseError};
 pub use reports::FakeReports;
+pub use welcome::FakeWelcomeQueue;
 
 #[derive(Clone)]
 struct StoredUser {
     user: User,
     hash: PasswordHash,
     admin: bool,
+    registered_at: Timestamp,
+    welcomed_at: Option<Timestamp>,
 }
 
 #[derive(Clone)]
@@ -146,9 +150,16 @@ impl State {
 #[derive(Clone, Default)]
 pub struct InMemoryStore {
     state: Arc<Mutex<State>>,
+    /// Registration times come from here (the same clock as the use cases').
+    clock: Arc<ManualClock>,
 }
 
 impl InMemoryStore {
+    /// A store whose registration times come from `clock`.
+    pub fn with_clock(clock: Arc<ManualClock>) -> Self {
+        Self { state: Arc::default(), clock }
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         // A panicking test thread must not hide the other tests' results.
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -162,7 +173,10 @@ impl UserRepository for InMemoryStore {
         state.check_unique_user(None, Some(&new.username), Some(&new.email))?;
         let id = UserId(state.next_id());
         let user = User { id, username: new.username, email: new.email, bio: None, image: None };
-        state.users.insert(id, StoredUser { user: user.clone(), hash: new.password_hash, admin: false });
+        let registered_at = self.clock.now();
+        let stored =
+            StoredUser { user: user.clone(), hash: new.password_hash, admin: false, registered_at, welcomed_at: None };
+        state.users.insert(id, stored);
         Ok(user)
     }
 
@@ -505,15 +519,31 @@ impl Clock for ManualClock {
 }
 
 /// Every fake wired together, with handles to inspect them.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Fakes {
     pub store: InMemoryStore,
     pub hasher: Arc<FakeHasher>,
     pub tokens: Arc<FakeTokens>,
     pub clock: Arc<ManualClock>,
+    pub welcome: FakeWelcomeQueue,
     pub reports: FakeReports,
     /// Limits the report use cases run with (small batches exercise the keyset loop).
     pub report_policy: ReportPolicy,
+}
+
+impl Default for Fakes {
+    fn default() -> Self {
+        let clock = Arc::new(ManualClock::default());
+        Self {
+            store: InMemoryStore::with_clock(clock.clone()),
+            hasher: Arc::default(),
+            tokens: Arc::default(),
+            clock,
+            welcome: FakeWelcomeQueue::default(),
+            reports: FakeReports::default(),
+            report_policy: ReportPolicy::default(),
+        }
+    }
 }
 
 impl Fakes {
@@ -532,6 +562,7 @@ impl Fakes {
             hasher: self.hasher.clone(),
             tokens: self.tokens.clone(),
             clock: self.clock.clone(),
+            welcome: WelcomePorts { records: Arc::new(self.store.clone()), queue: Arc::new(self.welcome.clone()) },
             reports: ReportPorts {
                 records: Arc::new(self.reports.clone()),
                 queue: Arc::new(self.reports.clone()),

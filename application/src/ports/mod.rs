@@ -10,6 +10,7 @@ mod ops;
 mod reports;
 mod security;
 mod users;
+mod welcome;
 
 pub use articles::{
     ArticlePage, ArticleRef, ArticleRepository, CommentRef, CommentRepository, NewArticleRecord, TagRepository,
@@ -23,3 +24,4 @@ pub use reports::{
 };
 pub use security::{Clock, PasswordHash, PasswordHasher, TokenError, TokenService};
 pub use users::{NewUserRecord, ProfileRepository, UserRepository, UserUpdate};
+pub use welcome::{WelcomeJob, WelcomeQueue, WelcomeRepository};
