@@ -26,8 +26,12 @@ pub struct JobsSettings {
     /// The queue file for `backend = "sqlite"`. Never the application database: the
     /// queue runs SQLite with `synchronous=OFF`.
     pub sqlite_url: String,
-    /// Queue name; with Redis, the prefix of every key the queue uses.
+    /// Queue of the welcome job; with Redis, the prefix of every key the queue uses.
+    pub welcome_queue: String,
+    //{% if realworld %} The RealWorld example's report jobs.
+    /// Queue of report jobs; with Redis, the prefix of every key the queue uses.
     pub queue: String,
+    //{% endif %} How the worker runs.
     /// Run a worker inside the API process (the embedded mode). Production sets this
     /// to false and runs `worker` processes.
     pub embedded_worker: bool,
@@ -76,7 +80,10 @@ impl Default for JobsSettings {
         Self {
             backend: JobsBackend::Sqlite,
             sqlite_url: "sqlite://data/jobs.sqlite".to_owned(),
+            welcome_queue: "welcome".to_owned(),
+            //{% if realworld %} The RealWorld example's report jobs.
             queue: "reports".to_owned(),
+            //{% endif %} How the worker runs.
             embedded_worker: true,
             concurrency: 2,
             max_attempts: 3,
@@ -131,9 +138,17 @@ impl JobsSettings {
         if self.metrics_host.parse::<std::net::IpAddr>().is_err() {
             return Err(invalid("jobs.metrics_host", "must be an IP address"));
         }
+        if self.welcome_queue.trim().is_empty() {
+            return Err(invalid("jobs.welcome_queue", "must not be empty"));
+        }
+        //{% if realworld %} The RealWorld example's report queue: its own name.
         if self.queue.trim().is_empty() {
             return Err(invalid("jobs.queue", "must not be empty"));
         }
+        if self.queue == self.welcome_queue {
+            return Err(invalid("jobs.queue", "must differ from jobs.welcome_queue"));
+        }
+        //{% endif %} Every setting is usable.
         Ok(())
     }
 
