@@ -41,34 +41,37 @@ pub fn worker_name(kind: &str) -> String {
 
 /// Registers a worker named `$name` running `$handler` with `$ctx` on `$storage`.
 macro_rules! register {
-    ($monitor:expr, $storage:expr, $name:expr, $ctx:expr, $jobs:expr, $handler:expr) => {{
-        let (name, ctx, jobs) = ($name, $ctx, $jobs);
-        let every = move || EveryInterval::new(jobs.poll_interval());
-        let concurrency = $jobs.concurrency;
-        match $storage {
-            JobStorage::Sqlite(storage) => $monitor.register(move |_| {
-                WorkerBuilder::new(name.clone())
-                    .backend(storage.clone().poll_with_strategy(every()))
-                    .concurrency(concurrency)
-                    .data(ctx.clone())
-                    .build($handler)
-            }),
-            JobStorage::Postgres(storage) => $monitor.register(move |_| {
-                WorkerBuilder::new(name.clone())
-                    .backend(storage.clone().poll_with_strategy(every()))
-                    .concurrency(concurrency)
-                    .data(ctx.clone())
-                    .build($handler)
-            }),
-            JobStorage::Redis(storage) => $monitor.register(move |_| {
-                WorkerBuilder::new(name.clone())
-                    .backend(storage.clone().poll_with_strategy(every()))
-                    .concurrency(concurrency)
-                    .data(ctx.clone())
-                    .build($handler)
-            }),
+    ($monitor:expr, $storage:expr, $name:expr, $ctx:expr, $jobs:expr, $handler:expr) => {
+        // A block, so the macro is one expression (written apart: Liquid renders this file).
+        {
+            let (name, ctx, jobs) = ($name, $ctx, $jobs);
+            let every = move || EveryInterval::new(jobs.poll_interval());
+            let concurrency = $jobs.concurrency;
+            match $storage {
+                JobStorage::Sqlite(storage) => $monitor.register(move |_| {
+                    WorkerBuilder::new(name.clone())
+                        .backend(storage.clone().poll_with_strategy(every()))
+                        .concurrency(concurrency)
+                        .data(ctx.clone())
+                        .build($handler)
+                }),
+                JobStorage::Postgres(storage) => $monitor.register(move |_| {
+                    WorkerBuilder::new(name.clone())
+                        .backend(storage.clone().poll_with_strategy(every()))
+                        .concurrency(concurrency)
+                        .data(ctx.clone())
+                        .build($handler)
+                }),
+                JobStorage::Redis(storage) => $monitor.register(move |_| {
+                    WorkerBuilder::new(name.clone())
+                        .backend(storage.clone().poll_with_strategy(every()))
+                        .concurrency(concurrency)
+                        .data(ctx.clone())
+                        .build($handler)
+                }),
+            }
         }
-    }};
+    };
 }
 
 /// Runs the workers until `shutdown` resolves, then stops taking jobs and lets running
