@@ -1,13 +1,15 @@
-//! The `[jobs]` settings section: which queue backend runs report jobs, and how.
+//! The `[jobs]` settings section: which queue backend runs the background jobs, and how.
 
 use std::time::Duration;
 
+//{% if realworld %} The RealWorld example's report limits.
 use application::usecases::ReportPolicy;
+//{% endif %} Settings are read with serde.
 use serde::{Deserialize, Serialize};
 
 use crate::settings::SettingsError;
 
-/// Where report jobs are queued.
+/// Where jobs are queued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum JobsBackend {
@@ -31,13 +33,20 @@ pub struct JobsSettings {
     //{% if realworld %} The RealWorld example's report jobs.
     /// Queue of report jobs; with Redis, the prefix of every key the queue uses.
     pub queue: String,
+    /// Finished reports older than this are deleted by `api reports purge` and by the
+    /// worker's hourly purge; 0 keeps them forever.
+    pub purge_after_days: u32,
+    /// Longest date range a report may cover.
+    pub max_range_days: u32,
+    /// Authors read per query while generating (bounds the worker's memory).
+    pub batch_size: u64,
     //{% endif %} How the worker runs.
     /// Run a worker inside the API process (the embedded mode). Production sets this
     /// to false and runs `worker` processes.
     pub embedded_worker: bool,
     /// Jobs one worker process runs at once.
     pub concurrency: usize,
-    /// Attempts per report, including the first (and any cut short by a crash).
+    /// Attempts per job (a report's include any cut short by a crash), the first included.
     pub max_attempts: u32,
     /// Delay before the first retry; doubled for each further one.
     pub backoff_base_ms: u64,
@@ -51,14 +60,12 @@ pub struct JobsSettings {
     pub heartbeat_secs: u64,
     /// How often an idle worker looks for new jobs.
     pub poll_interval_ms: u64,
-    /// Finished reports older than this are deleted by `api reports purge` and by the
-    /// worker's hourly purge; 0 keeps them forever.
-    pub purge_after_days: u32,
-    /// Recovery sweep: a report still `queued` and never started this long after it was
-    /// (re)queued has lost its job and is enqueued again (by every worker at start and
-    /// every `requeue_interval_secs`). Keep it well above the normal queue wait; a job
-    /// that was merely slow is harmless (only the newest job of a report may run it).
-    /// 0 turns the sweep off.
+    /// Recovery sweep: an account not welcomed this long after it registered (and a
+    /// report still `queued` and never started this long after it was (re)queued) has
+    /// lost its job and is enqueued again, by every worker at start and every
+    /// `requeue_interval_secs`. Keep it well above the normal queue wait; a job that was
+    /// merely slow is harmless (a second welcome is a no-op; only the newest job of a
+    /// report may run it). 0 turns the sweep off.
     pub requeue_after_secs: u64,
     /// How often each worker runs the recovery sweep.
     pub requeue_interval_secs: u64,
@@ -67,10 +74,6 @@ pub struct JobsSettings {
     pub metrics_port: Option<u16>,
     /// Address the worker's metrics endpoint binds to.
     pub metrics_host: String,
-    /// Longest date range a report may cover.
-    pub max_range_days: u32,
-    /// Authors read per query while generating (bounds the worker's memory).
-    pub batch_size: u64,
     /// TESTING ONLY: every attempt fails with this message, to exercise retries.
     pub fail_with: Option<String>,
 }
@@ -83,6 +86,9 @@ impl Default for JobsSettings {
             welcome_queue: "welcome".to_owned(),
             //{% if realworld %} The RealWorld example's report jobs.
             queue: "reports".to_owned(),
+            purge_after_days: 30,
+            max_range_days: 366,
+            batch_size: 1000,
             //{% endif %} How the worker runs.
             embedded_worker: true,
             concurrency: 2,
@@ -92,13 +98,10 @@ impl Default for JobsSettings {
             shutdown_grace_secs: 30,
             heartbeat_secs: 30,
             poll_interval_ms: 500,
-            purge_after_days: 30,
             requeue_after_secs: 300,
             requeue_interval_secs: 60,
             metrics_port: None,
             metrics_host: "127.0.0.1".to_owned(),
-            max_range_days: 366,
-            batch_size: 1000,
             fail_with: None,
         }
     }
@@ -122,15 +125,17 @@ impl JobsSettings {
             JobsBackend::Redis if !has_redis => return Err(invalid("jobs.backend", "redis needs redis.url")),
             _ => {}
         }
-        let at_least_one: [(&'static str, u64); 8] = [
+        let at_least_one: &[(&'static str, u64)] = &[
             ("jobs.requeue_interval_secs", self.requeue_interval_secs),
             ("jobs.concurrency", self.concurrency as u64),
             ("jobs.max_attempts", u64::from(self.max_attempts)),
             ("jobs.job_timeout_secs", self.job_timeout_secs),
             ("jobs.heartbeat_secs", self.heartbeat_secs),
             ("jobs.poll_interval_ms", self.poll_interval_ms),
+            //{% if realworld %} The RealWorld example's report limits.
             ("jobs.max_range_days", u64::from(self.max_range_days)),
             ("jobs.batch_size", self.batch_size),
+            //{% endif %} (Every count above must be at least 1.)
         ];
         if let Some((name, _)) = at_least_one.iter().find(|(_, value)| *value == 0) {
             return Err(invalid(name, "must be at least 1"));
@@ -152,10 +157,12 @@ impl JobsSettings {
         Ok(())
     }
 
+    //{% if realworld %} The RealWorld example's report limits.
     pub fn policy(&self) -> ReportPolicy {
         ReportPolicy { max_range_days: self.max_range_days, batch_size: self.batch_size, ..ReportPolicy::default() }
     }
 
+    //{% endif %} The worker's timings.
     pub fn heartbeat(&self) -> Duration {
         Duration::from_secs(self.heartbeat_secs)
     }
