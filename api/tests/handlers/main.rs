@@ -6,6 +6,8 @@
 //{% if realworld %} The RealWorld example's handlers.
 mod articles;
 mod comments;
+mod errors_realworld;
+mod profiles;
 mod reports;
 //{% endif %} Accounts, errors and the OpenAPI document.
 mod docs;
