@@ -48,10 +48,7 @@ async fn a_body_over_the_limit_is_a_413() {
 #[tokio::test]
 async fn endpoints_requiring_auth_say_the_token_is_missing() {
     let app = TestApp::new();
-    let cases = [
-        (Method::GET, "/api/user"),
-        (Method::PUT, "/api/user"),
-    ];
+    let cases = [(Method::GET, "/api/user"), (Method::PUT, "/api/user")];
     for (method, uri) in cases {
         // Auth is checked before the body: a client without a token learns that first.
         let response = app.call(method.clone(), uri, None, Some(json!({"user": {"bio": "x"}}))).await;

@@ -16,10 +16,12 @@ async fn validation_errors_are_422_with_field_messages() {
     let short = json!({"user": {"username": "a", "email": "a@b.c", "password": "short"}});
     let reply = app.send(Method::POST, "/api/users", None, Some(short)).await;
     assert!(reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "password").contains("minimum is 8"));
+    //{% if realworld %} The RealWorld example's articles are validated the same way.
     let token = app.register("writer").await;
     let blank = json!({"article": {"title": " ", "description": "d", "body": "b"}});
     let reply = app.send(Method::POST, "/api/articles", Some(&token), Some(blank)).await;
     assert_eq!(reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "title"), "can't be blank");
+    //{% endif %} Every field error names its field.
 }
 
 #[tokio::test]
