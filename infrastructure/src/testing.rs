@@ -70,6 +70,8 @@ pub fn database_settings(url: String) -> DatabaseSettings {
 /// Settings for wiring services in tests: cheap password hashing, a test secret.
 pub fn settings(url: String) -> Settings {
     Settings {
+        // Port 0: a free port, never a default one another process may hold.
+        server: crate::settings::ServerSettings { port: 0, ..Default::default() },
         database: database_settings(url),
         auth: AuthSettings {
             jwt_secret: "test-secret-that-is-long-enough-0123456789".to_owned(),

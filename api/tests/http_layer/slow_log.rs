@@ -3,6 +3,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
+use infrastructure::identity::ENV_PREFIX;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
@@ -27,12 +28,12 @@ async fn a_request_over_the_threshold_is_logged_once_at_warn_with_route_template
     let mut server = Command::new(env!("CARGO_BIN_EXE_api"))
         .env_remove("RUST_LOG")
         .env("DATABASE_URL", format!("sqlite://{}/slow.db", dir.path().display()))
-        .env("STRATA_JOBS__SQLITE_URL", format!("sqlite://{}/jobs.sqlite", dir.path().display()))
-        .env("STRATA_SERVER__PORT", "0")
-        .env("STRATA_LOG__FORMAT", "json")
-        .env("STRATA_LOG__LEVEL", "info")
+        .env(format!("{ENV_PREFIX}JOBS__SQLITE_URL"), format!("sqlite://{}/jobs.sqlite", dir.path().display()))
+        .env(format!("{ENV_PREFIX}SERVER__PORT"), "0")
+        .env(format!("{ENV_PREFIX}LOG__FORMAT"), "json")
+        .env(format!("{ENV_PREFIX}LOG__LEVEL"), "info")
         // Registration hashes a password (argon2, tens of ms): always over 1 ms.
-        .env("STRATA_HTTP__SLOW_REQUEST_MS", "1")
+        .env(format!("{ENV_PREFIX}HTTP__SLOW_REQUEST_MS"), "1")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .kill_on_drop(true)
