@@ -30,9 +30,6 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(health::health))
         .routes(routes!(ops::ready))
         .routes(routes!(ops::db_pool_status))
-        .routes(routes!(users::register))
-        .routes(routes!(users::login))
-        .routes(routes!(users::current_user, users::update_user))
         //{% if realworld %} The RealWorld example's routes. `/api/articles/feed` is a static
         // segment, which axum's router prefers over the `{slug}` capture, so the feed is
         // never read as an article named "feed".
@@ -49,5 +46,8 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::create_report, reports::list_reports))
         .routes(routes!(reports::get_report))
         .routes(routes!(reports::download_report))
-    //{% endif %} Every route is in place.
+        //{% endif %} Accounts.
+        .routes(routes!(users::register))
+        .routes(routes!(users::login))
+        .routes(routes!(users::current_user, users::update_user))
 }
