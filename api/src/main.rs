@@ -23,18 +23,21 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Grant or revoke the admin role (site-wide reports, operational endpoints).
-    Admin {
-        #[command(subcommand)]
-        action: AdminAction,
-    },
+    //{% if realworld %} The RealWorld example's report maintenance.
     /// Report maintenance.
     Reports {
         #[command(subcommand)]
         action: ReportsAction,
     },
+    //{% endif %} Account administration.
+    /// Grant or revoke the admin role (operational endpoints and admin-only features).
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
 }
 
+//{% if realworld %} The RealWorld example's report maintenance.
 #[derive(Subcommand)]
 enum ReportsAction {
     /// Delete finished reports older than DAYS (default: the `jobs.purge_after_days` setting).
@@ -44,6 +47,7 @@ enum ReportsAction {
     },
 }
 
+//{% endif %} Admin role changes.
 #[derive(Subcommand)]
 enum AdminAction {
     /// Make USERNAME an admin.
@@ -69,10 +73,12 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&settings).await,
         Command::Migrate => infrastructure::migrate(&settings).await.map(|()| tracing::info!("migrations applied")),
-        Command::Admin { action } => set_admin(&settings, action).await,
+        //{% if realworld %} The RealWorld example's report maintenance.
         Command::Reports { action: ReportsAction::Purge { older_than_days } } => {
             purge_reports(&settings, older_than_days).await
         }
+        //{% endif %} Account administration.
+        Command::Admin { action } => set_admin(&settings, action).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -83,22 +89,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(settings: &Settings) -> anyhow::Result<()> {
-    Application::build(settings).await?.run_until_stopped(shutdown_signal()).await
-}
-
-async fn set_admin(settings: &Settings, action: AdminAction) -> anyhow::Result<()> {
-    let (username, admin) = match action {
-        AdminAction::Grant { username } => (username, true),
-        AdminAction::Revoke { username } => (username, false),
-    };
-    let app = infrastructure::build(settings).await?;
-    app.services.users.set_admin(&username, admin).await.map_err(|e| anyhow::anyhow!("{username}: {e}"))?;
-    tracing::info!(%username, admin, "admin role updated");
-    app.db.close().await?;
-    Ok(())
-}
-
+//{% if realworld %} The RealWorld example's report maintenance.
 async fn purge_reports(settings: &Settings, older_than_days: Option<u32>) -> anyhow::Result<()> {
     let days = older_than_days.unwrap_or(settings.jobs.purge_after_days);
     anyhow::ensure!(
@@ -113,6 +104,23 @@ async fn purge_reports(settings: &Settings, older_than_days: Option<u32>) -> any
         .await
         .map_err(|e| anyhow::anyhow!("purging reports: {e}"))?;
     tracing::info!(purged, days, "finished reports purged");
+    app.db.close().await?;
+    Ok(())
+}
+
+//{% endif %} Serves until SIGTERM or SIGINT, then drains in-flight requests.
+async fn serve(settings: &Settings) -> anyhow::Result<()> {
+    Application::build(settings).await?.run_until_stopped(shutdown_signal()).await
+}
+
+async fn set_admin(settings: &Settings, action: AdminAction) -> anyhow::Result<()> {
+    let (username, admin) = match action {
+        AdminAction::Grant { username } => (username, true),
+        AdminAction::Revoke { username } => (username, false),
+    };
+    let app = infrastructure::build(settings).await?;
+    app.services.users.set_admin(&username, admin).await.map_err(|e| anyhow::anyhow!("{username}: {e}"))?;
+    tracing::info!(%username, admin, "admin role updated");
     app.db.close().await?;
     Ok(())
 }

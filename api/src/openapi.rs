@@ -12,21 +12,24 @@ pub const TOKEN_SCHEME: &str = "Token";
 #[derive(OpenApi)]
 #[openapi(
     info(
+        //{% if realworld %} The RealWorld example's title.
         title = "RealWorld (Conduit) API",
-        description = "The RealWorld backend API. Errors always have the shape \
-                       `{\"errors\": {\"field\": [\"message\"]}}`."
+        //{% endif %} Errors have one shape everywhere.
+        description = "Errors always have the shape `{\"errors\": {\"field\": [\"message\"]}}`."
     ),
     modifiers(&TokenScheme, &ServiceTitle),
     tags(
         (name = "users", description = "Registration, login and the current user"),
+        (name = "health", description = "Liveness and readiness"),
+        (name = "admin", description = "Operational endpoints for admins"),
+        //{% if realworld %} The RealWorld example's resources.
         (name = "profiles", description = "Public profiles and following"),
         (name = "articles", description = "Articles and the feed"),
         (name = "favorites", description = "Favorite articles"),
         (name = "comments", description = "Comments on articles"),
         (name = "tags", description = "Tags in use"),
-        (name = "health", description = "Liveness and readiness"),
-        (name = "admin", description = "Operational endpoints for admins"),
         (name = "reports", description = "Activity reports, generated in the background"),
+        //{% endif %} (Every tag is listed above.)
     )
 )]
 pub(crate) struct ApiDoc;

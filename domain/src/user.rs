@@ -1,4 +1,4 @@
-//! Users, their credentials' plain-text side, and public profiles.
+//! Users, their credentials' plain-text side, and (RealWorld example) public profiles.
 
 use crate::error::{FieldError, ValidationErrors, required_text};
 
@@ -201,7 +201,7 @@ pub struct User {
     pub image: Option<Image>,
 }
 
-/// A user as others see them, with whether the viewer follows them.
+//{% if realworld %} A user as others see them, with whether the viewer follows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
     pub username: Username,
@@ -215,6 +215,7 @@ impl User {
         Profile { username: self.username.clone(), bio: self.bio.clone(), image: self.image.clone(), following }
     }
 }
+//{% endif %} (Profiles belong to the RealWorld example.)
 
 /// Validated changes to an account. `None` leaves a field as it is; for the optional
 /// fields `Some(None)` clears it.

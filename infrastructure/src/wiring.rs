@@ -3,18 +3,24 @@
 
 use std::sync::Arc;
 
-use application::ports::{DependencyProbe, PoolMonitor, ReportQueue};
+use application::ports::{DependencyProbe, PoolMonitor, WelcomeQueue};
+//{% if realworld %} The RealWorld example's ports and adapters.
+use crate::db::{
+    SeaOrmArticleRepository, SeaOrmCommentRepository, SeaOrmProfileRepository, SeaOrmReportRepository,
+    SeaOrmTagRepository, SqlReportData,
+};
+use crate::jobs::ApalisReportQueue;
+use application::ports::ReportQueue;
 use application::usecases::ReportPorts;
+//{% endif %} The ports and adapters of every project.
+use application::usecases::WelcomePorts;
 use application::{Ports, Services};
 use redis::aio::ConnectionManager;
 use sea_orm::DatabaseConnection;
 
 use crate::clock::SystemClock;
-use crate::db::{
-    self, SeaOrmArticleRepository, SeaOrmCommentRepository, SeaOrmProfileRepository, SeaOrmReportRepository,
-    SeaOrmTagRepository, SeaOrmUserRepository, SqlReportData,
-};
-use crate::jobs::{ApalisReportQueue, QueueProbe, ReportStorage};
+use crate::db::{self, SeaOrmUserRepository, SeaOrmWelcomeRepository};
+use crate::jobs::{ApalisQueue, Queues};
 use crate::probes::{DatabaseProbe, RedisProbe};
 use crate::security::{Argon2Hasher, JwtTokens};
 use crate::settings::Settings;
@@ -29,10 +35,31 @@ pub struct App {
     pub probes: Vec<Arc<dyn DependencyProbe>>,
     /// The database pool's state, for `/admin/db-pool-status` and the pool gauges.
     pub pool: Arc<dyn PoolMonitor>,
-    /// The report job queue (the worker consumes it).
-    pub jobs: ReportStorage,
+    /// The job queues (the worker consumes them).
+    pub jobs: Queues,
     /// One line saying which backends are in use, for the start-up log.
     pub backends: String,
+}
+
+/// The queues the use cases enqueue into, as ports.
+#[derive(Clone)]
+pub struct JobQueues {
+    //{% if realworld %} The RealWorld example's report jobs.
+    pub reports: Arc<dyn ReportQueue>,
+    //{% endif %} The welcome job.
+    pub welcome: Arc<dyn WelcomeQueue>,
+}
+
+impl JobQueues {
+    /// The ports of the process's apalis queues.
+    pub fn apalis(queues: &Queues) -> Self {
+        Self {
+            //{% if realworld %} The RealWorld example's report jobs.
+            reports: Arc::new(ApalisReportQueue::new(queues.reports.clone())),
+            //{% endif %} The welcome job.
+            welcome: Arc::new(ApalisQueue::new(queues.welcome.clone())),
+        }
+    }
 }
 
 /// Connects to the database, migrates it when configured to, and wires the use cases.
@@ -45,11 +72,10 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
         db::run_migrations(&db).await?;
     }
     let redis = crate::redis::connect(&settings.redis)?;
-    let jobs = ReportStorage::open(settings, &db).await?;
-    let queue = Arc::new(ApalisReportQueue::new(jobs.clone()));
-    let services = services_with(db.clone(), settings, redis.as_ref(), queue)?;
+    let jobs = Queues::open(settings, &db).await?;
+    let services = services_with(db.clone(), settings, redis.as_ref(), JobQueues::apalis(&jobs))?;
     let mut probes: Vec<Arc<dyn DependencyProbe>> =
-        vec![Arc::new(DatabaseProbe::new(db.clone())), Arc::new(QueueProbe::new(jobs.clone()))];
+        vec![Arc::new(DatabaseProbe::new(db.clone())), Arc::new(jobs.probe())];
     if let Some(redis) = &redis {
         probes.push(Arc::new(RedisProbe::new(redis.clone())));
     }
@@ -57,18 +83,18 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
     Ok(App { services, db, redis, probes, pool, jobs, backends: describe(settings) })
 }
 
-/// Wires the use cases on an open database connection and a report queue, with its own
+/// Wires the use cases on an open database connection and job queues, with its own
 /// Redis connection when one is configured (for tests and tools; binaries use [`build`]).
 ///
 /// # Errors
 /// Invalid password-hashing parameters or Redis URL.
-pub fn services(db: DatabaseConnection, settings: &Settings, queue: Arc<dyn ReportQueue>) -> anyhow::Result<Services> {
+pub fn services(db: DatabaseConnection, settings: &Settings, queues: impl Into<JobQueues>) -> anyhow::Result<Services> {
     let redis = crate::redis::connect(&settings.redis)?;
-    services_with(db, settings, redis.as_ref(), queue)
+    services_with(db, settings, redis.as_ref(), queues)
 }
 
 /// Wires the use cases on an open database connection, the process's Redis connection
-/// and a report queue; the read cache decorates the repositories unless it is turned off.
+/// and job queues; the read cache decorates the repositories unless it is turned off.
 ///
 /// # Errors
 /// Invalid password-hashing parameters.
@@ -76,23 +102,27 @@ pub fn services_with(
     db: DatabaseConnection,
     settings: &Settings,
     redis: Option<&ConnectionManager>,
-    queue: Arc<dyn ReportQueue>,
+    queues: impl Into<JobQueues>,
 ) -> anyhow::Result<Services> {
+    let queues = queues.into();
     let mut ports = Ports {
         users: Arc::new(SeaOrmUserRepository::new(db.clone())),
+        //{% if realworld %} The RealWorld example's repositories and report jobs.
         profiles: Arc::new(SeaOrmProfileRepository::new(db.clone())),
         articles: Arc::new(SeaOrmArticleRepository::new(db.clone())),
         comments: Arc::new(SeaOrmCommentRepository::new(db.clone())),
         tags: Arc::new(SeaOrmTagRepository::new(db.clone())),
+        reports: ReportPorts {
+            records: Arc::new(SeaOrmReportRepository::new(db.clone())),
+            queue: queues.reports,
+            data: Arc::new(SqlReportData::new(db.clone())),
+            policy: settings.jobs.policy(),
+        },
+        //{% endif %} Security, time and the welcome job.
         hasher: Arc::new(Argon2Hasher::new(&settings.auth)?),
         tokens: Arc::new(JwtTokens::new(&settings.auth.jwt_secret, settings.auth.token_ttl_secs)),
         clock: Arc::new(SystemClock),
-        reports: ReportPorts {
-            records: Arc::new(SeaOrmReportRepository::new(db.clone())),
-            queue,
-            data: Arc::new(SqlReportData::new(db)),
-            policy: settings.jobs.policy(),
-        },
+        welcome: WelcomePorts { records: Arc::new(SeaOrmWelcomeRepository::new(db)), queue: queues.welcome },
     };
     if let Some(caching) = crate::cache::build(settings, redis) {
         ports = caching.wrap(ports, settings.cache.policy());

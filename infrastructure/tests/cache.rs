@@ -1,23 +1,17 @@
 //! The cache adapters against a real Redis (`TEST_REDIS_URL`, every test under its own
-//! key prefix) or a private `redis-server` for outages, and the cached services against
-//! real databases.
+//! key prefix) or a private `redis-server` for outages. The cached RealWorld services
+//! against real databases are tested in `cache_views.rs`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use application::Services;
 use application::cache::{CacheStats, View};
-use application::ports::{ArticleRepository, Cache};
-use application::usecases::{CreateArticleInput, RegisterInput, UpdateArticleInput};
-use domain::{ArticleId, UserId};
+use application::ports::Cache;
 use infrastructure::cache::{MemoryCache, RedisCache};
-use infrastructure::db::SeaOrmArticleRepository;
-use infrastructure::on_both_databases;
-use infrastructure::settings::{RedisSettings, Settings};
-use infrastructure::testing::{TestDb, redis_url};
+use infrastructure::settings::RedisSettings;
+use infrastructure::testing::redis_url;
 use infrastructure::testing_redis::PrivateRedis;
-use infrastructure::wiring;
 use redis::aio::ConnectionManager;
 
 fn prefix() -> String {
@@ -130,84 +124,4 @@ async fn memory_stamps_are_never_reused() {
     let after = memory.stamps(&ns(&["x", "y"])).await.expect("stamps");
     assert!(!first.contains(&after[0]));
     assert_eq!(after[1], first[1]);
-}
-
-fn cached_settings(t: &TestDb, prefix: &str) -> Settings {
-    let mut settings = t.settings();
-    settings.redis.url = Some(redis_url());
-    settings.cache.redis_prefix = prefix.to_owned();
-    settings
-}
-
-/// These tests enqueue no reports: an in-memory queue stands in.
-fn no_queue() -> std::sync::Arc<dyn application::ports::ReportQueue> {
-    std::sync::Arc::new(application::fakes::FakeReports::default())
-}
-
-/// Services as another process would wire them: own memory tier, own Redis connection.
-fn process(t: &TestDb, prefix: &str) -> Services {
-    let settings = cached_settings(t, prefix);
-    wiring::services_with(t.db.clone(), &settings, Some(&manager(&redis_url())), no_queue()).expect("wired")
-}
-
-async fn register(services: &Services, name: &str) -> UserId {
-    let input = RegisterInput {
-        username: Some(name.to_owned()),
-        email: Some(format!("{name}@example.com")),
-        password: Some("password123".to_owned()),
-    };
-    services.users.register(input).await.expect("registered").user.id
-}
-
-on_both_databases!(a_write_through_one_instance_is_read_at_once_through_another, viewer_flags_take_one_statement);
-
-async fn a_write_through_one_instance_is_read_at_once_through_another(t: TestDb) {
-    let prefix = prefix();
-    let (a, b) = (process(&t, &prefix), process(&t, &prefix));
-    let jake = register(&a, "jake").await;
-    let input = CreateArticleInput {
-        title: Some("Shared".to_owned()),
-        description: Some("d".to_owned()),
-        body: Some("first".to_owned()),
-        tag_list: Some(vec!["t".to_owned()]),
-    };
-    a.articles.create(jake, input).await.expect("created");
-    for _ in 0..2 {
-        assert_eq!(b.articles.get("shared", None).await.expect("read").body.expect("body").as_str(), "first");
-    }
-    let (statements, _) = t.count_statements(b.articles.get("shared", None)).await;
-    assert_eq!(statements, 0, "served from the cache");
-    let edit = UpdateArticleInput { body: Some(Some("second".to_owned())), ..Default::default() };
-    a.articles.update(jake, "shared", edit).await.expect("updated");
-    assert_eq!(b.articles.get("shared", None).await.expect("read").body.expect("body").as_str(), "second");
-    let fan = register(&b, "fan").await;
-    b.articles.favorite(fan, "shared").await.expect("favorited");
-    assert_eq!(a.articles.get("shared", None).await.expect("read").favorites_count, 1);
-}
-
-async fn viewer_flags_take_one_statement(t: TestDb) {
-    let s = wiring::services(t.db.clone(), &t.settings(), no_queue()).expect("wired");
-    let jake = register(&s, "jake").await;
-    let fan = register(&s, "fan").await;
-    let mut ids = Vec::new();
-    for title in ["One", "Two", "Three"] {
-        let input = CreateArticleInput {
-            title: Some(title.to_owned()),
-            description: Some("d".to_owned()),
-            body: Some("b".to_owned()),
-            tag_list: None,
-        };
-        ids.push(s.articles.create(jake, input).await.expect("created").id);
-    }
-    s.articles.favorite(fan, "two").await.expect("favorited");
-    s.profiles.follow(fan, "jake").await.expect("followed");
-    let repo = SeaOrmArticleRepository::new(t.db.clone());
-    let (statements, flags) = t.count_statements(repo.viewer_flags(fan, &ids, &[jake, fan])).await;
-    let flags = flags.expect("flags");
-    assert_eq!(statements, 1);
-    assert_eq!(flags.favorited.into_iter().collect::<Vec<ArticleId>>(), vec![ids[1]]);
-    assert_eq!(flags.following.into_iter().collect::<Vec<UserId>>(), vec![jake]);
-    let (statements, _) = t.count_statements(repo.viewer_flags(fan, &[], &[])).await;
-    assert_eq!(statements, 0);
-    assert_eq!(repo.slug_of(ids[2]).await.expect("slug").expect("exists").as_str(), "three");
 }

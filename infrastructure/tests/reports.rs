@@ -92,15 +92,3 @@ async fn a_requeue_claim_is_won_once_and_fences_off_the_original_job(t: TestDb) 
 }
 
 on_both_databases!(a_requeue_claim_is_won_once_and_fences_off_the_original_job);
-
-/// Several processes starting together on one SQLite queue file race on apalis's
-/// migrations (sqlx takes no lock on SQLite); every one of them must still open the queue.
-#[tokio::test]
-async fn concurrent_starts_on_one_sqlite_queue_file_all_succeed() {
-    let t = TestDb::sqlite().await;
-    let settings = t.settings();
-    let opens = (0..8).map(|_| infrastructure::jobs::ReportStorage::open(&settings, &t.db));
-    for result in futures::future::join_all(opens).await {
-        result.expect("queue opened");
-    }
-}

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use application::Services;
 use application::ports::{ArticleRepository, CommentRepository, TagRepository};
-use application::usecases::{CreateArticleInput, RegisterInput, UpdateArticleInput, UpdateUserInput};
+use application::usecases::{CreateArticleInput, RegisterInput, UpdateArticleInput};
 use application::{RepoError, UseCaseError};
 use domain::{ArticleFilter, Page, UserId};
 use infrastructure::db::{SeaOrmArticleRepository, SeaOrmCommentRepository, SeaOrmTagRepository};
@@ -37,8 +37,6 @@ fn article(title: &str, tags: &[&str]) -> CreateArticleInput {
 }
 
 on_both_databases!(
-    users_are_unique_by_username_and_email,
-    user_updates_change_only_given_fields,
     follows_are_idempotent_and_per_viewer,
     articles_round_trip_with_ordered_tags,
     equal_titles_get_distinct_slugs_even_concurrently,
@@ -50,49 +48,7 @@ on_both_databases!(
     list_statement_count_does_not_depend_on_page_size,
     comments_are_listed_oldest_first_with_author_flags,
     tags_in_use_exclude_orphans,
-    the_admin_role_is_granted_and_revoked_by_username,
 );
-
-async fn users_are_unique_by_username_and_email(t: TestDb) {
-    let s = services(&t);
-    register(&s, "jake").await;
-    let same_name = RegisterInput {
-        username: Some("jake".to_owned()),
-        email: Some("other@example.com".to_owned()),
-        password: Some("password123".to_owned()),
-    };
-    assert!(matches!(s.users.register(same_name).await, Err(UseCaseError::Conflict("username"))));
-    let same_email = RegisterInput {
-        username: Some("other".to_owned()),
-        email: Some("JAKE@example.com".to_owned()),
-        password: Some("password123".to_owned()),
-    };
-    assert!(matches!(s.users.register(same_email).await, Err(UseCaseError::Conflict("email"))));
-}
-
-async fn user_updates_change_only_given_fields(t: TestDb) {
-    let s = services(&t);
-    let jake = register(&s, "jake").await;
-    register(&s, "taken").await;
-    let input = UpdateUserInput {
-        bio: Some(Some("I like dogs".to_owned())),
-        image: Some(Some("https://example.com/a.png".to_owned())),
-        ..Default::default()
-    };
-    let updated = s.users.update(jake, input).await.expect("updated");
-    assert_eq!(updated.bio.as_ref().map(|b| b.as_str()), Some("I like dogs"));
-    assert_eq!(updated.username.as_str(), "jake");
-    let clear = UpdateUserInput { bio: Some(None), ..Default::default() };
-    let cleared = s.users.update(jake, clear).await.expect("cleared");
-    assert_eq!(cleared.bio, None);
-    assert!(cleared.image.is_some(), "image untouched");
-    let rename = UpdateUserInput { username: Some(Some("taken".to_owned())), ..Default::default() };
-    assert!(matches!(s.users.update(jake, rename).await, Err(UseCaseError::Conflict("username"))));
-    assert!(matches!(
-        s.users.update(UserId(999_999), UpdateUserInput::default()).await,
-        Err(UseCaseError::UnknownUser)
-    ));
-}
 
 async fn follows_are_idempotent_and_per_viewer(t: TestDb) {
     let s = services(&t);
@@ -348,21 +304,4 @@ async fn tags_in_use_exclude_orphans(t: TestDb) {
     let tags = SeaOrmTagRepository::new(t.db.clone()).in_use().await.expect("listed");
     let names: Vec<_> = tags.iter().map(|t| t.as_str()).collect();
     assert_eq!(names, ["kept", "shared"]);
-}
-
-async fn the_admin_role_is_granted_and_revoked_by_username(t: TestDb) {
-    let s = services(&t);
-    let jake = register(&s, "jake").await;
-    let jane = register(&s, "jane").await;
-    assert!(!s.users.is_admin(jake).await.expect("read"), "nobody is an admin until granted");
-
-    s.users.set_admin("jake", true).await.expect("granted");
-    s.users.set_admin("jake", true).await.expect("granting twice is fine");
-    assert!(s.users.is_admin(jake).await.expect("read"));
-    assert!(!s.users.is_admin(jane).await.expect("read"), "only the named account changes");
-
-    s.users.set_admin("jake", false).await.expect("revoked");
-    assert!(!s.users.is_admin(jake).await.expect("read"));
-    assert!(!s.users.is_admin(UserId(i64::MAX)).await.expect("read"), "unknown ids are not admins");
-    assert!(matches!(s.users.set_admin("nobody", true).await, Err(UseCaseError::NotFound("user"))));
 }

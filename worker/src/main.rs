@@ -1,4 +1,4 @@
-//! The `worker` binary: runs report jobs from the configured queue until SIGTERM/SIGINT.
+//! The `worker` binary: runs background jobs from the configured queue until SIGTERM/SIGINT.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,7 +10,7 @@ use infrastructure::shutdown::shutdown_signal;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(version, about = "Runs background report jobs")]
+#[command(version, about = "Runs background jobs")]
 struct Cli {
     /// TOML config file (overrides the defaults; environment variables override it).
     #[arg(long)]

@@ -4,6 +4,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use infrastructure::identity::ENV_PREFIX;
 use support::setup;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -27,8 +28,8 @@ async fn the_worker_binary_serves_job_metrics_with_queue_and_outcome_labels() {
     let setup = setup(3).await;
     let port = free_port();
     let id = setup.request_site_report().await;
-    let mut worker = setup
-        .spawn_worker_with(&[(infrastructure::testing::env_var("JOBS__METRICS_PORT").as_str(), &port.to_string())]);
+    let mut worker =
+        setup.spawn_worker_with(&[(format!("{ENV_PREFIX}JOBS__METRICS_PORT").as_str(), &port.to_string())]);
     let report = setup.wait(id, Duration::from_secs(30), |r| r.status.is_final()).await;
     assert_eq!(report.status, domain::ReportStatus::Succeeded, "{:?}", report.error);
 

@@ -6,8 +6,10 @@
 
 use std::sync::Arc;
 
-use application::usecases::{LoginInput, RegisterInput, UserService};
-use infrastructure::db::SeaOrmUserRepository;
+use application::fakes::FakeWelcomeQueue;
+use application::usecases::{LoginInput, RegisterInput, UserService, WelcomeService};
+use infrastructure::clock::SystemClock;
+use infrastructure::db::{SeaOrmUserRepository, SeaOrmWelcomeRepository};
 use infrastructure::security::{Argon2Hasher, JwtTokens};
 use infrastructure::testing::TestDb;
 use xtask::seed::{Counts, DEFAULT_PASSWORD, Existing, SeedOptions};
@@ -32,6 +34,12 @@ fn users(db: &TestDb) -> UserService {
         Arc::new(SeaOrmUserRepository::new(db.db.clone())),
         Arc::new(Argon2Hasher::new(&settings.auth).expect("hasher settings")),
         Arc::new(JwtTokens::new(&settings.auth.jwt_secret, settings.auth.token_ttl_secs)),
+        // Welcome jobs of accounts registered by the test are recorded, not run.
+        WelcomeService::new(
+            Arc::new(SeaOrmWelcomeRepository::new(db.db.clone())),
+            Arc::new(FakeWelcomeQueue::default()),
+            Arc::new(SystemClock),
+        ),
     )
 }
 

@@ -4,20 +4,25 @@
 //! domain rules ("can't be blank", 422) instead of a serde error; update requests tell
 //! an absent field from an explicit `null` (see [`present`]).
 
+//{% if realworld %} The RealWorld example's bodies.
 mod articles;
 pub mod cursor;
+mod profiles;
 mod reports;
+//{% endif %} Account bodies.
 mod users;
 
+//{% if realworld %} The RealWorld example's bodies.
 pub use articles::{
     ArticleDto, ArticleListQuery, ArticleResponse, ArticlesResponse, CommentDto, CommentResponse, CommentsResponse,
     CreateArticleRequest, FeedQuery, NewArticleDto, NewCommentDto, NewCommentRequest, TagsResponse, UpdateArticleDto,
     UpdateArticleRequest,
 };
+pub use profiles::{ProfileDto, ProfileResponse};
 pub use reports::{NewReportDto, NewReportRequest, ReportDto, ReportListQuery, ReportResponse, ReportsResponse};
+//{% endif %} Account bodies.
 pub use users::{
-    LoginRequest, LoginUser, ProfileDto, ProfileResponse, RegisterRequest, RegisterUser, UpdateUserDto,
-    UpdateUserRequest, UserDto, UserResponse,
+    LoginRequest, LoginUser, RegisterRequest, RegisterUser, UpdateUserDto, UpdateUserRequest, UserDto, UserResponse,
 };
 
 use serde::{Deserialize, Deserializer};

@@ -1,7 +1,7 @@
-//! Bodies of the account and profile endpoints.
+//! Bodies of the account endpoints.
 
 use application::usecases::{LoginInput, RegisterInput, UpdateUserInput};
-use domain::{Profile, User};
+use domain::User;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -118,40 +118,5 @@ impl UserDto {
 impl UserResponse {
     pub fn new(user: User, token: String) -> Self {
         Self { user: UserDto::new(user, token) }
-    }
-}
-
-/// A user as others see them.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProfileResponse {
-    pub profile: ProfileDto,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = Profile)]
-pub struct ProfileDto {
-    pub username: String,
-    #[schema(required = true)]
-    pub bio: Option<String>,
-    #[schema(required = true)]
-    pub image: Option<String>,
-    /// Whether the caller follows this user (always false for anonymous callers).
-    pub following: bool,
-}
-
-impl From<Profile> for ProfileDto {
-    fn from(profile: Profile) -> Self {
-        Self {
-            username: profile.username.into_inner(),
-            bio: profile.bio.map(|bio| bio.as_str().to_owned()),
-            image: profile.image.map(|image| image.as_str().to_owned()),
-            following: profile.following,
-        }
-    }
-}
-
-impl From<Profile> for ProfileResponse {
-    fn from(profile: Profile) -> Self {
-        Self { profile: profile.into() }
     }
 }

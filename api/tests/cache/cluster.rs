@@ -4,6 +4,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use infrastructure::identity::ENV_PREFIX;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -42,17 +43,14 @@ impl Process {
             .env("REDIS_URL", redis_url)
             .env("HOST", "127.0.0.1")
             .env("PORT", port.to_string())
-            .env(
-                infrastructure::testing::env_var("AUTH__JWT_SECRET"),
-                "a-test-secret-shared-by-both-processes-0123456789",
-            )
-            .env(infrastructure::testing::env_var("AUTH__ARGON2_MEMORY_KIB"), "64")
-            .env(infrastructure::testing::env_var("AUTH__ARGON2_ITERATIONS"), "1")
-            .env(infrastructure::testing::env_var("CACHE__REDIS_PREFIX"), prefix)
+            .env(format!("{ENV_PREFIX}AUTH__JWT_SECRET"), "a-test-secret-shared-by-both-processes-0123456789")
+            .env(format!("{ENV_PREFIX}AUTH__ARGON2_MEMORY_KIB"), "64")
+            .env(format!("{ENV_PREFIX}AUTH__ARGON2_ITERATIONS"), "1")
+            .env(format!("{ENV_PREFIX}CACHE__REDIS_PREFIX"), prefix)
             // As in production: the queue in the shared PostgreSQL database (the default
             // SQLite queue file would be shared by every test's processes).
-            .env(infrastructure::testing::env_var("JOBS__BACKEND"), "postgres")
-            .env(infrastructure::testing::env_var("LOG__LEVEL"), "error")
+            .env(format!("{ENV_PREFIX}JOBS__BACKEND"), "postgres")
+            .env(format!("{ENV_PREFIX}LOG__LEVEL"), "error")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

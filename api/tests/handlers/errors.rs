@@ -48,20 +48,7 @@ async fn a_body_over_the_limit_is_a_413() {
 #[tokio::test]
 async fn endpoints_requiring_auth_say_the_token_is_missing() {
     let app = TestApp::new();
-    let cases = [
-        (Method::GET, "/api/user"),
-        (Method::PUT, "/api/user"),
-        (Method::GET, "/api/articles/feed"),
-        (Method::POST, "/api/articles"),
-        (Method::PUT, "/api/articles/some-slug"),
-        (Method::DELETE, "/api/articles/some-slug"),
-        (Method::POST, "/api/articles/some-slug/favorite"),
-        (Method::DELETE, "/api/articles/some-slug/favorite"),
-        (Method::POST, "/api/articles/some-slug/comments"),
-        (Method::DELETE, "/api/articles/some-slug/comments/1"),
-        (Method::POST, "/api/profiles/someone/follow"),
-        (Method::DELETE, "/api/profiles/someone/follow"),
-    ];
+    let cases = [(Method::GET, "/api/user"), (Method::PUT, "/api/user")];
     for (method, uri) in cases {
         // Auth is checked before the body: a client without a token learns that first.
         let response = app.call(method.clone(), uri, None, Some(json!({"user": {"bio": "x"}}))).await;
@@ -99,18 +86,6 @@ async fn the_bearer_scheme_is_accepted_too() {
 }
 
 #[tokio::test]
-async fn optional_auth_still_refuses_an_invalid_token() {
-    let app = TestApp::new();
-    assert_eq!(app.get("/api/articles", None).await.status, StatusCode::OK);
-    app.get("/api/articles", Some("garbage")).await.assert_error(StatusCode::UNAUTHORIZED, "token", "is invalid");
-    app.get("/api/profiles/anyone", Some("garbage")).await.assert_error(
-        StatusCode::UNAUTHORIZED,
-        "token",
-        "is invalid",
-    );
-}
-
-#[tokio::test]
 async fn unknown_routes_are_a_json_404() {
     let app = TestApp::new();
     for uri in ["/nope", "/api", "/api/articles/a/b/c/d", "/api/users/login/extra"] {
@@ -125,7 +100,7 @@ async fn a_known_path_with_a_wrong_method_is_a_json_405_with_allow() {
     response.assert_error(StatusCode::METHOD_NOT_ALLOWED, "method", "not allowed");
     let allow = response.headers.get(header::ALLOW).and_then(|v| v.to_str().ok()).unwrap_or_default();
     assert!(allow.contains("GET") && allow.contains("PUT"), "allow: {allow:?}");
-    app.call(Method::DELETE, "/api/tags", None, None).await.assert_error(
+    app.call(Method::DELETE, "/api/users", None, None).await.assert_error(
         StatusCode::METHOD_NOT_ALLOWED,
         "method",
         "not allowed",
@@ -138,31 +113,4 @@ async fn health_is_ok_without_touching_anything() {
     let response = app.get("/health", None).await;
     assert_eq!(response.status, StatusCode::OK);
     assert_eq!(response.json(), json!({"status": "ok"}));
-}
-
-#[tokio::test]
-async fn bad_pagination_is_a_422_naming_the_parameter() {
-    let app = TestApp::new();
-    let response = app.get("/api/articles?limit=abc&offset=-1", None).await;
-    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", response.text);
-    assert!(response.json()["errors"]["limit"].is_array());
-    assert!(response.json()["errors"]["offset"].is_array());
-    let token = app.register("jake").await;
-    let feed = app.get("/api/articles/feed?limit=-5", Some(&token)).await;
-    assert_eq!(feed.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", feed.text);
-    assert!(feed.json()["errors"]["limit"].is_array());
-}
-
-#[tokio::test]
-async fn a_malformed_query_string_is_json_too() {
-    let app = TestApp::new();
-    let response = app.get("/api/articles?tag=a&tag=b", None).await;
-    response.assert_error_status(StatusCode::BAD_REQUEST, "query");
-}
-
-#[tokio::test]
-async fn a_path_segment_that_is_not_utf8_is_json_too() {
-    let app = TestApp::new();
-    let response = app.get("/api/articles/%FF%FE", None).await;
-    response.assert_error_status(StatusCode::BAD_REQUEST, "path");
 }

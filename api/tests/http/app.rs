@@ -92,6 +92,7 @@ impl TestApp {
         reply.json["user"]["token"].as_str().expect("token").to_owned()
     }
 
+    //{% if realworld %} The RealWorld example's articles.
     /// Publishes an article and returns its slug.
     pub async fn publish(&self, token: &str, title: &str, tags: &[&str]) -> String {
         let body = json!({"article": {"title": title, "description": "about it", "body": "the body", "tagList": tags}});
@@ -99,6 +100,7 @@ impl TestApp {
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
         reply.json["article"]["slug"].as_str().expect("slug").to_owned()
     }
+    //{% endif %} Shutdown.
 
     /// Triggers the graceful shutdown and returns how the server ended.
     pub async fn stop(mut self) -> anyhow::Result<()> {

@@ -19,7 +19,6 @@ async fn full_flow_on_postgres() {
 async fn full_flow(app: crate::app::TestApp) {
     // Users: register, login, current user, update.
     let jake = app.register("jake").await;
-    let celeb = app.register("celeb").await;
     let login = json!({"user": {"email": "JAKE@example.com", "password": "password123"}});
     let reply = app.send(Method::POST, "/api/users/login", None, Some(login)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
@@ -34,7 +33,8 @@ async fn full_flow(app: crate::app::TestApp) {
     assert_eq!(reply.json["user"]["bio"], "I like dogs", "{}", reply.text);
     assert_eq!(reply.json["user"]["token"], jake.as_str());
 
-    // Profiles and follows.
+    //{% if realworld %} The RealWorld example: profiles and follows.
+    let celeb = app.register("celeb").await;
     let reply = app.send(Method::POST, "/api/profiles/celeb/follow", Some(&jake), None).await;
     assert_eq!(reply.json["profile"]["following"], true, "{}", reply.text);
     assert_eq!(app.get("/api/profiles/celeb", Some(&jake)).await.json["profile"]["following"], true);
@@ -95,6 +95,7 @@ async fn full_flow(app: crate::app::TestApp) {
     assert_eq!(reply.json["profile"]["following"], false);
     assert_eq!(app.get("/api/articles/feed", Some(&jake)).await.json["articlesCount"], 0);
 
+    //{% endif %} The server shuts down cleanly afterwards.
     app.stop().await.expect("graceful shutdown");
 }
 
@@ -104,13 +105,22 @@ async fn data_survives_a_restart_of_the_server() {
     let settings = db.settings();
     let app = spawn_on(db).await;
     let token = app.register("durable").await;
+    //{% if realworld %} The RealWorld example's data survives too.
     app.publish(&token, "Kept", &["kept"]).await;
-    // A second server on the same database file sees everything the first accepted.
+    //{% endif %} A second server on the same database file sees everything the first accepted.
     let again = api::startup::Application::build(&settings).await.expect("rebuilt");
     let addr = again.local_addr().expect("addr");
     let server = tokio::spawn(again.run_until_stopped(std::future::pending()));
+    let client = reqwest::Client::new();
+    let reply = client.get(format!("http://{addr}/api/user")).header("Authorization", format!("Token {token}"));
+    let reply = reply.send().await.expect("sent");
+    assert_eq!(reply.status(), StatusCode::OK);
+    let user: serde_json::Value = reply.json().await.expect("json");
+    assert_eq!(user["user"]["username"], "durable");
+    //{% if realworld %} The RealWorld example's data survives too.
     let reply = reqwest::get(format!("http://{addr}/api/articles/kept")).await.expect("sent");
     assert_eq!(reply.status(), StatusCode::OK);
+    //{% endif %} The second server is not needed any more.
     server.abort();
     app.stop().await.expect("stopped");
 }

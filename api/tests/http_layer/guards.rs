@@ -18,7 +18,7 @@ async fn a_panicking_handler_is_a_json_500_and_the_server_keeps_serving() {
     assert!(!reply.text.contains("panic"), "the panic message is not leaked: {}", reply.text);
     assert_eq!(app.get("/health", None).await.status, StatusCode::OK);
     assert_eq!(app.get("/debug/panic", None).await.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(app.get("/api/tags", None).await.status, StatusCode::OK);
+    assert_eq!(app.get(LIMITED, None).await.status, SERVED);
 }
 
 #[tokio::test]
@@ -67,6 +67,11 @@ async fn chunked_post(base: &str, path: &str, body: &str) -> String {
     response
 }
 
+/// A route under the general limit; anonymous calls reach its handler, which answers 401.
+const LIMITED: &str = "/api/user";
+/// What [`LIMITED`] answers when the limiter lets the request through.
+const SERVED: StatusCode = StatusCode::UNAUTHORIZED;
+
 async fn burst(app: &TestApp, path: &str, n: usize) -> Vec<StatusCode> {
     let mut statuses = Vec::new();
     for _ in 0..n {
@@ -82,9 +87,9 @@ async fn over_the_limit_is_a_429_with_retry_after_and_the_next_window_is_served(
         s.http.rate_limit.window_ms = 1500;
     })
     .await;
-    let statuses = burst(&app, "/api/tags", 3).await;
-    assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
-    let limited = app.get("/api/tags", None).await;
+    let statuses = burst(&app, LIMITED, 3).await;
+    assert!(statuses.iter().all(|s| *s == SERVED), "{statuses:?}");
+    let limited = app.get(LIMITED, None).await;
     assert_eq!(limited.assert_error(StatusCode::TOO_MANY_REQUESTS, "rate_limit"), "too many requests, retry later");
     let retry_after: u64 = limited.headers["retry-after"].to_str().expect("ascii").parse().expect("seconds");
     assert!((1..=2).contains(&retry_after), "{retry_after}");
@@ -93,7 +98,7 @@ async fn over_the_limit_is_a_429_with_retry_after_and_the_next_window_is_served(
         assert_eq!(app.get(path, None).await.status, StatusCode::OK, "{path}");
     }
     tokio::time::sleep(Duration::from_secs(retry_after)).await;
-    assert_eq!(app.get("/api/tags", None).await.status, StatusCode::OK, "a new window after Retry-After");
+    assert_eq!(app.get(LIMITED, None).await.status, SERVED, "a new window after Retry-After");
 }
 
 #[tokio::test]
@@ -115,7 +120,7 @@ async fn login_and_registration_have_a_stricter_limit() {
     app.send(Method::POST, "/api/users", None, Some(body))
         .await
         .assert_error(StatusCode::TOO_MANY_REQUESTS, "rate_limit");
-    assert_eq!(app.get("/api/tags", None).await.status, StatusCode::OK, "other routes keep the general limit");
+    assert_eq!(app.get(LIMITED, None).await.status, SERVED, "other routes keep the general limit");
 }
 
 #[tokio::test]
@@ -128,12 +133,12 @@ async fn with_redis_the_limit_is_shared_by_instances_and_fails_open_when_redis_i
     };
     let first = spawn_adjusted(adjust).await;
     let second = spawn_adjusted(adjust).await;
-    assert_eq!(burst(&first, "/api/tags", 2).await, [StatusCode::OK; 2]);
-    assert_eq!(burst(&second, "/api/tags", 2).await, [StatusCode::OK; 2]);
-    assert_eq!(first.get("/api/tags", None).await.status, StatusCode::TOO_MANY_REQUESTS, "4 hits over both instances");
-    assert_eq!(second.get("/api/tags", None).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(burst(&first, LIMITED, 2).await, [SERVED; 2]);
+    assert_eq!(burst(&second, LIMITED, 2).await, [SERVED; 2]);
+    assert_eq!(first.get(LIMITED, None).await.status, StatusCode::TOO_MANY_REQUESTS, "4 hits over both instances");
+    assert_eq!(second.get(LIMITED, None).await.status, StatusCode::TOO_MANY_REQUESTS);
 
     redis.stop();
     // Counting falls back to each instance; the second has not seen a local hit yet.
-    assert_eq!(second.get("/api/tags", None).await.status, StatusCode::OK, "fail open");
+    assert_eq!(second.get(LIMITED, None).await.status, SERVED, "fail open");
 }

@@ -154,6 +154,7 @@ async fn redis_queue_under_its_own_key_prefix() {
     settings.redis.url = Some(redis_url());
     settings.jobs.backend = JobsBackend::Redis;
     settings.jobs.queue.clone_from(&queue);
+    settings.jobs.welcome_queue = format!("{queue}-welcome");
     let app = spawn_with(db, &settings).await;
     scenario(&app, &conn).await;
     app.stop().await.expect("clean shutdown, worker included");

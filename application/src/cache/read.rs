@@ -47,7 +47,7 @@ impl Caching {
     /// write is stored under the old stamps, which the write's bump retires: nobody
     /// reads it after the write is acknowledged. Any cache failure falls back to `load`
     /// (counted, logged at a limited rate); the request never fails because of the cache.
-    pub(crate) async fn read<T, F>(
+    pub async fn read<T, F>(
         &self,
         view: View,
         id: &str,
@@ -129,7 +129,7 @@ impl Caching {
 
     /// Retires every entry that depends on one of `namespaces`. A failure is counted and
     /// logged, never returned: the write it follows has already succeeded.
-    pub(crate) async fn invalidate(&self, namespaces: &[String]) {
+    pub async fn invalidate(&self, namespaces: &[String]) {
         if let Err(err) = self.cache.bump(namespaces).await {
             self.stats.error(View::Invalidation, &err);
         }

@@ -1,41 +1,60 @@
 //! Use cases, one method per API operation, grouped by the resource they act on.
 
+//{% if realworld %} The RealWorld example's use cases.
 mod articles;
 mod comments;
 mod profiles;
 mod reports;
 mod tags;
+//{% endif %} Accounts, and the example background job every project keeps.
 mod users;
+mod welcome;
 
 use std::sync::Arc;
 
+//{% if realworld %} The RealWorld example's ports.
 use crate::ports::{
-    ArticleRepository, Clock, CommentRepository, PasswordHasher, ProfileRepository, ReportDataSource, ReportQueue,
-    ReportRepository, TagRepository, TokenService, UserRepository,
+    ArticleRepository, CommentRepository, ProfileRepository, ReportDataSource, ReportQueue, ReportRepository,
+    TagRepository,
 };
+//{% endif %} The ports every project has.
+use crate::ports::{Clock, PasswordHasher, TokenService, UserRepository, WelcomeQueue, WelcomeRepository};
 
+//{% if realworld %} The RealWorld example's use cases.
 pub use articles::{ArticleService, CreateArticleInput, UpdateArticleInput};
 pub use comments::CommentService;
 pub use profiles::ProfileService;
 pub use reports::{AttemptOutcome, CSV_HEADER, Download, ReportPolicy, ReportService, RequestReportInput};
 pub use tags::TagService;
+//{% endif %} Accounts and the welcome job.
 pub use users::{AuthenticatedUser, LoginInput, RegisterInput, UpdateUserInput, UserService};
+pub use welcome::{WelcomeOutcome, WelcomeService};
 
 /// Every port the use cases need, as built by the composition root.
 #[derive(Clone)]
 pub struct Ports {
     pub users: Arc<dyn UserRepository>,
+    //{% if realworld %} The RealWorld example's repositories and report jobs.
     pub profiles: Arc<dyn ProfileRepository>,
     pub articles: Arc<dyn ArticleRepository>,
     pub comments: Arc<dyn CommentRepository>,
     pub tags: Arc<dyn TagRepository>,
+    pub reports: ReportPorts,
+    //{% endif %} Security, time and the welcome job, used by every project.
     pub hasher: Arc<dyn PasswordHasher>,
     pub tokens: Arc<dyn TokenService>,
     pub clock: Arc<dyn Clock>,
-    pub reports: ReportPorts,
+    pub welcome: WelcomePorts,
 }
 
-/// The ports and limits of report jobs.
+/// The ports of the welcome job.
+#[derive(Clone)]
+pub struct WelcomePorts {
+    pub records: Arc<dyn WelcomeRepository>,
+    pub queue: Arc<dyn WelcomeQueue>,
+}
+
+//{% if realworld %} The ports and limits of the RealWorld example's report jobs.
 #[derive(Clone)]
 pub struct ReportPorts {
     pub records: Arc<dyn ReportRepository>,
@@ -44,22 +63,28 @@ pub struct ReportPorts {
     pub policy: ReportPolicy,
 }
 
-/// All use cases, cheap to clone (every field is a handful of `Arc`s).
+//{% endif %} All use cases, cheap to clone (every field is a handful of `Arc`s).
 #[derive(Clone)]
 pub struct Services {
     pub users: UserService,
+    pub welcome: WelcomeService,
+    //{% if realworld %} The RealWorld example's use cases.
     pub profiles: ProfileService,
     pub articles: ArticleService,
     pub comments: CommentService,
     pub tags: TagService,
     pub reports: ReportService,
+    //{% endif %} Token verification, for the HTTP layer's auth extractor.
     pub tokens: Arc<dyn TokenService>,
 }
 
 impl Services {
     pub fn new(ports: Ports) -> Self {
+        let welcome = WelcomeService::new(ports.welcome.records, ports.welcome.queue, ports.clock.clone());
         Self {
-            users: UserService::new(ports.users.clone(), ports.hasher.clone(), ports.tokens.clone()),
+            users: UserService::new(ports.users.clone(), ports.hasher.clone(), ports.tokens.clone(), welcome.clone()),
+            welcome,
+            //{% if realworld %} The RealWorld example's use cases.
             profiles: ProfileService::new(ports.profiles.clone()),
             articles: ArticleService::new(ports.articles.clone(), ports.clock.clone()),
             comments: CommentService::new(ports.articles.clone(), ports.comments.clone(), ports.clock.clone()),
@@ -72,6 +97,7 @@ impl Services {
                 ports.clock.clone(),
                 ports.reports.policy,
             ),
+            //{% endif %} Shared with the HTTP layer's auth extractor.
             tokens: ports.tokens,
         }
     }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use domain::{Email, PlainPassword, User, UserChanges, UserId, Username, ValidationErrors};
 
+use super::welcome::WelcomeService;
 use crate::ports::{NewUserRecord, PasswordHasher, TokenService, UserRepository, UserUpdate};
 use crate::{RepoError, UseCaseError};
 
@@ -45,6 +46,7 @@ pub struct UserService {
     users: Arc<dyn UserRepository>,
     hasher: Arc<dyn PasswordHasher>,
     tokens: Arc<dyn TokenService>,
+    welcome: WelcomeService,
 }
 
 fn patch(field: &Option<Option<String>>) -> Option<Option<&str>> {
@@ -52,11 +54,16 @@ fn patch(field: &Option<Option<String>>) -> Option<Option<&str>> {
 }
 
 impl UserService {
-    pub fn new(users: Arc<dyn UserRepository>, hasher: Arc<dyn PasswordHasher>, tokens: Arc<dyn TokenService>) -> Self {
-        Self { users, hasher, tokens }
+    pub fn new(
+        users: Arc<dyn UserRepository>,
+        hasher: Arc<dyn PasswordHasher>,
+        tokens: Arc<dyn TokenService>,
+        welcome: WelcomeService,
+    ) -> Self {
+        Self { users, hasher, tokens, welcome }
     }
 
-    /// Creates an account and signs it in.
+    /// Creates an account, enqueues its welcome job and signs it in.
     ///
     /// # Errors
     /// `Validation` for bad fields, `Conflict` for a taken username or e-mail.
@@ -71,6 +78,7 @@ impl UserService {
         };
         let password_hash = self.hasher.hash(&password).await.map_err(UseCaseError::Unexpected)?;
         let user = self.users.create(NewUserRecord { username, email, password_hash }).await?;
+        self.welcome.enqueue(user.id).await;
         self.sign_in(user)
     }
 

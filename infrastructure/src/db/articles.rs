@@ -30,8 +30,8 @@ use sea_orm::{
 };
 
 use super::entities::{article_tags, articles, favorites};
+use super::profiles::profile_from_row;
 use super::sql::{NO_VIEWER, map_err, placeholders, statement, unexpected};
-use super::users::profile_from_row;
 
 const SLUG_UNIQUE: &[&str] = &["slug"];
 

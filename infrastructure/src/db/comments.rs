@@ -11,8 +11,8 @@ use sea_orm::{
 };
 
 use super::entities::comments;
+use super::profiles::profile_from_row;
 use super::sql::{NO_VIEWER, statement, unexpected};
-use super::users::profile_from_row;
 
 const SELECT: &str = "SELECT c.id, c.article_id, c.author_id, c.body, c.created_at, c.updated_at, \
     u.username, u.bio, u.image, \

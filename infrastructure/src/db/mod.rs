@@ -1,17 +1,21 @@
 //! Database adapters: connection pools, migrations and sea-orm repositories for
 //! SQLite (the embedded default) and PostgreSQL (production).
 
+//{% if realworld %} The RealWorld example's repositories.
 mod articles;
 mod comments;
-pub mod entities;
 mod flags;
+mod profiles;
+mod report_data;
+mod reports;
+//{% endif %} Accounts, the welcome job's record, pools and migrations.
+pub mod entities;
 mod migrations;
 mod pool;
 pub mod query_metrics;
-mod report_data;
-mod reports;
 mod sql;
 mod users;
+mod welcome;
 
 use std::str::FromStr;
 
@@ -23,13 +27,17 @@ use sea_orm::sqlx::{Database, Postgres, Sqlite};
 use sea_orm::{DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
 use sea_orm_migration::MigratorTrait;
 
+//{% if realworld %} The RealWorld example's repositories.
 pub use articles::{SeaOrmArticleRepository, SeaOrmTagRepository};
 pub use comments::SeaOrmCommentRepository;
-pub use migrations::Migrator;
-pub use pool::SqlxPoolMonitor;
+pub use profiles::SeaOrmProfileRepository;
 pub use report_data::SqlReportData;
 pub use reports::SeaOrmReportRepository;
-pub use users::{SeaOrmProfileRepository, SeaOrmUserRepository};
+//{% endif %} The adapters every project has.
+pub use migrations::Migrator;
+pub use pool::SqlxPoolMonitor;
+pub use users::SeaOrmUserRepository;
+pub use welcome::SeaOrmWelcomeRepository;
 
 use crate::settings::DatabaseSettings;
 

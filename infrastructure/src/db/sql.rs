@@ -1,8 +1,12 @@
 //! Helpers for the hand-written SQL shared by the repositories.
 
+//{% if realworld %} Types of the RealWorld example's hand-written SQL.
+use sea_orm::{DbBackend, Statement, Value};
+//{% endif %} The errors every repository maps.
 use application::RepoError;
-use sea_orm::{DbBackend, DbErr, SqlErr, Statement, Value};
+use sea_orm::{DbErr, SqlErr};
 
+//{% if realworld %} The RealWorld example's hand-written SQL: statements, IN lists, viewers.
 /// Builds a statement from SQL written with `?` placeholders (SQLite's), numbering
 /// them `$1, $2, ...` for PostgreSQL. The SQL in this crate has no `?` in literals.
 pub(crate) fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
@@ -31,6 +35,11 @@ pub(crate) fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 
+/// The id to compare with when there is no viewer: no row has it, so per-viewer
+/// `EXISTS` checks are false without a separate query shape.
+pub(crate) const NO_VIEWER: i64 = -1;
+
+//{% endif %} Error mapping, used by every repository.
 /// Maps a database error, turning a unique violation on one of `fields` into
 /// `Conflict(field)`. Constraint names contain the column name (see the migrations),
 /// and both SQLite and PostgreSQL name the constraint or column in the message.
@@ -51,10 +60,7 @@ pub(crate) fn unexpected(err: DbErr) -> RepoError {
     RepoError::Unexpected(err.into())
 }
 
-/// The id to compare with when there is no viewer: no row has it, so per-viewer
-/// `EXISTS` checks are false without a separate query shape.
-pub(crate) const NO_VIEWER: i64 = -1;
-
+//{% if realworld %} Tests of the RealWorld example's SQL helpers.
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,3 +73,4 @@ mod tests {
         assert_eq!(lite.sql, "a = ?");
     }
 }
+//{% endif %} Test modules come last; nothing follows.

@@ -1,8 +1,11 @@
-//! The report job queue on apalis 1.0: SQLite (own file, the embedded default),
-//! PostgreSQL (the application's database, `apalis` schema) or Redis, chosen by
-//! `jobs.backend`. The API enqueues through [`ApalisReportQueue`] (the
-//! [`ReportQueue`] port); the worker consumes the same [`ReportStorage`].
+//! The job queues on apalis 1.0: SQLite (own file, the embedded default), PostgreSQL
+//! (the application's database, `apalis` schema) or Redis, chosen by `jobs.backend`.
+//! Every job type has its own queue on the one backend ([`Queues`]); the API enqueues
+//! through [`ApalisQueue`] (the queue ports) and the worker consumes the same storages.
 
+//{% if realworld %} The RealWorld example's report job queue.
+mod reports;
+//{% endif %} The `[jobs]` settings section.
 mod settings;
 
 use std::str::FromStr;
@@ -13,11 +16,17 @@ use apalis::prelude::TaskSink;
 use apalis_postgres::PostgresStorage;
 use apalis_redis::RedisStorage;
 use apalis_sqlite::{SqliteConnectOptions, SqlitePool, SqliteStorage};
-use application::ports::{DependencyProbe, ReportJob, ReportQueue};
+use application::ports::{DependencyProbe, WelcomeJob, WelcomeQueue};
 use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use sea_orm::DatabaseConnection;
+use sea_orm::sqlx::PgPool;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
+//{% if realworld %} The RealWorld example's report job queue.
+pub use reports::{ApalisReportQueue, ReportStorage};
+//{% endif %} The `[jobs]` settings section.
 pub use settings::{JobsBackend, JobsSettings, PRODUCTION_BACKEND};
 
 use crate::settings::Settings;
@@ -25,12 +34,42 @@ use crate::settings::Settings;
 /// How long a queue operation (enqueue, probe) may take.
 const QUEUE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The queue storage of report jobs, for the configured backend. Cheap to clone.
+/// The queue storage of jobs of type `T`, for the configured backend. Cheap to clone.
+pub enum JobStorage<T> {
+    Sqlite(SqliteStorage<T>),
+    Postgres(PostgresStorage<T>),
+    Redis(RedisStorage<T>),
+}
+
+impl<T> Clone for JobStorage<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Self::Sqlite(storage) => Self::Sqlite(storage.clone()),
+            Self::Postgres(storage) => Self::Postgres(storage.clone()),
+            Self::Redis(storage) => Self::Redis(storage.clone()),
+        }
+    }
+}
+
+/// The welcome job's queue (`jobs.welcome_queue`).
+pub type WelcomeStorage = JobStorage<WelcomeJob>;
+
+/// Every job queue of the process, on one backend connection. Cheap to clone.
 #[derive(Clone)]
-pub enum ReportStorage {
-    Sqlite(SqliteStorage<ReportJob>),
-    Postgres(PostgresStorage<ReportJob>),
-    Redis(RedisStorage<ReportJob>),
+pub struct Queues {
+    backend: Backend,
+    //{% if realworld %} The RealWorld example's report jobs (`jobs.queue`).
+    pub reports: ReportStorage,
+    //{% endif %} The welcome job (`jobs.welcome_queue`).
+    pub welcome: WelcomeStorage,
+}
+
+/// The connection every queue of the process shares.
+#[derive(Clone)]
+enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+    Redis(ConnectionManager),
 }
 
 /// Runs apalis's SQLite migrations, retrying a few times: unlike PostgreSQL's, sqlx's
@@ -41,7 +80,7 @@ async fn setup_sqlite(pool: &SqlitePool) -> anyhow::Result<()> {
     const ATTEMPTS: u32 = 5;
     let mut attempt = 1;
     loop {
-        match SqliteStorage::setup(pool).await {
+        match SqliteStorage::<()>::setup(pool).await {
             Ok(()) => return Ok(()),
             Err(e) if attempt < ATTEMPTS => {
                 tracing::warn!(attempt, "SQLite job queue setup failed, retrying: {e}");
@@ -53,13 +92,10 @@ async fn setup_sqlite(pool: &SqlitePool) -> anyhow::Result<()> {
     }
 }
 
-impl ReportStorage {
-    /// Opens (and sets up) the queue: creates the SQLite queue file and apalis's tables,
-    /// or apalis's schema on PostgreSQL; Redis needs no setup.
-    ///
-    /// # Errors
-    /// The queue cannot be reached or set up.
-    pub async fn open(settings: &Settings, db: &DatabaseConnection) -> anyhow::Result<Self> {
+impl Backend {
+    /// Opens (and sets up) the backend: creates the SQLite queue file and apalis's
+    /// tables, or apalis's schema on PostgreSQL; Redis needs no setup.
+    async fn open(settings: &Settings, db: &DatabaseConnection) -> anyhow::Result<Self> {
         let jobs = &settings.jobs;
         match jobs.backend.resolve(settings.database.is_postgres()) {
             JobsBackend::Sqlite | JobsBackend::Auto => {
@@ -73,20 +109,12 @@ impl ReportStorage {
                 }
                 let pool = SqlitePool::connect_with(options).await.context("cannot open the SQLite job queue")?;
                 setup_sqlite(&pool).await.context("cannot set up the SQLite job queue")?;
-                let config = apalis_sqlite::Config::default()
-                    .queue(&jobs.queue)
-                    .heartbeat_interval(jobs.heartbeat())
-                    .batch_size(1);
-                Ok(Self::Sqlite(SqliteStorage::new(&pool).with_config(config)))
+                Ok(Self::Sqlite(pool))
             }
             JobsBackend::Postgres => {
                 let pool = db.get_postgres_connection_pool().clone();
-                PostgresStorage::setup(&pool).await.context("cannot set up the PostgreSQL job queue")?;
-                let config = apalis_postgres::Config::default()
-                    .queue(&jobs.queue)
-                    .heartbeat_interval(jobs.heartbeat())
-                    .batch_size(1);
-                Ok(Self::Postgres(PostgresStorage::new(&pool).with_config(config)))
+                PostgresStorage::<()>::setup(&pool).await.context("cannot set up the PostgreSQL job queue")?;
+                Ok(Self::Postgres(pool))
             }
             JobsBackend::Redis => {
                 let url = settings.redis.url.as_deref().context("jobs.backend = redis needs redis.url")?;
@@ -97,25 +125,70 @@ impl ReportStorage {
                     .set_response_timeout(Some(QUEUE_TIMEOUT))
                     .set_connection_timeout(Some(settings.redis.connect_timeout()));
                 let manager = ConnectionManager::new_lazy_with_config(client, config).context("redis connection")?;
-                let config = apalis_redis::Config::default()
-                    .queue(&jobs.queue)
-                    .heartbeat_interval(jobs.heartbeat())
-                    .batch_size(1);
-                Ok(Self::Redis(RedisStorage::new(manager).with_config(config)))
+                Ok(Self::Redis(manager))
             }
         }
     }
 
+    /// The storage of the queue named `queue` (with Redis: its key prefix).
+    fn storage<T>(&self, jobs: &JobsSettings, queue: &str) -> JobStorage<T> {
+        match self {
+            Self::Sqlite(pool) => {
+                let config =
+                    apalis_sqlite::Config::default().queue(queue).heartbeat_interval(jobs.heartbeat()).batch_size(1);
+                JobStorage::Sqlite(SqliteStorage::new(pool).with_config(config))
+            }
+            Self::Postgres(pool) => {
+                let config =
+                    apalis_postgres::Config::default().queue(queue).heartbeat_interval(jobs.heartbeat()).batch_size(1);
+                JobStorage::Postgres(PostgresStorage::new(pool).with_config(config))
+            }
+            Self::Redis(manager) => {
+                let config =
+                    apalis_redis::Config::default().queue(queue).heartbeat_interval(jobs.heartbeat()).batch_size(1);
+                JobStorage::Redis(RedisStorage::new(manager.clone()).with_config(config))
+            }
+        }
+    }
+}
+
+impl Queues {
+    /// Opens (and sets up) the configured backend and every queue on it.
+    ///
+    /// # Errors
+    /// The queue backend cannot be reached or set up.
+    pub async fn open(settings: &Settings, db: &DatabaseConnection) -> anyhow::Result<Self> {
+        let backend = Backend::open(settings, db).await?;
+        let jobs = &settings.jobs;
+        Ok(Self {
+            welcome: backend.storage(jobs, &jobs.welcome_queue),
+            //{% if realworld %} The RealWorld example's report jobs.
+            reports: backend.storage(jobs, &jobs.queue),
+            //{% endif %} The connection itself, for the readiness probe.
+            backend,
+        })
+    }
+
     /// `sqlite`, `postgres` or `redis`.
     pub fn backend_name(&self) -> &'static str {
-        match self {
-            Self::Sqlite(_) => "sqlite",
-            Self::Postgres(_) => "postgres",
-            Self::Redis(_) => "redis",
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+            Backend::Redis(_) => "redis",
         }
     }
 
-    async fn push(&self, job: ReportJob) -> anyhow::Result<()> {
+    /// The readiness probe of the queue backend.
+    pub fn probe(&self) -> QueueProbe {
+        QueueProbe { backend: self.backend.clone() }
+    }
+}
+
+impl<T> JobStorage<T>
+where
+    T: Serialize + DeserializeOwned + Send + Sync + Unpin + 'static,
+{
+    async fn push(&self, job: T) -> anyhow::Result<()> {
         match self.clone() {
             Self::Sqlite(mut storage) => storage.push(job).await.map_err(|e| anyhow::anyhow!("{e}")),
             Self::Postgres(mut storage) => storage.push(job).await.map_err(|e| anyhow::anyhow!("{e}")),
@@ -124,34 +197,36 @@ impl ReportStorage {
     }
 }
 
-/// [`ReportQueue`] on apalis: one durable push per job.
-#[derive(Clone)]
-pub struct ApalisReportQueue {
-    storage: ReportStorage,
+/// The queue ports on apalis: one durable push per job, bounded by a timeout.
+pub struct ApalisQueue<T> {
+    storage: JobStorage<T>,
 }
 
-impl ApalisReportQueue {
-    pub fn new(storage: ReportStorage) -> Self {
+impl<T> ApalisQueue<T> {
+    pub fn new(storage: JobStorage<T>) -> Self {
         Self { storage }
     }
 }
 
-#[async_trait]
-impl ReportQueue for ApalisReportQueue {
-    async fn enqueue(&self, job: ReportJob) -> anyhow::Result<()> {
+impl<T> ApalisQueue<T>
+where
+    T: Serialize + DeserializeOwned + Send + Sync + Unpin + 'static,
+{
+    async fn enqueue_job(&self, job: T) -> anyhow::Result<()> {
         tokio::time::timeout(QUEUE_TIMEOUT, self.storage.push(job)).await.context("enqueue timed out")?
+    }
+}
+
+#[async_trait]
+impl WelcomeQueue for ApalisQueue<WelcomeJob> {
+    async fn enqueue(&self, job: WelcomeJob) -> anyhow::Result<()> {
+        self.enqueue_job(job).await
     }
 }
 
 /// Readiness of the job queue (name `queue`): a trivial query or `PING`.
 pub struct QueueProbe {
-    storage: ReportStorage,
-}
-
-impl QueueProbe {
-    pub fn new(storage: ReportStorage) -> Self {
-        Self { storage }
-    }
+    backend: Backend,
 }
 
 #[async_trait]
@@ -162,15 +237,15 @@ impl DependencyProbe for QueueProbe {
 
     async fn check(&self) -> anyhow::Result<()> {
         let check = async {
-            match &self.storage {
-                ReportStorage::Sqlite(storage) => {
-                    sea_orm::sqlx::query("SELECT 1").execute(storage.pool()).await?;
+            match &self.backend {
+                Backend::Sqlite(pool) => {
+                    sea_orm::sqlx::query("SELECT 1").execute(pool).await?;
                 }
-                ReportStorage::Postgres(storage) => {
-                    sea_orm::sqlx::query("SELECT 1").execute(storage.pool()).await?;
+                Backend::Postgres(pool) => {
+                    sea_orm::sqlx::query("SELECT 1").execute(pool).await?;
                 }
-                ReportStorage::Redis(storage) => {
-                    let mut connection = storage.clone().get_connection().clone();
+                Backend::Redis(manager) => {
+                    let mut connection = manager.clone();
                     let _: String = redis::cmd("PING").query_async(&mut connection).await?;
                 }
             }

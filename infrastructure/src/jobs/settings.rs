@@ -1,13 +1,15 @@
-//! The `[jobs]` settings section: which queue backend runs report jobs, and how.
+//! The `[jobs]` settings section: which queue backend runs the background jobs, and how.
 
 use std::time::Duration;
 
+//{% if realworld %} The RealWorld example's report limits.
 use application::usecases::ReportPolicy;
+//{% endif %} Settings are read with serde.
 use serde::{Deserialize, Serialize};
 
 use crate::settings::SettingsError;
 
-/// Where report jobs are queued.
+/// Where jobs are queued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum JobsBackend {
@@ -47,14 +49,25 @@ pub struct JobsSettings {
     /// The queue file for `backend = "sqlite"`. Never the application database: the
     /// queue runs SQLite with `synchronous=OFF`.
     pub sqlite_url: String,
-    /// Queue name; with Redis, the prefix of every key the queue uses.
+    /// Queue of the welcome job; with Redis, the prefix of every key the queue uses.
+    pub welcome_queue: String,
+    //{% if realworld %} The RealWorld example's report jobs.
+    /// Queue of report jobs; with Redis, the prefix of every key the queue uses.
     pub queue: String,
+    /// Finished reports older than this are deleted by `api reports purge` and by the
+    /// worker's hourly purge; 0 keeps them forever.
+    pub purge_after_days: u32,
+    /// Longest date range a report may cover.
+    pub max_range_days: u32,
+    /// Authors read per query while generating (bounds the worker's memory).
+    pub batch_size: u64,
+    //{% endif %} How the worker runs.
     /// Run a worker inside the API process (the embedded mode). Production sets this
     /// to false and runs `worker` processes.
     pub embedded_worker: bool,
     /// Jobs one worker process runs at once.
     pub concurrency: usize,
-    /// Attempts per report, including the first (and any cut short by a crash).
+    /// Attempts per job (a report's include any cut short by a crash), the first included.
     pub max_attempts: u32,
     /// Delay before the first retry; doubled for each further one.
     pub backoff_base_ms: u64,
@@ -68,14 +81,12 @@ pub struct JobsSettings {
     pub heartbeat_secs: u64,
     /// How often an idle worker looks for new jobs.
     pub poll_interval_ms: u64,
-    /// Finished reports older than this are deleted by `api reports purge` and by the
-    /// worker's hourly purge; 0 keeps them forever.
-    pub purge_after_days: u32,
-    /// Recovery sweep: a report still `queued` and never started this long after it was
-    /// (re)queued has lost its job and is enqueued again (by every worker at start and
-    /// every `requeue_interval_secs`). Keep it well above the normal queue wait; a job
-    /// that was merely slow is harmless (only the newest job of a report may run it).
-    /// 0 turns the sweep off.
+    /// Recovery sweep: an account not welcomed this long after it registered (and a
+    /// report still `queued` and never started this long after it was (re)queued) has
+    /// lost its job and is enqueued again, by every worker at start and every
+    /// `requeue_interval_secs`. Keep it well above the normal queue wait; a job that was
+    /// merely slow is harmless (a second welcome is a no-op; only the newest job of a
+    /// report may run it). 0 turns the sweep off.
     pub requeue_after_secs: u64,
     /// How often each worker runs the recovery sweep.
     pub requeue_interval_secs: u64,
@@ -84,10 +95,6 @@ pub struct JobsSettings {
     pub metrics_port: Option<u16>,
     /// Address the worker's metrics endpoint binds to.
     pub metrics_host: String,
-    /// Longest date range a report may cover.
-    pub max_range_days: u32,
-    /// Authors read per query while generating (bounds the worker's memory).
-    pub batch_size: u64,
     /// TESTING ONLY: every attempt fails with this message, to exercise retries.
     pub fail_with: Option<String>,
 }
@@ -97,7 +104,13 @@ impl Default for JobsSettings {
         Self {
             backend: JobsBackend::Auto,
             sqlite_url: "sqlite://data/jobs.sqlite".to_owned(),
+            welcome_queue: "welcome".to_owned(),
+            //{% if realworld %} The RealWorld example's report jobs.
             queue: "reports".to_owned(),
+            purge_after_days: 30,
+            max_range_days: 366,
+            batch_size: 1000,
+            //{% endif %} How the worker runs.
             embedded_worker: true,
             concurrency: 2,
             max_attempts: 3,
@@ -106,13 +119,10 @@ impl Default for JobsSettings {
             shutdown_grace_secs: 30,
             heartbeat_secs: 30,
             poll_interval_ms: 500,
-            purge_after_days: 30,
             requeue_after_secs: 300,
             requeue_interval_secs: 60,
             metrics_port: None,
             metrics_host: "127.0.0.1".to_owned(),
-            max_range_days: 366,
-            batch_size: 1000,
             fail_with: None,
         }
     }
@@ -144,15 +154,17 @@ impl JobsSettings {
             }
             _ => {}
         }
-        let at_least_one: [(&'static str, u64); 8] = [
+        let at_least_one: &[(&'static str, u64)] = &[
             ("jobs.requeue_interval_secs", self.requeue_interval_secs),
             ("jobs.concurrency", self.concurrency as u64),
             ("jobs.max_attempts", u64::from(self.max_attempts)),
             ("jobs.job_timeout_secs", self.job_timeout_secs),
             ("jobs.heartbeat_secs", self.heartbeat_secs),
             ("jobs.poll_interval_ms", self.poll_interval_ms),
+            //{% if realworld %} The RealWorld example's report limits.
             ("jobs.max_range_days", u64::from(self.max_range_days)),
             ("jobs.batch_size", self.batch_size),
+            //{% endif %} (Every count above must be at least 1.)
         ];
         if let Some((name, _)) = at_least_one.iter().find(|(_, value)| *value == 0) {
             return Err(invalid(name, "must be at least 1"));
@@ -160,16 +172,26 @@ impl JobsSettings {
         if self.metrics_host.parse::<std::net::IpAddr>().is_err() {
             return Err(invalid("jobs.metrics_host", "must be an IP address"));
         }
+        if self.welcome_queue.trim().is_empty() {
+            return Err(invalid("jobs.welcome_queue", "must not be empty"));
+        }
+        //{% if realworld %} The RealWorld example's report queue: its own name.
         if self.queue.trim().is_empty() {
             return Err(invalid("jobs.queue", "must not be empty"));
         }
+        if self.queue == self.welcome_queue {
+            return Err(invalid("jobs.queue", "must differ from jobs.welcome_queue"));
+        }
+        //{% endif %} Every setting is usable.
         Ok(())
     }
 
+    //{% if realworld %} The RealWorld example's report limits.
     pub fn policy(&self) -> ReportPolicy {
         ReportPolicy { max_range_days: self.max_range_days, batch_size: self.batch_size, ..ReportPolicy::default() }
     }
 
+    //{% endif %} The worker's timings.
     pub fn heartbeat(&self) -> Duration {
         Duration::from_secs(self.heartbeat_secs)
     }

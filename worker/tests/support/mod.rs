@@ -10,6 +10,7 @@ use application::Services;
 use application::usecases::{RegisterInput, RequestReportInput};
 use domain::{Report, ReportId, UserId};
 use infrastructure::Settings;
+use infrastructure::identity::ENV_PREFIX;
 use infrastructure::testing::TestDb;
 use sea_orm::{ConnectionTrait, Statement};
 
@@ -109,13 +110,13 @@ impl Setup {
             .current_dir(std::env::temp_dir())
             .env_remove("DATABASE_URL")
             .env_remove("REDIS_URL")
-            .env_remove(infrastructure::testing::env_var("CONFIG"))
-            .env(infrastructure::testing::env_var("DATABASE__URL"), &self.db.url)
-            .env(infrastructure::testing::env_var("JOBS__SQLITE_URL"), &jobs.sqlite_url)
-            .env(infrastructure::testing::env_var("JOBS__HEARTBEAT_SECS"), jobs.heartbeat_secs.to_string())
-            .env(infrastructure::testing::env_var("JOBS__BATCH_SIZE"), jobs.batch_size.to_string())
-            .env(infrastructure::testing::env_var("JOBS__POLL_INTERVAL_MS"), "50")
-            .env(infrastructure::testing::env_var("JOBS__SHUTDOWN_GRACE_SECS"), "60")
+            .env_remove(format!("{ENV_PREFIX}CONFIG"))
+            .env(format!("{ENV_PREFIX}DATABASE__URL"), &self.db.url)
+            .env(format!("{ENV_PREFIX}JOBS__SQLITE_URL"), &jobs.sqlite_url)
+            .env(format!("{ENV_PREFIX}JOBS__HEARTBEAT_SECS"), jobs.heartbeat_secs.to_string())
+            .env(format!("{ENV_PREFIX}JOBS__BATCH_SIZE"), jobs.batch_size.to_string())
+            .env(format!("{ENV_PREFIX}JOBS__POLL_INTERVAL_MS"), "50")
+            .env(format!("{ENV_PREFIX}JOBS__SHUTDOWN_GRACE_SECS"), "60")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

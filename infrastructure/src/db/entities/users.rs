@@ -15,6 +15,7 @@ pub struct Model {
     pub bio: Option<String>,
     pub image: Option<String>,
     pub is_admin: bool,
+    pub welcomed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -24,6 +24,7 @@ enum Users {
     UpdatedAt,
 }
 
+//{% if realworld %} The RealWorld example's tables.
 #[derive(DeriveIden)]
 enum Follows {
     Table,
@@ -80,6 +81,7 @@ enum Comments {
     UpdatedAt,
 }
 
+//{% endif %} Column helpers.
 fn id(column: impl IntoIden) -> ColumnDef {
     ColumnDef::new(column).big_integer().not_null().auto_increment().primary_key().to_owned()
 }
@@ -92,6 +94,7 @@ fn time(column: impl IntoIden) -> ColumnDef {
     ColumnDef::new(column).timestamp_with_time_zone().not_null().to_owned()
 }
 
+//{% if realworld %} References between the RealWorld example's tables.
 fn reference(column: impl IntoIden) -> ColumnDef {
     ColumnDef::new(column).big_integer().not_null().to_owned()
 }
@@ -101,6 +104,7 @@ fn cascade(from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoId
     ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Cascade).to_owned()
 }
 
+//{% endif %} A named index, unique or not.
 fn index(name: &str, table: impl IntoIden, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
     let mut index = Index::create();
     index.name(name).table(table);
@@ -135,6 +139,7 @@ impl MigrationTrait for Migration {
         m.create_index(index("ux_users_username", Users::Table, &["username"], true)).await?;
         m.create_index(index("ux_users_email", Users::Table, &["email"], true)).await?;
 
+        //{% if realworld %} The RealWorld example's tables.
         m.create_table(
             Table::create()
                 .table(Follows::Table)
@@ -220,6 +225,7 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index("ix_comments_article", Comments::Table, &["article_id", "id"], false)).await?;
         m.create_index(index("ix_comments_author", Comments::Table, &["author_id"], false)).await?;
+        //{% endif %} The schema is in place.
         Ok(())
     }
 }

@@ -9,8 +9,11 @@
 
 mod m20261122_000001_create_schema;
 mod m20261122_000002_add_user_admin;
+//{% if realworld %} The RealWorld example's report jobs.
 mod m20261122_000003_create_reports;
 mod m20261122_000004_add_report_job_token;
+//{% endif %} The welcome job's record on each account.
+mod m20261122_000005_add_user_welcomed_at;
 
 use sea_orm_migration::prelude::*;
 
@@ -22,8 +25,11 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_schema::Migration),
             Box::new(m20261122_000002_add_user_admin::Migration),
+            //{% if realworld %} The RealWorld example's report jobs.
             Box::new(m20261122_000003_create_reports::Migration),
             Box::new(m20261122_000004_add_report_job_token::Migration),
+            //{% endif %} The welcome job (every project).
+            Box::new(m20261122_000005_add_user_welcomed_at::Migration),
         ]
     }
 }

@@ -1,0 +1,36 @@
+//! The RealWorld example's report job queue (`jobs.queue`).
+
+use application::ports::{ReportJob, ReportQueue};
+use async_trait::async_trait;
+
+use super::{ApalisQueue, JobStorage};
+
+/// The report jobs' queue.
+pub type ReportStorage = JobStorage<ReportJob>;
+
+/// [`ReportQueue`] on apalis.
+pub type ApalisReportQueue = ApalisQueue<ReportJob>;
+
+#[async_trait]
+impl ReportQueue for ApalisQueue<ReportJob> {
+    async fn enqueue(&self, job: ReportJob) -> anyhow::Result<()> {
+        self.enqueue_job(job).await
+    }
+}
+
+/// For tests and tools that enqueue no job they read back: the given report queue, and
+/// an in-memory welcome queue.
+#[cfg(feature = "testing")]
+impl From<std::sync::Arc<dyn ReportQueue>> for crate::wiring::JobQueues {
+    fn from(reports: std::sync::Arc<dyn ReportQueue>) -> Self {
+        Self { reports, welcome: std::sync::Arc::new(application::fakes::FakeWelcomeQueue::default()) }
+    }
+}
+
+/// As above, for the in-memory report queue of `application::fakes`.
+#[cfg(feature = "testing")]
+impl From<std::sync::Arc<application::fakes::FakeReports>> for crate::wiring::JobQueues {
+    fn from(reports: std::sync::Arc<application::fakes::FakeReports>) -> Self {
+        Self::from(reports as std::sync::Arc<dyn ReportQueue>)
+    }
+}
