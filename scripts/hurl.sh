@@ -215,7 +215,7 @@ run_backend() {
   section "$name: Hurl suite (${#HURL_FILES[@]} files)"
   local suite_ok=1
   if ! HOST="http://127.0.0.1:$port" run_bounded "$SUITE_TIMEOUT" \
-    bash "$REALWORLD_DIR/run-api-tests-hurl.sh"; then
+    bash "$REALWORLD_DIR/run-api-tests-hurl.sh" "${HURL_FILES[@]}"; then
     suite_ok=0
     log "$name: Hurl suite FAILED"
   fi
