@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use std::ops::{Deref, DerefMut};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -98,12 +99,12 @@ impl Setup {
     }
 
     /// Starts a real `worker` process on this test's database and queue.
-    pub fn spawn_worker(&self) -> Child {
+    pub fn spawn_worker(&self) -> WorkerProcess {
         self.spawn_worker_with(&[])
     }
 
     /// [`Setup::spawn_worker`] with extra environment variables (settings).
-    pub fn spawn_worker_with(&self, env: &[(&str, &str)]) -> Child {
+    pub fn spawn_worker_with(&self, env: &[(&str, &str)]) -> WorkerProcess {
         let jobs = &self.settings.jobs;
         Command::new(infrastructure::testing::worker_binary())
             .envs(env.iter().copied())
@@ -122,5 +123,38 @@ impl Setup {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("worker binary starts")
+            .into()
+    }
+}
+
+/// A `worker` process, killed when dropped if still running: a test that fails while it
+/// runs must not leave an orphan holding the test's inherited stderr (cargo test hangs).
+pub struct WorkerProcess(Child);
+
+impl From<Child> for WorkerProcess {
+    fn from(child: Child) -> Self {
+        Self(child)
+    }
+}
+
+impl Deref for WorkerProcess {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl DerefMut for WorkerProcess {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for WorkerProcess {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
     }
 }
