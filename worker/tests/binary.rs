@@ -3,50 +3,15 @@
 //! metrics and the service's name on `jobs.metrics_port`, and exits 0 on SIGTERM.
 //! Kept in every generated project (the report-job tests are the RealWorld example's).
 
+mod process;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use application::usecases::RegisterInput;
 use infrastructure::identity::{ENV_PREFIX, SERVICE_NAME};
 use infrastructure::testing::TestDb;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// The worker process, killed if the test fails before it stops it: an orphan would keep
-/// the test's inherited stderr open and hang `cargo test`.
-struct Worker(std::process::Child);
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        if matches!(self.0.try_wait(), Ok(None)) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-}
-
-/// A loopback port nobody listens on right now.
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bound");
-    listener.local_addr().expect("address").port()
-}
-
-/// One HTTP/1.1 request; the whole response (the endpoint closes the connection).
-async fn get(port: u16, path: &str) -> std::io::Result<String> {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-    stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes()).await?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await?;
-    Ok(response)
-}
-
-/// Polls `check` every 50 ms; fails the test after 30 s.
-async fn eventually<F: std::future::Future<Output = bool>>(what: &str, mut check: impl FnMut() -> F) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check().await {
-        assert!(Instant::now() < deadline, "{what} did not happen in time");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
+use process::{WorkerProcess, eventually, free_port, get};
 
 #[tokio::test]
 async fn the_worker_process_runs_the_welcome_job_exports_metrics_and_stops_cleanly_on_sigterm() {
@@ -64,7 +29,7 @@ async fn the_worker_process_runs_the_welcome_job_exports_metrics_and_stops_clean
     assert_eq!(db.scalar(welcomed).await, 0, "nothing in this process runs jobs");
 
     let port = free_port();
-    let mut worker = Worker(
+    let mut worker = WorkerProcess::from(
         Command::new(infrastructure::testing::worker_binary())
             .current_dir(std::env::temp_dir())
             .env_remove("DATABASE_URL")
@@ -95,12 +60,12 @@ async fn the_worker_process_runs_the_welcome_job_exports_metrics_and_stops_clean
     };
     assert!(scrape.contains(&service), "{scrape}");
 
-    let pid = worker.0.id().to_string();
+    let pid = worker.id().to_string();
     let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
     assert!(sent.success(), "SIGTERM sent");
     let deadline = Instant::now() + Duration::from_secs(15);
     let status = loop {
-        if let Some(status) = worker.0.try_wait().expect("worker status") {
+        if let Some(status) = worker.try_wait().expect("worker status") {
             break status;
         }
         assert!(Instant::now() < deadline, "the worker did not exit within 15 s of SIGTERM");

@@ -2,6 +2,7 @@
 //! process killed with SIGKILL mid-report), graceful SIGTERM, and retries that end in
 //! `failed` with the error kept.
 
+mod process;
 mod support;
 
 use std::process::Command;

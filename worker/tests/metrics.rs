@@ -1,27 +1,13 @@
 //! The standalone `worker` binary exports its job metrics on `jobs.metrics_port`.
 
+mod process;
 mod support;
 
 use std::time::{Duration, Instant};
 
 use infrastructure::identity::ENV_PREFIX;
+use process::{free_port, get};
 use support::setup;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// A loopback port nobody listens on right now.
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bound");
-    listener.local_addr().expect("address").port()
-}
-
-/// One HTTP/1.1 request; the whole response (the endpoint closes the connection).
-async fn get(port: u16, path: &str) -> std::io::Result<String> {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-    stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes()).await?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await?;
-    Ok(response)
-}
 
 #[tokio::test]
 async fn the_worker_binary_serves_job_metrics_with_queue_and_outcome_labels() {

@@ -2,25 +2,17 @@
 //! are retried, then given up (counted in `jobs_total`), and the recovery sweep of a
 //! healthy worker welcomes the account afterwards.
 
-use std::time::{Duration, Instant};
+mod process;
 
 use application::usecases::RegisterInput;
 use infrastructure::testing::TestDb;
+use process::eventually;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 async fn welcomed(db: &DatabaseConnection, name: &str) -> bool {
     let sql = format!("SELECT CAST(welcomed_at AS TEXT) AS at FROM users WHERE username = '{name}'");
     let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.expect("query");
     row.expect("user exists").try_get::<Option<String>>("", "at").expect("column").is_some()
-}
-
-/// Polls `check` every 50 ms; fails the test after 30 s.
-async fn eventually<F: std::future::Future<Output = bool>>(what: &str, mut check: impl FnMut() -> F) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check().await {
-        assert!(Instant::now() < deadline, "{what} did not happen in time");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test]

@@ -3,8 +3,9 @@
 
 #![allow(dead_code)]
 
-use std::ops::{Deref, DerefMut};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
+
+use crate::process::WorkerProcess;
 use std::time::{Duration, Instant};
 
 use application::Services;
@@ -124,37 +125,5 @@ impl Setup {
             .spawn()
             .expect("worker binary starts")
             .into()
-    }
-}
-
-/// A `worker` process, killed when dropped if still running: a test that fails while it
-/// runs must not leave an orphan holding the test's inherited stderr (cargo test hangs).
-pub struct WorkerProcess(Child);
-
-impl From<Child> for WorkerProcess {
-    fn from(child: Child) -> Self {
-        Self(child)
-    }
-}
-
-impl Deref for WorkerProcess {
-    type Target = Child;
-    fn deref(&self) -> &Child {
-        &self.0
-    }
-}
-
-impl DerefMut for WorkerProcess {
-    fn deref_mut(&mut self) -> &mut Child {
-        &mut self.0
-    }
-}
-
-impl Drop for WorkerProcess {
-    fn drop(&mut self) {
-        if matches!(self.0.try_wait(), Ok(None)) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
     }
 }
