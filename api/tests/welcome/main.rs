@@ -5,12 +5,14 @@
 #[path = "../http/app.rs"]
 #[allow(dead_code)]
 mod app;
+#[path = "../http/queues.rs"]
+mod queues;
 
 use std::time::{Duration, Instant};
 
 use app::{TestApp, spawn_with};
-use infrastructure::jobs::JobsBackend;
-use infrastructure::testing::{TestDb, redis_url};
+use infrastructure::testing::TestDb;
+use queues::{Queue, on_queue};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 /// Polls until `name` is welcomed; fails the test if it never is.
@@ -38,40 +40,17 @@ async fn scenario(app: &TestApp, db: &DatabaseConnection) {
 
 #[tokio::test]
 async fn sqlite_queue_with_the_worker_embedded_in_the_api() {
-    let db = TestDb::sqlite().await;
-    let (conn, settings) = (db.db.clone(), db.settings());
-    assert_eq!(settings.jobs.backend, JobsBackend::Sqlite);
-    let app = spawn_with(db, &settings).await;
-    scenario(&app, &conn).await;
-    app.stop().await.expect("clean shutdown, worker included");
+    on_queue(Queue::Sqlite, scenario).await;
 }
 
 #[tokio::test]
 async fn postgres_queue_in_the_application_database() {
-    let db = TestDb::postgres().await;
-    let (conn, mut settings) = (db.db.clone(), db.settings());
-    settings.jobs.backend = JobsBackend::Postgres;
-    let app = spawn_with(db, &settings).await;
-    scenario(&app, &conn).await;
-    app.stop().await.expect("clean shutdown, worker included");
+    on_queue(Queue::Postgres, scenario).await;
 }
 
 #[tokio::test]
 async fn redis_queue_under_its_own_key_prefix() {
-    let db = TestDb::sqlite().await;
-    let (conn, mut settings) = (db.db.clone(), db.settings());
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let prefix = format!("test-welcome-{}-{nanos}", std::process::id());
-    settings.redis.url = Some(redis_url());
-    settings.jobs.backend = JobsBackend::Redis;
-    settings.jobs.welcome_queue = format!("{prefix}-welcome");
-    //{% if realworld %} The report queue gets its own prefix too, so cleanup finds it.
-    settings.jobs.queue = format!("{prefix}-reports");
-    //{% endif %} Every key the test creates starts with `prefix`.
-    let app = spawn_with(db, &settings).await;
-    scenario(&app, &conn).await;
-    app.stop().await.expect("clean shutdown, worker included");
-    delete_keys(&format!("{prefix}*")).await;
+    on_queue(Queue::Redis, scenario).await;
 }
 
 /// A registration whose job never reached the queue is found by the recovery sweep.
@@ -87,14 +66,4 @@ async fn an_account_whose_job_was_lost_is_welcomed_by_the_sweep() {
     let app = spawn_with(db, &settings).await;
     wait_until_welcomed(&conn, "lost").await;
     app.stop().await.expect("clean shutdown, worker included");
-}
-
-/// Removes this test's queue keys (never anything else on the shared server).
-async fn delete_keys(pattern: &str) {
-    let client = redis::Client::open(redis_url()).expect("redis url");
-    let mut conn = client.get_multiplexed_async_connection().await.expect("redis");
-    let keys: Vec<String> = redis::cmd("KEYS").arg(pattern).query_async(&mut conn).await.expect("keys");
-    if !keys.is_empty() {
-        let _: () = redis::cmd("DEL").arg(&keys).query_async(&mut conn).await.expect("deleted");
-    }
 }

@@ -1,0 +1,60 @@
+//! Runs an end-to-end job scenario against the real API (with its embedded worker) on
+//! each queue backend: SQLite file, the PostgreSQL application database, Redis under a
+//! key prefix of the test's own (removed afterwards). Shared by the job tests of every
+//! project; include it next to `app.rs` (it uses `crate::app`).
+
+use infrastructure::jobs::JobsBackend;
+use infrastructure::testing::{TestDb, redis_url};
+use sea_orm::DatabaseConnection;
+
+use crate::app::{TestApp, spawn_with};
+
+/// The queue backend a scenario runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Queue {
+    Sqlite,
+    Postgres,
+    Redis,
+}
+
+/// Starts the API with its worker on `queue`, runs `scenario` against it and its
+/// database, then stops it cleanly (worker included) and removes the test's Redis keys.
+pub async fn on_queue(queue: Queue, scenario: impl AsyncFnOnce(&TestApp, &DatabaseConnection)) {
+    let db = match queue {
+        Queue::Postgres => TestDb::postgres().await,
+        Queue::Sqlite | Queue::Redis => TestDb::sqlite().await,
+    };
+    let (conn, mut settings) = (db.db.clone(), db.settings());
+    let mut prefix = None;
+    match queue {
+        Queue::Sqlite => assert_eq!(settings.jobs.backend, JobsBackend::Sqlite),
+        Queue::Postgres => settings.jobs.backend = JobsBackend::Postgres,
+        Queue::Redis => {
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+            let unique = format!("test-jobs-{}-{nanos}", std::process::id());
+            settings.redis.url = Some(redis_url());
+            settings.jobs.backend = JobsBackend::Redis;
+            settings.jobs.welcome_queue = format!("{unique}-welcome");
+            //{% if realworld %} The report queue gets its own prefix too, so cleanup finds it.
+            settings.jobs.queue = format!("{unique}-reports");
+            //{% endif %} Every key the test creates starts with `unique`.
+            prefix = Some(unique);
+        }
+    }
+    let app = spawn_with(db, &settings).await;
+    scenario(&app, &conn).await;
+    app.stop().await.expect("clean shutdown, worker included");
+    if let Some(prefix) = prefix {
+        delete_keys(&format!("{prefix}*")).await;
+    }
+}
+
+/// Removes this test's queue keys (never anything else on the shared server).
+async fn delete_keys(pattern: &str) {
+    let client = redis::Client::open(redis_url()).expect("redis url");
+    let mut conn = client.get_multiplexed_async_connection().await.expect("redis");
+    let keys: Vec<String> = redis::cmd("KEYS").arg(pattern).query_async(&mut conn).await.expect("keys");
+    if !keys.is_empty() {
+        let _: () = redis::cmd("DEL").arg(&keys).query_async(&mut conn).await.expect("deleted");
+    }
+}
