@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::db;
-use crate::identity::{ENV_PREFIX, SERVICE_NAME};
+use crate::identity::SERVICE_NAME;
 use crate::jobs::JobsBackend;
 use crate::settings::{AuthSettings, DatabaseSettings, Settings};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -43,12 +43,6 @@ fn with_database(url: &str, name: &str) -> String {
         Some(q) => format!("{root}/{name}?{q}"),
         None => format!("{root}/{name}"),
     }
-}
-
-/// The environment variable for a setting of a spawned binary, with this service's
-/// prefix: `env_var("SERVER__PORT")` is `<PREFIX>SERVER__PORT`.
-pub fn env_var(key: &str) -> String {
-    format!("{ENV_PREFIX}{key}")
 }
 
 /// The service binary (named after the project) as Cargo built it for the running
