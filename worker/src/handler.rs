@@ -10,7 +10,7 @@ use apalis::prelude::{BoxDynError, Data};
 use application::UseCaseError;
 use application::ports::ReportJob;
 use application::usecases::{AttemptOutcome, ReportService};
-use domain::Report;
+use domain::realworld::Report;
 use infrastructure::jobs::JobsSettings;
 
 /// What every job of this worker needs.

@@ -8,7 +8,7 @@ mod support;
 use std::process::Command;
 use std::time::Duration;
 
-use domain::ReportStatus;
+use domain::realworld::ReportStatus;
 use support::setup;
 
 const AUTHORS: u32 = 3000;
@@ -72,7 +72,8 @@ async fn a_job_that_always_fails_ends_failed_after_the_configured_attempts_with_
 #[tokio::test]
 async fn a_report_stored_without_a_job_is_requeued_by_the_sweep_and_completes() {
     use application::ports::{NewReportRecord, ReportRepository};
-    use domain::{DateRange, ReportKind, ReportScope, Timestamp};
+    use domain::Timestamp;
+    use domain::realworld::{DateRange, ReportKind, ReportScope};
 
     let setup = setup(3).await;
     // The API stored the report, then died before enqueueing its job.

@@ -17,7 +17,7 @@ async fn the_worker_binary_serves_job_metrics_with_queue_and_outcome_labels() {
     let mut worker =
         setup.spawn_worker_with(&[(format!("{ENV_PREFIX}JOBS__METRICS_PORT").as_str(), &port.to_string())]);
     let report = setup.wait(id, Duration::from_secs(30), |r| r.status.is_final()).await;
-    assert_eq!(report.status, domain::ReportStatus::Succeeded, "{:?}", report.error);
+    assert_eq!(report.status, domain::realworld::ReportStatus::Succeeded, "{:?}", report.error);
 
     let expected = format!("jobs_total{{queue=\"{}\",outcome=\"succeeded\"}} 1", setup.settings.jobs.queue);
     let deadline = Instant::now() + Duration::from_secs(10);

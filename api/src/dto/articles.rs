@@ -2,7 +2,7 @@
 
 use application::ports::ArticlePage;
 use application::usecases::{CreateArticleInput, UpdateArticleInput};
-use domain::{Article, Comment, Tag};
+use domain::realworld::{Article, Comment, Tag};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

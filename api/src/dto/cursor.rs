@@ -6,7 +6,8 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::DateTime;
-use domain::{ArticleId, Cursor, FieldError, Timestamp};
+use domain::realworld::{ArticleId, Cursor};
+use domain::{FieldError, Timestamp};
 
 /// Longest cursor accepted (a real one is about 30 characters).
 const MAX_LEN: usize = 64;

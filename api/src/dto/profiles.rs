@@ -1,6 +1,6 @@
 //! Bodies of the profile endpoints (the RealWorld example).
 
-use domain::Profile;
+use domain::realworld::Profile;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -1,6 +1,6 @@
 //! Report bodies: the request, a report's status, and a page of reports.
 
-use domain::Report;
+use domain::realworld::Report;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -54,7 +54,7 @@ pub struct ReportDto {
 
 impl From<Report> for ReportDto {
     fn from(report: Report) -> Self {
-        let succeeded = report.status == domain::ReportStatus::Succeeded;
+        let succeeded = report.status == domain::realworld::ReportStatus::Succeeded;
         Self {
             id: report.id.0,
             kind: report.kind.as_str().to_owned(),

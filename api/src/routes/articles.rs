@@ -3,7 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::{ArticleFilter, FieldError, Page, ValidationErrors};
+use domain::realworld::{ArticleFilter, Page};
+use domain::{FieldError, ValidationErrors};
 
 use crate::AppState;
 use crate::dto::{

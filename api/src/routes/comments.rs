@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::CommentId;
+use domain::realworld::CommentId;
 
 use crate::AppState;
 use crate::dto::{CommentResponse, CommentsResponse, NewCommentRequest};

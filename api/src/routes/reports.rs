@@ -7,7 +7,8 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use domain::{Page, ReportId, ValidationErrors};
+use domain::ValidationErrors;
+use domain::realworld::{Page, ReportId};
 use futures::StreamExt;
 
 use crate::AppState;

@@ -4,7 +4,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use domain::{Article, ArticleChanges, ArticleFilter, ArticleId, Page, Slug, Tag, Timestamp, UserId};
+use domain::realworld::{Article, ArticleChanges, ArticleFilter, ArticleId, Page, Slug, Tag};
+use domain::{Timestamp, UserId};
 
 use super::read::ALL;
 use super::stats::View;

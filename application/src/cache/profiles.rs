@@ -4,7 +4,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use domain::{Profile, UserId};
+use domain::UserId;
+use domain::realworld::Profile;
 
 use super::stats::View;
 use super::{CachePolicy, Caching, PEOPLE};

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
-use domain::{Article, ArticleChanges, ArticleFilter, ArticleId, Page, Profile, Slug, Tag, Timestamp, UserId};
+use domain::realworld::{Article, ArticleChanges, ArticleFilter, ArticleId, Page, Profile, Slug, Tag};
+use domain::{Timestamp, UserId};
 use tokio::sync::Semaphore;
 
 use super::fake::FakeCache;

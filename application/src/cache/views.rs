@@ -2,10 +2,8 @@
 //! and tags. Changing a record's shape requires bumping [`FORMAT`](super::records::FORMAT).
 
 use chrono::DateTime;
-use domain::{
-    Article, ArticleId, Bio, Body, Cursor, Description, Image, Profile, Slug, Tag, TagList, Timestamp, Title, UserId,
-    Username,
-};
+use domain::realworld::{Article, ArticleId, Body, Cursor, Description, Profile, Slug, Tag, TagList, Title};
+use domain::{Bio, Image, Timestamp, UserId, Username};
 use serde::{Deserialize, Serialize};
 
 use super::records::Entry;

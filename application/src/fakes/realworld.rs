@@ -4,10 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use async_trait::async_trait;
-use domain::{
+use domain::realworld::{
     Article, ArticleChanges, ArticleFilter, ArticleId, Body, Comment, CommentBody, CommentId, Cursor, Description,
-    Page, Profile, Slug, Tag, TagList, Timestamp, Title, UserId,
+    Page, Profile, Slug, Tag, TagList, Title,
 };
+use domain::{Timestamp, UserId};
 
 use super::{InMemoryStore, State};
 use crate::RepoError;

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
-use domain::{DateRange, Report, ReportId, ReportStatus, Timestamp, UserId};
+use domain::realworld::{DateRange, Report, ReportId, ReportStatus};
+use domain::{Timestamp, UserId};
 
 use crate::RepoError;
 use crate::ports::{

@@ -3,10 +3,11 @@
 use std::collections::HashSet;
 
 use async_trait::async_trait;
-use domain::{
+use domain::realworld::{
     Article, ArticleChanges, ArticleFilter, ArticleId, Body, Comment, CommentBody, CommentId, Cursor, Description,
-    Page, Slug, Tag, TagList, Timestamp, Title, UserId,
+    Page, Slug, Tag, TagList, Title,
 };
+use domain::{Timestamp, UserId};
 
 use crate::RepoError;
 

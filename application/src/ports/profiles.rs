@@ -3,7 +3,8 @@
 use std::collections::HashSet;
 
 use async_trait::async_trait;
-use domain::{Profile, UserId};
+use domain::UserId;
+use domain::realworld::Profile;
 
 use crate::RepoError;
 

@@ -2,7 +2,8 @@
 //! hands them to a worker.
 
 use async_trait::async_trait;
-use domain::{DateRange, Report, ReportId, ReportKind, ReportScope, Timestamp, UserId};
+use domain::realworld::{DateRange, Report, ReportId, ReportKind, ReportScope};
+use domain::{Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::RepoError;

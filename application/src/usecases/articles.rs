@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use domain::{Article, ArticleChanges, ArticleFilter, NewArticle, Page, Slug, UserId};
+use domain::UserId;
+use domain::realworld::{Article, ArticleChanges, ArticleFilter, NewArticle, Page, Slug};
 use rand::Rng;
 
 use crate::ports::{ArticlePage, ArticleRef, ArticleRepository, Clock, NewArticleRecord};

@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use domain::{Comment, CommentBody, CommentId, Slug, UserId};
+use domain::UserId;
+use domain::realworld::{Comment, CommentBody, CommentId, Slug};
 
 use crate::UseCaseError;
 use crate::ports::{ArticleRef, ArticleRepository, Clock, CommentRepository};

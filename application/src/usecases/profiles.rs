@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use domain::{FieldError, Profile, UserId};
+use domain::realworld::Profile;
+use domain::{FieldError, UserId};
 
 use crate::UseCaseError;
 use crate::ports::ProfileRepository;

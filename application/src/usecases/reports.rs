@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use domain::{DateRange, Report, ReportId, ReportKind, ReportScope, ReportStatus, Timestamp, UserId, ValidationErrors};
+use domain::realworld::{DateRange, Report, ReportId, ReportKind, ReportScope, ReportStatus};
+use domain::{Timestamp, UserId, ValidationErrors};
 use serde::Serialize;
 
 use crate::ports::{AuthorActivity, UserRepository};

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use domain::Tag;
+use domain::realworld::Tag;
 
 use crate::UseCaseError;
 use crate::ports::TagRepository;

@@ -19,10 +19,10 @@ use application::RepoError;
 use application::ports::{ArticlePage, ArticleRef, ArticleRepository, NewArticleRecord, TagRepository, ViewerFlags};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{
-    Article, ArticleChanges, ArticleFilter, ArticleId, Body, Cursor, Description, Page, Slug, Tag, TagList, Timestamp,
-    Title, UserId,
+use domain::realworld::{
+    Article, ArticleChanges, ArticleFilter, ArticleId, Body, Cursor, Description, Page, Slug, Tag, TagList, Title,
 };
+use domain::{Timestamp, UserId};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryResult,

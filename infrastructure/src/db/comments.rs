@@ -4,7 +4,8 @@ use application::RepoError;
 use application::ports::{CommentRef, CommentRepository};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{ArticleId, Comment, CommentBody, CommentId, Timestamp, UserId};
+use domain::realworld::{ArticleId, Comment, CommentBody, CommentId};
+use domain::{Timestamp, UserId};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryResult,

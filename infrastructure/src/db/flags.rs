@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 
 use application::ports::ViewerFlags;
-use domain::{ArticleId, UserId};
+use domain::UserId;
+use domain::realworld::ArticleId;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
 
 use super::sql::{placeholders, statement};

@@ -6,7 +6,8 @@ use application::RepoError;
 use application::ports::ProfileRepository;
 use async_trait::async_trait;
 use chrono::Utc;
-use domain::{Bio, Image, Profile, UserId, Username};
+use domain::realworld::Profile;
+use domain::{Bio, Image, UserId, Username};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::entities::follows;

@@ -3,7 +3,8 @@
 use application::RepoError;
 use application::ports::{AuthorActivity, ReportDataSource};
 use async_trait::async_trait;
-use domain::{DateRange, UserId};
+use domain::UserId;
+use domain::realworld::DateRange;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
 
 use super::sql::{statement, unexpected};

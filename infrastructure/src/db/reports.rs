@@ -4,7 +4,8 @@ use application::RepoError;
 use application::ports::{NewReportRecord, ReportRepository, ResultLine};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{DateRange, Report, ReportId, ReportKind, ReportScope, ReportStatus, Timestamp, UserId};
+use domain::realworld::{DateRange, Report, ReportId, ReportKind, ReportScope, ReportStatus};
+use domain::{Timestamp, UserId};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, QueryResult, TransactionTrait, Value};
 
 use super::sql::{statement, unexpected};

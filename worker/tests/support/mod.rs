@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use application::Services;
 use application::usecases::{RegisterInput, RequestReportInput};
-use domain::{Report, ReportId, UserId};
+use domain::UserId;
+use domain::realworld::{Report, ReportId};
 use infrastructure::Settings;
 use infrastructure::identity::ENV_PREFIX;
 use infrastructure::testing::TestDb;

@@ -1,4 +1,4 @@
-//! Users, their credentials' plain-text side, and (RealWorld example) public profiles.
+//! Accounts: users, their credentials' plain-text side and the changes they may make.
 
 use crate::error::{FieldError, ValidationErrors, required_text};
 
@@ -200,22 +200,6 @@ pub struct User {
     pub bio: Option<Bio>,
     pub image: Option<Image>,
 }
-
-//{% if realworld %} A user as others see them, with whether the viewer follows them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Profile {
-    pub username: Username,
-    pub bio: Option<Bio>,
-    pub image: Option<Image>,
-    pub following: bool,
-}
-
-impl User {
-    pub fn profile(&self, following: bool) -> Profile {
-        Profile { username: self.username.clone(), bio: self.bio.clone(), image: self.image.clone(), following }
-    }
-}
-//{% endif %} (Profiles belong to the RealWorld example.)
 
 /// Validated changes to an account. `None` leaves a field as it is; for the optional
 /// fields `Some(None)` clears it.

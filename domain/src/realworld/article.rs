@@ -1,8 +1,9 @@
 //! Articles: their text, tags, slug and the views readers get of them.
 
+use crate::accounts::{Patch, UserId};
 use crate::error::{FieldError, ValidationErrors, required_text};
+use crate::realworld::Profile;
 use crate::time::Timestamp;
-use crate::user::{Patch, Profile, UserId};
 
 /// Database identity of an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

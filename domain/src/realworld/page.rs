@@ -1,7 +1,7 @@
 //! Pagination and filters of article lists.
 
-use crate::article::ArticleId;
 use crate::error::FieldError;
+use crate::realworld::article::ArticleId;
 use crate::time::Timestamp;
 
 /// One page of a list: `limit` rows after skipping `offset`, or (keyset pagination)

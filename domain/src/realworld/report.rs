@@ -3,9 +3,9 @@
 
 use chrono::NaiveDate;
 
+use crate::accounts::UserId;
 use crate::error::{FieldError, ValidationErrors};
 use crate::time::Timestamp;
-use crate::user::UserId;
 
 /// Identifies a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

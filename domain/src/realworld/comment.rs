@@ -1,9 +1,10 @@
 //! Comments on articles.
 
-use crate::article::ArticleId;
+use crate::accounts::UserId;
 use crate::error::{FieldError, required_text};
+use crate::realworld::Profile;
+use crate::realworld::article::ArticleId;
 use crate::time::Timestamp;
-use crate::user::{Profile, UserId};
 
 /// Database identity of a comment (exposed to clients as an integer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
