@@ -276,8 +276,13 @@ run_postgres() {
 
 # ---------------------------------------------------------------------------
 
-[[ -f "$REALWORLD_DIR/run-api-tests-hurl.sh" ]] ||
-  die "RealWorld suite not found: $REALWORLD_DIR/run-api-tests-hurl.sh (set REALWORLD_DIR)"
+# The suite stays outside the repository. A clone without it skips this stage with one
+# line (nothing else needs it); CI, which has it, must run it.
+if [[ ! -f "$REALWORLD_DIR/run-api-tests-hurl.sh" ]]; then
+  [[ "${CI:-}" != true ]] || die "RealWorld suite not found: $REALWORLD_DIR/run-api-tests-hurl.sh (set REALWORLD_DIR)"
+  echo "hurl: skipped: RealWorld conformance suite not found at $REALWORLD_DIR (set REALWORLD_DIR to run it)"
+  exit 0
+fi
 REALWORLD_DIR=$(cd "$REALWORLD_DIR" && pwd)
 shopt -s nullglob
 #{% if realworld %} The whole suite: this project serves the RealWorld example.
