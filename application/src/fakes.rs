@@ -15,16 +15,16 @@ use domain::{Email, PlainPassword, Timestamp, User, UserId, Username};
 //{% if realworld %} The RealWorld example's fakes.
 mod realworld;
 mod reports;
-use crate::usecases::{ReportPolicy, ReportPorts};
+use crate::realworld::ReportPolicy;
+use crate::services::ReportPorts;
 pub use reports::FakeReports;
 //{% endif %} The fakes of every project.
 mod welcome;
 pub use welcome::FakeWelcomeQueue;
 
-use crate::ports::{
-    Clock, NewUserRecord, PasswordHash, PasswordHasher, TokenError, TokenService, UserRepository, UserUpdate,
-};
-use crate::usecases::{Ports, Services, WelcomePorts};
+use crate::accounts::{NewUserRecord, UserRepository, UserUpdate};
+use crate::ports::{Clock, PasswordHash, PasswordHasher, TokenError, TokenService};
+use crate::services::{Ports, Services, WelcomePorts};
 use crate::{RepoError, UseCaseError};
 
 #[derive(Clone)]
@@ -282,7 +282,7 @@ impl Fakes {
     /// # Panics
     /// If registration fails, which means the fakes or the use case are broken.
     pub async fn user(&self, name: &str) -> UserId {
-        let input = crate::usecases::RegisterInput {
+        let input = crate::accounts::RegisterInput {
             username: Some(name.to_owned()),
             email: Some(format!("{name}@example.com")),
             password: Some("password123".to_owned()),

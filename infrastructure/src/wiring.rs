@@ -3,17 +3,18 @@
 
 use std::sync::Arc;
 
-use application::ports::{DependencyProbe, PoolMonitor, WelcomeQueue};
+use application::accounts::WelcomeQueue;
+use application::ports::{DependencyProbe, PoolMonitor};
 //{% if realworld %} The RealWorld example's ports and adapters.
 use crate::db::{
     SeaOrmArticleRepository, SeaOrmCommentRepository, SeaOrmProfileRepository, SeaOrmReportRepository,
     SeaOrmTagRepository, SqlReportData,
 };
 use crate::jobs::ApalisReportQueue;
-use application::ports::ReportQueue;
-use application::usecases::ReportPorts;
+use application::realworld::ReportQueue;
+use application::services::ReportPorts;
 //{% endif %} The ports and adapters of every project.
-use application::usecases::WelcomePorts;
+use application::services::WelcomePorts;
 use application::{Ports, Services};
 use redis::aio::ConnectionManager;
 use sea_orm::DatabaseConnection;

@@ -4,8 +4,9 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use application::Services;
-use application::ports::ArticleRepository;
-use application::usecases::{CreateArticleInput, RegisterInput, UpdateArticleInput};
+use application::accounts::RegisterInput;
+use application::realworld::ArticleRepository;
+use application::realworld::{CreateArticleInput, UpdateArticleInput};
 use domain::UserId;
 use domain::realworld::ArticleId;
 use infrastructure::db::SeaOrmArticleRepository;
@@ -34,7 +35,7 @@ fn cached_settings(t: &TestDb, prefix: &str) -> Settings {
 }
 
 /// These tests enqueue no reports: an in-memory queue stands in.
-fn no_queue() -> std::sync::Arc<dyn application::ports::ReportQueue> {
+fn no_queue() -> std::sync::Arc<dyn application::realworld::ReportQueue> {
     std::sync::Arc::new(application::fakes::FakeReports::default())
 }
 

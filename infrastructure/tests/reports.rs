@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use application::ports::{NewReportRecord, ReportRepository, ResultLine};
-use application::usecases::RegisterInput;
+use application::accounts::RegisterInput;
+use application::realworld::{NewReportRecord, ReportRepository, ResultLine};
 use chrono::{Duration, Utc};
 use domain::Timestamp;
 use domain::realworld::{DateRange, ReportKind, ReportScope, ReportStatus};

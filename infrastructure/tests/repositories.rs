@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use application::Services;
-use application::ports::{ArticleRepository, CommentRepository, TagRepository};
-use application::usecases::{CreateArticleInput, RegisterInput, UpdateArticleInput};
+use application::accounts::RegisterInput;
+use application::realworld::{ArticleRepository, CommentRepository, TagRepository};
+use application::realworld::{CreateArticleInput, UpdateArticleInput};
 use application::{RepoError, UseCaseError};
 use domain::UserId;
 use domain::realworld::{ArticleFilter, Page};

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use application::Services;
 use application::UseCaseError;
+use application::accounts::{RegisterInput, UpdateUserInput, WelcomeOutcome};
+use application::accounts::{WelcomeJob, WelcomeRepository};
 use application::fakes::FakeWelcomeQueue;
-use application::ports::{WelcomeJob, WelcomeRepository};
-use application::usecases::{RegisterInput, UpdateUserInput, WelcomeOutcome};
 use domain::{Timestamp, UserId};
 use infrastructure::db::SeaOrmWelcomeRepository;
 use infrastructure::db::entities::users;

@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use apalis::prelude::{BoxDynError, Data};
 use application::UseCaseError;
-use application::ports::ReportJob;
-use application::usecases::{AttemptOutcome, ReportService};
+use application::realworld::ReportJob;
+use application::realworld::{AttemptOutcome, ReportService};
 use domain::realworld::Report;
 use infrastructure::jobs::JobsSettings;
 

@@ -5,8 +5,8 @@
 use std::time::{Duration, Instant};
 
 use apalis::prelude::{BoxDynError, Data};
-use application::ports::WelcomeJob;
-use application::usecases::{WelcomeOutcome, WelcomeService};
+use application::accounts::WelcomeJob;
+use application::accounts::{WelcomeOutcome, WelcomeService};
 use infrastructure::jobs::JobsSettings;
 
 /// What every welcome job needs.

@@ -8,7 +8,7 @@ mod process;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use application::usecases::RegisterInput;
+use application::accounts::RegisterInput;
 use infrastructure::identity::{ENV_PREFIX, SERVICE_NAME};
 use infrastructure::testing::TestDb;
 use process::{WorkerProcess, eventually, free_port, get};

@@ -71,7 +71,7 @@ async fn a_job_that_always_fails_ends_failed_after_the_configured_attempts_with_
 
 #[tokio::test]
 async fn a_report_stored_without_a_job_is_requeued_by_the_sweep_and_completes() {
-    use application::ports::{NewReportRecord, ReportRepository};
+    use application::realworld::{NewReportRecord, ReportRepository};
     use domain::Timestamp;
     use domain::realworld::{DateRange, ReportKind, ReportScope};
 

@@ -4,7 +4,7 @@
 
 mod process;
 
-use application::usecases::RegisterInput;
+use application::accounts::RegisterInput;
 use infrastructure::testing::TestDb;
 use process::eventually;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};

@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
+use application::accounts::{LoginInput, RegisterInput, UserService, WelcomeService};
 use application::fakes::FakeWelcomeQueue;
-use application::usecases::{LoginInput, RegisterInput, UserService, WelcomeService};
 use infrastructure::clock::SystemClock;
 use infrastructure::db::{SeaOrmUserRepository, SeaOrmWelcomeRepository};
 use infrastructure::security::{Argon2Hasher, JwtTokens};

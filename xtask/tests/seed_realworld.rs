@@ -3,7 +3,7 @@
 //! refusal to seed twice, append and reset, and that the app keeps inserting articles
 //! and comments after a seed. The users alone: tests/seed.rs.
 
-use application::usecases::CreateArticleInput;
+use application::realworld::CreateArticleInput;
 use domain::UserId;
 use infrastructure::testing::TestDb;
 use xtask::seed::realworld::ExampleCounts;

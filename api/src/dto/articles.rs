@@ -1,7 +1,7 @@
 //! Bodies and query strings of the article, comment and tag endpoints.
 
-use application::ports::ArticlePage;
-use application::usecases::{CreateArticleInput, UpdateArticleInput};
+use application::realworld::ArticlePage;
+use application::realworld::{CreateArticleInput, UpdateArticleInput};
 use domain::realworld::{Article, Comment, Tag};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

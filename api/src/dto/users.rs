@@ -1,6 +1,6 @@
 //! Bodies of the account endpoints.
 
-use application::usecases::{LoginInput, RegisterInput, UpdateUserInput};
+use application::accounts::{LoginInput, RegisterInput, UpdateUserInput};
 use domain::User;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

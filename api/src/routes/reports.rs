@@ -1,7 +1,7 @@
 //! Report jobs: request a report (202, generated off the request path by a worker),
 //! poll its status, list your reports, and download the CSV as a stream.
 
-use application::usecases::{Download, RequestReportInput};
+use application::realworld::{Download, RequestReportInput};
 use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::State;

@@ -2,7 +2,7 @@
 //! and the streamed CSV.
 
 use application::fakes::Fakes;
-use application::ports::{AuthorActivity, ReportJob};
+use application::realworld::{AuthorActivity, ReportJob};
 use axum::http::{Method, StatusCode, header};
 use domain::UserId;
 use serde_json::{Value, json};

@@ -7,31 +7,18 @@
 //! per request with one batched query. The scheme and its consistency guarantee are
 //! explained in `docs/caching.md`.
 
-//{% if realworld %} The RealWorld example's decorators, their records and tests.
-mod articles;
-mod profiles;
-#[cfg(test)]
-mod tests;
-mod views;
-//{% endif %} The read-through machinery and the accounts decorator.
 #[cfg(any(test, feature = "test-fakes"))]
 pub mod fake;
 mod read;
 mod records;
 mod stats;
-mod users;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-//{% if realworld %} The RealWorld example's decorators.
-pub use articles::{CachedArticleRepository, CachedTagRepository};
-pub use profiles::CachedProfileRepository;
-//{% endif %} The read-through machinery and the accounts decorator.
 pub use read::{ALL, Caching};
 pub use records::{Entry, FORMAT};
 pub use stats::{CacheStats, Counts, Event, View};
-pub use users::CachedUserRepository;
 
 use crate::Ports;
 
@@ -69,11 +56,11 @@ impl Caching {
         // A project's cached views take their TTLs from `policy` (none may use it yet).
         let _ = &policy;
         Ports {
-            users: Arc::new(CachedUserRepository::new(ports.users, self.clone())),
+            users: Arc::new(crate::accounts::CachedUserRepository::new(ports.users, self.clone())),
             //{% if realworld %} The RealWorld example's cached reads.
-            profiles: Arc::new(CachedProfileRepository::new(ports.profiles, self.clone(), policy)),
-            articles: Arc::new(CachedArticleRepository::new(ports.articles, self.clone(), policy)),
-            tags: Arc::new(CachedTagRepository::new(ports.tags, self.clone(), policy)),
+            profiles: Arc::new(crate::realworld::CachedProfileRepository::new(ports.profiles, self.clone(), policy)),
+            articles: Arc::new(crate::realworld::CachedArticleRepository::new(ports.articles, self.clone(), policy)),
+            tags: Arc::new(crate::realworld::CachedTagRepository::new(ports.tags, self.clone(), policy)),
             //{% endif %} Every other port as it is.
             ..ports
         }

@@ -12,7 +12,7 @@ use domain::{Timestamp, UserId};
 
 use super::{InMemoryStore, State};
 use crate::RepoError;
-use crate::ports::{
+use crate::realworld::{
     ArticlePage, ArticleRef, ArticleRepository, CommentRef, CommentRepository, NewArticleRecord, ProfileRepository,
     TagRepository, ViewerFlags,
 };

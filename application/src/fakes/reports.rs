@@ -8,7 +8,7 @@ use domain::realworld::{DateRange, Report, ReportId, ReportStatus};
 use domain::{Timestamp, UserId};
 
 use crate::RepoError;
-use crate::ports::{
+use crate::realworld::{
     AuthorActivity, NewReportRecord, ReportDataSource, ReportJob, ReportQueue, ReportRepository, ResultLine,
 };
 

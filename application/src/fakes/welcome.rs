@@ -9,7 +9,7 @@ use domain::{Timestamp, UserId};
 
 use super::InMemoryStore;
 use crate::RepoError;
-use crate::ports::{WelcomeJob, WelcomeQueue, WelcomeRepository};
+use crate::accounts::{WelcomeJob, WelcomeQueue, WelcomeRepository};
 
 /// A welcome queue that keeps the jobs it is given, or refuses them all when told to.
 #[derive(Clone, Default)]

@@ -16,7 +16,9 @@
 use std::collections::HashMap;
 
 use application::RepoError;
-use application::ports::{ArticlePage, ArticleRef, ArticleRepository, NewArticleRecord, TagRepository, ViewerFlags};
+use application::realworld::{
+    ArticlePage, ArticleRef, ArticleRepository, NewArticleRecord, TagRepository, ViewerFlags,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::realworld::{

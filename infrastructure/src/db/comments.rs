@@ -1,7 +1,7 @@
 //! Comments on sea-orm.
 
 use application::RepoError;
-use application::ports::{CommentRef, CommentRepository};
+use application::realworld::{CommentRef, CommentRepository};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::realworld::{ArticleId, Comment, CommentBody, CommentId};

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use application::ports::ViewerFlags;
+use application::realworld::ViewerFlags;
 use domain::UserId;
 use domain::realworld::ArticleId;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use application::RepoError;
-use application::ports::ProfileRepository;
+use application::realworld::ProfileRepository;
 use async_trait::async_trait;
 use chrono::Utc;
 use domain::realworld::Profile;

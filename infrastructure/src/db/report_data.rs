@@ -1,7 +1,7 @@
 //! The activity data reports are computed from, read in keyset batches of users.
 
 use application::RepoError;
-use application::ports::{AuthorActivity, ReportDataSource};
+use application::realworld::{AuthorActivity, ReportDataSource};
 use async_trait::async_trait;
 use domain::UserId;
 use domain::realworld::DateRange;

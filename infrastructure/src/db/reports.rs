@@ -1,7 +1,7 @@
 //! Report records, their CSV lines, and the activity data reports are computed from.
 
 use application::RepoError;
-use application::ports::{NewReportRecord, ReportRepository, ResultLine};
+use application::realworld::{NewReportRecord, ReportRepository, ResultLine};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::realworld::{DateRange, Report, ReportId, ReportKind, ReportScope, ReportStatus};

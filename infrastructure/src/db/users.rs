@@ -1,7 +1,8 @@
 //! Accounts on sea-orm.
 
 use application::RepoError;
-use application::ports::{NewUserRecord, PasswordHash, UserRepository, UserUpdate};
+use application::accounts::{NewUserRecord, UserRepository, UserUpdate};
+use application::ports::PasswordHash;
 use async_trait::async_trait;
 use chrono::Utc;
 use domain::{Bio, Email, Image, User, UserId, Username};

@@ -1,7 +1,7 @@
 //! The welcome job's record (`users.welcomed_at`) on sea-orm.
 
 use application::RepoError;
-use application::ports::WelcomeRepository;
+use application::accounts::WelcomeRepository;
 use async_trait::async_trait;
 use domain::{Timestamp, UserId};
 use sea_orm::sea_query::Expr;

@@ -1,6 +1,6 @@
 //! The RealWorld example's report job queue (`jobs.queue`).
 
-use application::ports::{ReportJob, ReportQueue};
+use application::realworld::{ReportJob, ReportQueue};
 use async_trait::async_trait;
 
 use super::{ApalisQueue, JobStorage};

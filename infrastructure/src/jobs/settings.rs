@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 //{% if realworld %} The RealWorld example's report limits.
-use application::usecases::ReportPolicy;
+use application::realworld::ReportPolicy;
 //{% endif %} Settings are read with serde.
 use serde::{Deserialize, Serialize};
 

@@ -9,7 +9,8 @@ use crate::process::WorkerProcess;
 use std::time::{Duration, Instant};
 
 use application::Services;
-use application::usecases::{RegisterInput, RequestReportInput};
+use application::accounts::RegisterInput;
+use application::realworld::RequestReportInput;
 use domain::UserId;
 use domain::realworld::{Report, ReportId};
 use infrastructure::Settings;

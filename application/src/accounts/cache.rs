@@ -5,9 +5,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use domain::{Email, User, UserId, Username};
 
-use super::{Caching, PEOPLE};
 use crate::RepoError;
-use crate::ports::{NewUserRecord, PasswordHash, UserRepository, UserUpdate};
+use crate::accounts::{NewUserRecord, UserRepository, UserUpdate};
+use crate::cache::{Caching, PEOPLE};
+use crate::ports::PasswordHash;
 
 /// [`UserRepository`] that retires cached views embedding a user's public fields when
 /// the user changes them. Nothing about accounts themselves is cached.

@@ -1,13 +1,13 @@
 //! The RealWorld example's cached views as records: profiles, articles, article pages
-//! and tags. Changing a record's shape requires bumping [`FORMAT`](super::records::FORMAT).
+//! and tags. Changing a record's shape requires bumping [`FORMAT`](crate::cache::FORMAT).
 
 use chrono::DateTime;
 use domain::realworld::{Article, ArticleId, Body, Cursor, Description, Profile, Slug, Tag, TagList, Title};
 use domain::{Bio, Image, Timestamp, UserId, Username};
 use serde::{Deserialize, Serialize};
 
-use super::records::Entry;
-use crate::ports::ArticlePage;
+use crate::cache::Entry;
+use crate::realworld::ArticlePage;
 
 #[derive(Serialize, Deserialize)]
 struct ProfileRecord {

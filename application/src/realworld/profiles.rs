@@ -6,7 +6,7 @@ use domain::realworld::Profile;
 use domain::{FieldError, UserId};
 
 use crate::UseCaseError;
-use crate::ports::ProfileRepository;
+use crate::realworld::ProfileRepository;
 
 /// Profile use cases.
 #[derive(Clone)]

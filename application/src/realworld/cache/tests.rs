@@ -10,13 +10,14 @@ use domain::realworld::{Article, ArticleChanges, ArticleFilter, ArticleId, Page,
 use domain::{Timestamp, UserId};
 use tokio::sync::Semaphore;
 
-use super::fake::FakeCache;
-use super::{CachePolicy, CacheStats, Caching, View};
+use crate::accounts::UpdateUserInput;
+use crate::cache::fake::FakeCache;
+use crate::cache::{CachePolicy, CacheStats, Caching, View};
 use crate::fakes::{Fakes, InMemoryStore};
-use crate::ports::{
+use crate::realworld::{
     ArticlePage, ArticleRef, ArticleRepository, NewArticleRecord, ProfileRepository, TagRepository, ViewerFlags,
 };
-use crate::usecases::{CreateArticleInput, UpdateArticleInput, UpdateUserInput};
+use crate::realworld::{CreateArticleInput, UpdateArticleInput};
 use crate::{RepoError, Services, UseCaseError};
 
 /// The store, counting the reads that caching should save; `gate` holds article loads

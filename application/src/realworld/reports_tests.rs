@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::fakes::Fakes;
-use crate::ports::AuthorActivity;
+use crate::realworld::AuthorActivity;
 
 fn input(scope: &str, from: &str, to: &str) -> RequestReportInput {
     RequestReportInput {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use domain::realworld::Tag;
 
 use crate::UseCaseError;
-use crate::ports::TagRepository;
+use crate::realworld::TagRepository;
 
 /// Tag use cases.
 #[derive(Clone)]

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use domain::{Bio, Email, Image, User, UserId, Username};
 
-use super::security::PasswordHash;
 use crate::RepoError;
+use crate::ports::PasswordHash;
 
 /// An account ready to be stored: validated fields and the password's hash.
 #[derive(Debug, Clone)]

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use domain::UserId;
 
-use crate::ports::{Clock, WelcomeJob, WelcomeQueue, WelcomeRepository};
+use crate::accounts::{WelcomeJob, WelcomeQueue, WelcomeRepository};
+use crate::ports::Clock;
 use crate::{RepoError, UseCaseError};
 
 /// What a delivered welcome job found.
@@ -78,8 +79,8 @@ impl WelcomeService {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::accounts::RegisterInput;
     use crate::fakes::Fakes;
-    use crate::usecases::RegisterInput;
 
     async fn register(fakes: &Fakes, name: &str) -> UserId {
         let input = RegisterInput {

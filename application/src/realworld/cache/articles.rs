@@ -7,11 +7,11 @@ use async_trait::async_trait;
 use domain::realworld::{Article, ArticleChanges, ArticleFilter, ArticleId, Page, Slug, Tag};
 use domain::{Timestamp, UserId};
 
-use super::read::ALL;
-use super::stats::View;
-use super::{CachePolicy, Caching, PEOPLE};
 use crate::RepoError;
-use crate::ports::{ArticlePage, ArticleRef, ArticleRepository, NewArticleRecord, TagRepository, ViewerFlags};
+use crate::cache::ALL;
+use crate::cache::View;
+use crate::cache::{CachePolicy, Caching, PEOPLE};
+use crate::realworld::{ArticlePage, ArticleRef, ArticleRepository, NewArticleRecord, TagRepository, ViewerFlags};
 
 /// Namespace of the global article list pages.
 const LIST: &str = "articles";

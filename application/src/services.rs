@@ -1,34 +1,15 @@
-//! Use cases, one method per API operation, grouped by the resource they act on.
-
-//{% if realworld %} The RealWorld example's use cases.
-mod articles;
-mod comments;
-mod profiles;
-mod reports;
-mod tags;
-//{% endif %} Accounts, and the example background job every project keeps.
-mod users;
-mod welcome;
+//! Every feature's use cases, assembled from their ports by the composition root.
 
 use std::sync::Arc;
 
 //{% if realworld %} The RealWorld example's ports.
-use crate::ports::{
-    ArticleRepository, CommentRepository, ProfileRepository, ReportDataSource, ReportQueue, ReportRepository,
-    TagRepository,
+use crate::realworld::{
+    ArticleRepository, ArticleService, CommentRepository, CommentService, ProfileRepository, ProfileService,
+    ReportDataSource, ReportPolicy, ReportQueue, ReportRepository, ReportService, TagRepository, TagService,
 };
 //{% endif %} The ports every project has.
-use crate::ports::{Clock, PasswordHasher, TokenService, UserRepository, WelcomeQueue, WelcomeRepository};
-
-//{% if realworld %} The RealWorld example's use cases.
-pub use articles::{ArticleService, CreateArticleInput, UpdateArticleInput};
-pub use comments::CommentService;
-pub use profiles::ProfileService;
-pub use reports::{AttemptOutcome, CSV_HEADER, Download, ReportPolicy, ReportService, RequestReportInput};
-pub use tags::TagService;
-//{% endif %} Accounts and the welcome job.
-pub use users::{AuthenticatedUser, LoginInput, RegisterInput, UpdateUserInput, UserService};
-pub use welcome::{WelcomeOutcome, WelcomeService};
+use crate::accounts::{UserRepository, UserService, WelcomeQueue, WelcomeRepository, WelcomeService};
+use crate::ports::{Clock, PasswordHasher, TokenService};
 
 /// Every port the use cases need, as built by the composition root.
 #[derive(Clone)]

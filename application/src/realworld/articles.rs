@@ -6,7 +6,8 @@ use domain::UserId;
 use domain::realworld::{Article, ArticleChanges, ArticleFilter, NewArticle, Page, Slug};
 use rand::Rng;
 
-use crate::ports::{ArticlePage, ArticleRef, ArticleRepository, Clock, NewArticleRecord};
+use crate::ports::Clock;
+use crate::realworld::{ArticlePage, ArticleRef, ArticleRepository, NewArticleRecord};
 use crate::{RepoError, UseCaseError};
 
 /// How many slugs to try before giving up; each retry adds a random suffix, so more

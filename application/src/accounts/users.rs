@@ -5,7 +5,8 @@ use std::sync::Arc;
 use domain::{Email, PlainPassword, User, UserChanges, UserId, Username, ValidationErrors};
 
 use super::welcome::WelcomeService;
-use crate::ports::{NewUserRecord, PasswordHasher, TokenService, UserRepository, UserUpdate};
+use crate::accounts::{NewUserRecord, UserRepository, UserUpdate};
+use crate::ports::{PasswordHasher, TokenService};
 use crate::{RepoError, UseCaseError};
 
 /// Raw registration fields, as received.

@@ -6,7 +6,8 @@ use domain::UserId;
 use domain::realworld::{Comment, CommentBody, CommentId, Slug};
 
 use crate::UseCaseError;
-use crate::ports::{ArticleRef, ArticleRepository, Clock, CommentRepository};
+use crate::ports::Clock;
+use crate::realworld::{ArticleRef, ArticleRepository, CommentRepository};
 
 /// Comment use cases.
 #[derive(Clone)]
@@ -63,7 +64,7 @@ impl CommentService {
 mod tests {
     use super::*;
     use crate::fakes::Fakes;
-    use crate::usecases::CreateArticleInput;
+    use crate::realworld::CreateArticleInput;
 
     async fn setup() -> (Fakes, UserId, UserId) {
         let fakes = Fakes::new();

@@ -7,8 +7,10 @@ use domain::realworld::{DateRange, Report, ReportId, ReportKind, ReportScope, Re
 use domain::{Timestamp, UserId, ValidationErrors};
 use serde::Serialize;
 
-use crate::ports::{AuthorActivity, UserRepository};
-use crate::ports::{Clock, NewReportRecord, ReportDataSource, ReportJob, ReportQueue, ReportRepository, ResultLine};
+use crate::accounts::UserRepository;
+use crate::ports::Clock;
+use crate::realworld::AuthorActivity;
+use crate::realworld::{NewReportRecord, ReportDataSource, ReportJob, ReportQueue, ReportRepository, ResultLine};
 use crate::{RepoError, UseCaseError};
 
 /// The CSV header; one line per author follows.

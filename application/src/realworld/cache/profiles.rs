@@ -7,10 +7,10 @@ use async_trait::async_trait;
 use domain::UserId;
 use domain::realworld::Profile;
 
-use super::stats::View;
-use super::{CachePolicy, Caching, PEOPLE};
 use crate::RepoError;
-use crate::ports::ProfileRepository;
+use crate::cache::View;
+use crate::cache::{CachePolicy, Caching, PEOPLE};
+use crate::realworld::ProfileRepository;
 
 /// [`ProfileRepository`] with cached profiles by username.
 pub struct CachedProfileRepository {

@@ -1,0 +1,7 @@
+//! The accounts ports: what an adapter MUST guarantee is stated on each trait.
+
+mod users;
+mod welcome;
+
+pub use users::{NewUserRecord, UserRepository, UserUpdate};
+pub use welcome::{WelcomeJob, WelcomeQueue, WelcomeRepository};
