@@ -3,6 +3,7 @@
 //! Only the binaries' start-up code uses this crate directly; everything else talks to
 //! the ports in `application`.
 
+pub mod accounts;
 pub mod cache;
 pub mod clock;
 pub mod db;
@@ -10,6 +11,9 @@ pub mod jobs;
 pub mod metrics;
 pub mod probes;
 pub mod rate_limit;
+//{% if realworld %} The RealWorld example's adapters (profiles, articles, comments, tags, reports).
+pub mod realworld;
+//{% endif %} Redis, security, settings and the composition root.
 pub mod redis;
 pub mod security;
 pub mod settings;

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use application::accounts::WelcomeQueue;
 use application::ports::{DependencyProbe, PoolMonitor};
 //{% if realworld %} The RealWorld example's ports and adapters.
-use crate::db::{
+use crate::realworld::ApalisReportQueue;
+use crate::realworld::{
     SeaOrmArticleRepository, SeaOrmCommentRepository, SeaOrmProfileRepository, SeaOrmReportRepository,
     SeaOrmTagRepository, SqlReportData,
 };
-use crate::jobs::ApalisReportQueue;
 use application::realworld::ReportQueue;
 use application::services::ReportPorts;
 //{% endif %} The ports and adapters of every project.
@@ -19,8 +19,9 @@ use application::{Ports, Services};
 use redis::aio::ConnectionManager;
 use sea_orm::DatabaseConnection;
 
+use crate::accounts::{SeaOrmUserRepository, SeaOrmWelcomeRepository};
 use crate::clock::SystemClock;
-use crate::db::{self, SeaOrmUserRepository, SeaOrmWelcomeRepository};
+use crate::db;
 use crate::jobs::{ApalisQueue, Queues};
 use crate::probes::{DatabaseProbe, RedisProbe};
 use crate::security::{Argon2Hasher, JwtTokens};

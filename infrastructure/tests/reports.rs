@@ -8,8 +8,8 @@ use application::realworld::{NewReportRecord, ReportRepository, ResultLine};
 use chrono::{Duration, Utc};
 use domain::Timestamp;
 use domain::realworld::{DateRange, ReportKind, ReportScope, ReportStatus};
-use infrastructure::db::SeaOrmReportRepository;
 use infrastructure::on_both_databases;
+use infrastructure::realworld::SeaOrmReportRepository;
 use infrastructure::testing::TestDb;
 use infrastructure::wiring;
 

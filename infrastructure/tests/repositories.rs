@@ -10,8 +10,8 @@ use application::realworld::{CreateArticleInput, UpdateArticleInput};
 use application::{RepoError, UseCaseError};
 use domain::UserId;
 use domain::realworld::{ArticleFilter, Page};
-use infrastructure::db::{SeaOrmArticleRepository, SeaOrmCommentRepository, SeaOrmTagRepository};
 use infrastructure::on_both_databases;
+use infrastructure::realworld::{SeaOrmArticleRepository, SeaOrmCommentRepository, SeaOrmTagRepository};
 use infrastructure::testing::TestDb;
 use infrastructure::wiring;
 

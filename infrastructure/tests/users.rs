@@ -9,7 +9,7 @@ use application::accounts::{RegisterInput, UpdateUserInput, WelcomeOutcome};
 use application::accounts::{WelcomeJob, WelcomeRepository};
 use application::fakes::FakeWelcomeQueue;
 use domain::{Timestamp, UserId};
-use infrastructure::db::SeaOrmWelcomeRepository;
+use infrastructure::accounts::SeaOrmWelcomeRepository;
 use infrastructure::db::entities::users;
 use infrastructure::on_both_databases;
 use infrastructure::testing::TestDb;

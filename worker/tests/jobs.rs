@@ -77,7 +77,7 @@ async fn a_report_stored_without_a_job_is_requeued_by_the_sweep_and_completes() 
 
     let setup = setup(3).await;
     // The API stored the report, then died before enqueueing its job.
-    let repo = infrastructure::db::SeaOrmReportRepository::new(setup.db.db.clone());
+    let repo = infrastructure::realworld::SeaOrmReportRepository::new(setup.db.db.clone());
     let range = DateRange::parse(Some("2026-01-01"), Some("2026-12-31"), 366).expect("range");
     let at = Timestamp::new(chrono::Utc::now() - chrono::Duration::minutes(10));
     let new = NewReportRecord { owner: setup.admin, kind: ReportKind::Activity, scope: ReportScope::Site, range, at };

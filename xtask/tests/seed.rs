@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use application::accounts::{LoginInput, RegisterInput, UserService, WelcomeService};
 use application::fakes::FakeWelcomeQueue;
+use infrastructure::accounts::{SeaOrmUserRepository, SeaOrmWelcomeRepository};
 use infrastructure::clock::SystemClock;
-use infrastructure::db::{SeaOrmUserRepository, SeaOrmWelcomeRepository};
 use infrastructure::security::{Argon2Hasher, JwtTokens};
 use infrastructure::testing::TestDb;
 use xtask::seed::{Counts, DEFAULT_PASSWORD, Existing, SeedOptions};

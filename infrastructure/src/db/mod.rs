@@ -1,21 +1,12 @@
-//! Database adapters: connection pools, migrations and sea-orm repositories for
-//! SQLite (the embedded default) and PostgreSQL (production).
+//! The database platform: connection pools, the ordered migrations, entities, query
+//! metrics and SQL helpers for SQLite (the embedded default) and PostgreSQL (production).
+//! Each feature's repositories live in its own folder (`crate::accounts`, ...).
 
-//{% if realworld %} The RealWorld example's repositories.
-mod articles;
-mod comments;
-mod flags;
-mod profiles;
-mod report_data;
-mod reports;
-//{% endif %} Accounts, the welcome job's record, pools and migrations.
 pub mod entities;
 mod migrations;
 mod pool;
 pub mod query_metrics;
-mod sql;
-mod users;
-mod welcome;
+pub(crate) mod sql;
 
 use std::str::FromStr;
 
@@ -27,17 +18,8 @@ use sea_orm::sqlx::{Database, Postgres, Sqlite};
 use sea_orm::{DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
 use sea_orm_migration::MigratorTrait;
 
-//{% if realworld %} The RealWorld example's repositories.
-pub use articles::{SeaOrmArticleRepository, SeaOrmTagRepository};
-pub use comments::SeaOrmCommentRepository;
-pub use profiles::SeaOrmProfileRepository;
-pub use report_data::SqlReportData;
-pub use reports::SeaOrmReportRepository;
-//{% endif %} The adapters every project has.
 pub use migrations::Migrator;
 pub use pool::SqlxPoolMonitor;
-pub use users::SeaOrmUserRepository;
-pub use welcome::SeaOrmWelcomeRepository;
 
 use crate::settings::DatabaseSettings;
 

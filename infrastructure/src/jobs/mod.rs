@@ -3,9 +3,6 @@
 //! Every job type has its own queue on the one backend ([`Queues`]); the API enqueues
 //! through [`ApalisQueue`] (the queue ports) and the worker consumes the same storages.
 
-//{% if realworld %} The RealWorld example's report job queue.
-mod reports;
-//{% endif %} The `[jobs]` settings section.
 mod settings;
 
 use std::str::FromStr;
@@ -25,9 +22,6 @@ use sea_orm::sqlx::PgPool;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-//{% if realworld %} The RealWorld example's report job queue.
-pub use reports::{ApalisReportQueue, ReportStorage};
-//{% endif %} The `[jobs]` settings section.
 pub use settings::{JobsBackend, JobsSettings, PRODUCTION_BACKEND};
 
 use crate::settings::Settings;
@@ -60,7 +54,7 @@ pub type WelcomeStorage = JobStorage<WelcomeJob>;
 pub struct Queues {
     backend: Backend,
     //{% if realworld %} The RealWorld example's report jobs (`jobs.queue`).
-    pub reports: ReportStorage,
+    pub reports: crate::realworld::ReportStorage,
     //{% endif %} The welcome job (`jobs.welcome_queue`).
     pub welcome: WelcomeStorage,
 }
@@ -213,7 +207,7 @@ impl<T> ApalisQueue<T>
 where
     T: Serialize + DeserializeOwned + Send + Sync + Unpin + 'static,
 {
-    async fn enqueue_job(&self, job: T) -> anyhow::Result<()> {
+    pub(crate) async fn enqueue_job(&self, job: T) -> anyhow::Result<()> {
         tokio::time::timeout(QUEUE_TIMEOUT, self.storage.push(job)).await.context("enqueue timed out")?
     }
 }

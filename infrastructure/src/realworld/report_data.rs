@@ -7,7 +7,7 @@ use domain::UserId;
 use domain::realworld::DateRange;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
 
-use super::sql::{statement, unexpected};
+use crate::db::sql::{statement, unexpected};
 
 /// Per user of the batch, four counts over the range `[start, end)`: each a correlated
 /// subquery that walks an index (`ix_articles_author_created`, `ix_favorites_article`,

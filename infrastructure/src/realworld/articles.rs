@@ -31,9 +31,9 @@ use sea_orm::{
     TransactionTrait, Value,
 };
 
-use super::entities::{article_tags, articles, favorites};
 use super::profiles::profile_from_row;
-use super::sql::{NO_VIEWER, map_err, placeholders, statement, unexpected};
+use crate::db::entities::{article_tags, articles, favorites};
+use crate::db::sql::{NO_VIEWER, map_err, placeholders, statement, unexpected};
 
 const SLUG_UNIQUE: &[&str] = &["slug"];
 

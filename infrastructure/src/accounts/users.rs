@@ -9,8 +9,8 @@ use domain::{Bio, Email, Image, User, UserId, Username};
 use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
-use super::entities::users;
-use super::sql::{map_err, unexpected};
+use crate::db::entities::users;
+use crate::db::sql::{map_err, unexpected};
 
 const USER_UNIQUE: &[&str] = &["username", "email"];
 

@@ -11,9 +11,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryResult,
 };
 
-use super::entities::comments;
 use super::profiles::profile_from_row;
-use super::sql::{NO_VIEWER, statement, unexpected};
+use crate::db::entities::comments;
+use crate::db::sql::{NO_VIEWER, statement, unexpected};
 
 const SELECT: &str = "SELECT c.id, c.article_id, c.author_id, c.body, c.created_at, c.updated_at, \
     u.username, u.bio, u.image, \

@@ -10,8 +10,8 @@ use domain::realworld::Profile;
 use domain::{Bio, Image, UserId, Username};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::entities::follows;
-use super::sql::{NO_VIEWER, statement, unexpected};
+use crate::db::entities::follows;
+use crate::db::sql::{NO_VIEWER, statement, unexpected};
 
 /// Builds a profile from the `username`, `bio`, `image` and `following` columns of a row.
 pub(crate) fn profile_from_row(row: &sea_orm::QueryResult) -> Result<Profile, sea_orm::DbErr> {

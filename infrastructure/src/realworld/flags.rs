@@ -8,7 +8,7 @@ use domain::UserId;
 use domain::realworld::ArticleId;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
 
-use super::sql::{placeholders, statement};
+use crate::db::sql::{placeholders, statement};
 
 /// Favorites of `viewer` among `articles` and followees among `authors`, as one
 /// `UNION ALL` (no statement at all when both lists are empty).

@@ -3,7 +3,7 @@
 use application::realworld::{ReportJob, ReportQueue};
 use async_trait::async_trait;
 
-use super::{ApalisQueue, JobStorage};
+use crate::jobs::{ApalisQueue, JobStorage};
 
 /// The report jobs' queue.
 pub type ReportStorage = JobStorage<ReportJob>;

@@ -8,7 +8,7 @@ use domain::realworld::{DateRange, Report, ReportId, ReportKind, ReportScope, Re
 use domain::{Timestamp, UserId};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, QueryResult, TransactionTrait, Value};
 
-use super::sql::{statement, unexpected};
+use crate::db::sql::{statement, unexpected};
 
 const COLUMNS: &str = "id, owner_id, kind, scope, range_from, range_to, status, progress, attempts, error, summary, \
     created_at, updated_at, started_at, finished_at";

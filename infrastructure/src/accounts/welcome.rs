@@ -7,8 +7,8 @@ use domain::{Timestamp, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::entities::users;
-use super::sql::unexpected;
+use crate::db::entities::users;
+use crate::db::sql::unexpected;
 
 /// [`WelcomeRepository`] on sea-orm.
 #[derive(Clone)]
