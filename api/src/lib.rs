@@ -4,12 +4,16 @@
 //! code only adds the server, middleware and shutdown around it. Tests drive the router
 //! directly with in-memory services.
 
+pub mod accounts;
 pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod metrics;
 pub mod middleware;
 mod openapi;
+//{% if realworld %} The RealWorld example's routes, bodies and OpenAPI.
+pub mod realworld;
+//{% endif %} Routes of the platform, startup, state and telemetry.
 pub mod routes;
 pub mod startup;
 mod state;

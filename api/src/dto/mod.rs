@@ -1,29 +1,9 @@
-//! Request and response bodies of the API, with their OpenAPI schemas.
+//! What every feature's request bodies share. The bodies themselves live with their
+//! feature (`crate::accounts::dto`, ...), with their OpenAPI schemas.
 //!
 //! Requests take every field as optional text so that a missing field is reported by the
 //! domain rules ("can't be blank", 422) instead of a serde error; update requests tell
 //! an absent field from an explicit `null` (see [`present`]).
-
-//{% if realworld %} The RealWorld example's bodies.
-mod articles;
-pub mod cursor;
-mod profiles;
-mod reports;
-//{% endif %} Account bodies.
-mod users;
-
-//{% if realworld %} The RealWorld example's bodies.
-pub use articles::{
-    ArticleDto, ArticleListQuery, ArticleResponse, ArticlesResponse, CommentDto, CommentResponse, CommentsResponse,
-    CreateArticleRequest, FeedQuery, NewArticleDto, NewCommentDto, NewCommentRequest, TagsResponse, UpdateArticleDto,
-    UpdateArticleRequest,
-};
-pub use profiles::{ProfileDto, ProfileResponse};
-pub use reports::{NewReportDto, NewReportRequest, ReportDto, ReportListQuery, ReportResponse, ReportsResponse};
-//{% endif %} Account bodies.
-pub use users::{
-    LoginRequest, LoginUser, RegisterRequest, RegisterUser, UpdateUserDto, UpdateUserRequest, UserDto, UserResponse,
-};
 
 use serde::{Deserialize, Deserializer};
 

@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::State;
 
 use crate::AppState;
-use crate::dto::ProfileResponse;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiPath, AuthUser, MaybeAuthUser};
+use crate::realworld::dto::ProfileResponse;
 
 /// A user's public profile; `following` is computed for the caller, if signed in.
 #[utoipa::path(

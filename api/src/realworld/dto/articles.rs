@@ -6,7 +6,8 @@ use domain::realworld::{Article, Comment, Tag};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ProfileDto, present};
+use super::ProfileDto;
+use crate::dto::present;
 
 /// `POST /api/articles`
 #[derive(Debug, Deserialize, ToSchema)]

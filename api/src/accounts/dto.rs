@@ -5,7 +5,7 @@ use domain::User;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::present;
+use crate::dto::present;
 
 /// `POST /api/users`
 #[derive(Debug, Deserialize, ToSchema)]

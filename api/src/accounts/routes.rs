@@ -4,8 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
+use super::dto::{LoginRequest, RegisterRequest, UpdateUserRequest, UserResponse};
 use crate::AppState;
-use crate::dto::{LoginRequest, RegisterRequest, UpdateUserRequest, UserResponse};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, AuthUser};
 

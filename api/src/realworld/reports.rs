@@ -12,9 +12,9 @@ use domain::realworld::{Page, ReportId};
 use futures::StreamExt;
 
 use crate::AppState;
-use crate::dto::{NewReportRequest, ReportListQuery, ReportResponse, ReportsResponse};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
+use crate::realworld::dto::{NewReportRequest, ReportListQuery, ReportResponse, ReportsResponse};
 
 /// CSV lines read from storage per chunk of the download stream.
 const LINES_PER_CHUNK: u64 = 1000;

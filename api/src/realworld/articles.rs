@@ -7,11 +7,11 @@ use domain::realworld::{ArticleFilter, Page};
 use domain::{FieldError, ValidationErrors};
 
 use crate::AppState;
-use crate::dto::{
-    self, ArticleListQuery, ArticleResponse, ArticlesResponse, CreateArticleRequest, FeedQuery, UpdateArticleRequest,
-};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser, MaybeAuthUser};
+use crate::realworld::dto::{
+    self, ArticleListQuery, ArticleResponse, ArticlesResponse, CreateArticleRequest, FeedQuery, UpdateArticleRequest,
+};
 
 /// Parses `limit`/`offset`/`cursor`, reporting bad values as 422 under their own names.
 fn page(limit: Option<&str>, offset: Option<&str>, cursor: Option<&str>) -> Result<Page, ApiError> {

@@ -6,9 +6,9 @@ use axum::http::StatusCode;
 use domain::realworld::CommentId;
 
 use crate::AppState;
-use crate::dto::{CommentResponse, CommentsResponse, NewCommentRequest};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, AuthUser, MaybeAuthUser};
+use crate::realworld::dto::{CommentResponse, CommentsResponse, NewCommentRequest};
 
 /// Comment on an article.
 #[utoipa::path(

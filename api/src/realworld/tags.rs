@@ -4,8 +4,8 @@ use axum::Json;
 use axum::extract::State;
 
 use crate::AppState;
-use crate::dto::TagsResponse;
 use crate::error::ApiError;
+use crate::realworld::dto::TagsResponse;
 
 /// Every tag used by at least one article.
 #[utoipa::path(

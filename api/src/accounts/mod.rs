@@ -1,0 +1,17 @@
+//! Accounts over HTTP: registration, login and the current user (routes, bodies, OpenAPI).
+
+pub mod dto;
+pub(crate) mod routes;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes as documented;
+
+use crate::AppState;
+
+/// The accounts routes, with their OpenAPI operations.
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(documented!(routes::register))
+        .routes(documented!(routes::login))
+        .routes(documented!(routes::current_user, routes::update_user))
+}

@@ -1,0 +1,35 @@
+//! The RealWorld example's HTTP API: profiles and follows, articles and the feed,
+//! favorites, comments, tags and activity reports (routes, bodies, OpenAPI). Removed as a
+//! whole from projects generated with `realworld=false`.
+
+pub(crate) mod articles;
+pub(crate) mod comments;
+pub mod dto;
+pub(crate) mod profiles;
+pub(crate) mod reports;
+pub(crate) mod tags;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+/// The example's documented routes. `/api/articles/feed` is a static segment, which
+/// axum's router prefers over the `{slug}` capture, so the feed is never read as an
+/// article named "feed". One `routes!` call per path: utoipa-axum merges its methods.
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(profiles::get_profile))
+        .routes(routes!(profiles::follow, profiles::unfollow))
+        .routes(routes!(articles::list_articles, articles::create_article))
+        .routes(routes!(articles::feed))
+        .routes(routes!(articles::random_article))
+        .routes(routes!(articles::get_article, articles::update_article, articles::delete_article))
+        .routes(routes!(articles::favorite, articles::unfavorite))
+        .routes(routes!(comments::list_comments, comments::add_comment))
+        .routes(routes!(comments::delete_comment))
+        .routes(routes!(tags::list_tags))
+        .routes(routes!(reports::create_report, reports::list_reports))
+        .routes(routes!(reports::get_report))
+        .routes(routes!(reports::download_report))
+}
