@@ -3,13 +3,12 @@
 //! plus their recovery sweeps. The `worker` binary runs it; the API embeds it when
 //! `jobs.embedded_worker` is set (see [`spawn`]).
 
-//{% if realworld %} The RealWorld example's report jobs.
-pub mod handler;
-mod reports;
-//{% endif %} The welcome job and the worker's plumbing.
+pub mod accounts;
 pub mod metrics;
 mod poll;
-pub mod welcome;
+//{% if realworld %} The RealWorld example's report jobs.
+pub mod realworld;
+//{% endif %} The monitor that runs every job type.
 
 use std::future::Future;
 
@@ -22,9 +21,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 //{% if realworld %} The RealWorld example's report job handler.
-pub use handler::{JobContext, handle_report};
+pub use realworld::handler::{JobContext, handle_report};
 //{% endif %} The welcome job handler.
-pub use welcome::{WelcomeContext, handle_welcome};
+pub use accounts::{WelcomeContext, handle_welcome};
 
 /// A name unique to this process: `{kind}-worker-{host}-{pid}-{random}`. apalis refuses
 /// a second live worker with the same name, and a restarted process must not wait for
@@ -88,14 +87,14 @@ pub async fn run(
     tracing::info!(backend = queues.backend_name(), concurrency = jobs.concurrency, "worker started");
     let mut background: Vec<JoinHandle<()>> = Vec::new();
     if let Some(age) = jobs.requeue_after() {
-        let sweep = welcome::requeue_periodically(services.welcome.clone(), age, jobs.requeue_interval());
+        let sweep = accounts::requeue_periodically(services.welcome.clone(), age, jobs.requeue_interval());
         background.push(tokio::spawn(sweep));
     }
     let monitor = Monitor::new();
     let ctx = WelcomeContext { welcome: services.welcome.clone(), jobs: jobs.clone() };
     let monitor = register!(monitor, queues.welcome, worker_name("welcome"), ctx, jobs.clone(), handle_welcome);
     //{% if realworld %} The RealWorld example's report jobs, their purge and recovery sweep.
-    background.extend(reports::background(&services, &jobs));
+    background.extend(realworld::background(&services, &jobs));
     let ctx = JobContext { reports: services.reports, jobs: jobs.clone() };
     let monitor = register!(monitor, queues.reports, worker_name("report"), ctx, jobs.clone(), handle_report);
     //{% endif %} Runs every registered worker until shutdown.

@@ -1,5 +1,8 @@
-//! The RealWorld example's report jobs: the worker's hourly purge of old reports and
-//! the recovery sweep that re-enqueues reports whose job was lost.
+//! The RealWorld example's report jobs: the job handler ([`handler`]), the worker's hourly
+//! purge of old reports and the recovery sweep that re-enqueues reports whose job was lost.
+//! Removed as a whole from projects generated with `realworld=false`.
+
+pub mod handler;
 
 use application::Services;
 use infrastructure::jobs::JobsSettings;
