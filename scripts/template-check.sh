@@ -40,23 +40,7 @@ VARIANTS=(
 )
 if [[ $# -gt 0 ]]; then
   wanted=()
-  # The pre-hook refuses names that cannot become a binary, an identifier and a prefix.
-bad_name_refused() {
-  local out
-  if out=$(cd "$WORK" && cargo generate --path "$WORK/template" --name 9lives --silent --vcs none 2>&1); then
-    log "a name starting with a digit was accepted"
-    return 1
-  fi
-  grep -q "must start with a letter" <<<"$out" || {
-    printf '%s\n' "$out" | tail -n 5
-    return 1
-  }
-}
-if [[ $# -eq 0 ]]; then
-  check "a project name starting with a digit is refused" bad_name_refused || true
-fi
-
-for variant in "${VARIANTS[@]}"; do
+  for variant in "${VARIANTS[@]}"; do
     [[ "${variant%%|*}" == "$1" ]] && wanted+=("$variant")
   done
   [[ ${#wanted[@]} -gt 0 ]] || die "unknown variant '$1'"
@@ -237,6 +221,22 @@ production_queue() {
     return 1
   fi
 }
+
+# The pre-hook refuses names that cannot become a binary, an identifier and a prefix.
+bad_name_refused() {
+  local out
+  if out=$(cd "$WORK" && cargo generate --path "$WORK/template" --name 9lives --silent --vcs none 2>&1); then
+    log "a name starting with a digit was accepted"
+    return 1
+  fi
+  grep -q "must start with a letter" <<<"$out" || {
+    printf '%s\n' "$out" | tail -n 5
+    return 1
+  }
+}
+if [[ $# -eq 0 ]]; then
+  check "a project name starting with a digit is refused" bad_name_refused || true
+fi
 
 for variant in "${VARIANTS[@]}"; do
   IFS='|' read -r label name defines queue depth <<<"$variant"
