@@ -277,11 +277,47 @@ if [[ $# -eq 0 ]]; then
   check "generating twice from inside a checkout leaves it unchanged" generate_from_checkout_twice || true
 fi
 
+# The minimal rendering must be the full one minus files and lines: render the same name
+# and queue with the example and check that every file of the minimal project is in it
+# and differs from it only by deleted lines (code hidden in sentinel comments fails).
+# Files that still hold minimal-only lines in a Liquid else branch, each with its reason.
+# The list may only shrink: any other file that differs by more than deleted lines fails.
+declare -A MINIMAL_ONLY_LINES=(
+  [./README.md]="the generated README is written per option (template/README.md)"
+  [./scripts/hurl.sh]="the minimal project runs only the suite's account files"
+  [./xtask/src/load/scenario.rs]="the minimal load mix reads and writes the account"
+)
+minimal_is_full_minus_lines() {
+  local min=$1 name=$2 defines=$3 full="$WORK/full-of-$2" f bad=0 args=() d
+  for d in ${defines/realworld=false/realworld=true}; do args+=(--define "$d"); done
+  mkdir -p "$full"
+  (cd "$full" && cargo generate --path "$WORK/template" --name "$name" --silent --vcs none "${args[@]}") >/dev/null || return 1
+  while IFS= read -r -d '' f; do
+    if [[ -n "${MINIMAL_ONLY_LINES[$f]:-}" ]]; then
+      log "known exception: $f (${MINIMAL_ONLY_LINES[$f]})"
+      continue
+    fi
+    if [[ ! -f "$full/$name/$f" ]]; then
+      log "only in the minimal rendering: $f"
+      bad=$((bad + 1))
+    elif diff "$full/$name/$f" "$min/$f" | grep -q '^>'; then
+      log "lines added or changed in the minimal rendering: $f"
+      diff "$full/$name/$f" "$min/$f" | grep -E '^[0-9]|^>' | head -n 10 >&2
+      bad=$((bad + 1))
+    fi
+  done < <(cd "$min" && find . -type f -print0)
+  log "$bad file(s) of the minimal rendering are not the full one minus lines"
+  ((bad == 0))
+}
+
 for variant in "${VARIANTS[@]}"; do
   IFS='|' read -r label name defines queue depth <<<"$variant"
   dir="$WORK/$name"
   check "$label: generate $name ${defines:-(defaults)}" generate "$name" "$defines" || continue
   check "$label: no template leftovers" no_leftovers "$dir" || true
+  if [[ "$defines" == *realworld=false* ]]; then
+    check "$label: the full rendering minus files and lines" minimal_is_full_minus_lines "$dir" "$name" "$defines" || true
+  fi
   if [[ "$depth" == full ]]; then
     check "$label: its scripts/test.sh" project_tests "$dir" "$name" || true
     check "$label: its scripts/hurl.sh sqlite" project_hurl "$dir" "$name" || true
