@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use domain::{DateRange, UserId};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
 
-use super::sql::{statement, unexpected};
+use super::sql::{DbResultExt, statement};
 
 /// Per user of the batch, four counts over the range `[start, end)`: each a correlated
 /// subquery that walks an index (`ix_articles_author_created`, `ix_favorites_article`,
@@ -64,7 +64,7 @@ impl ReportDataSource for SqlReportData {
         sql.push_str(" ORDER BY u.id LIMIT ?");
         values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
         let rows = self.db.query_all_raw(statement(self.db.get_database_backend(), &sql, values)).await;
-        rows.map_err(unexpected)?
+        rows.or_unexpected()?
             .iter()
             .map(|row| {
                 Ok(AuthorActivity {
@@ -77,7 +77,7 @@ impl ReportDataSource for SqlReportData {
                 })
             })
             .collect::<Result<_, DbErr>>()
-            .map_err(unexpected)
+            .or_unexpected()
     }
 
     async fn count_authors(&self, only: Option<UserId>) -> Result<u64, RepoError> {
@@ -86,8 +86,8 @@ impl ReportDataSource for SqlReportData {
             None => ("SELECT COUNT(*) AS total FROM users", vec![]),
         };
         let row = self.db.query_one_raw(statement(self.db.get_database_backend(), sql, values)).await;
-        let row = row.map_err(unexpected)?;
-        Ok(row.map(|r| count(&r, "total")).transpose().map_err(unexpected)?.unwrap_or(0))
+        let row = row.or_unexpected()?;
+        Ok(row.map(|r| count(&r, "total")).transpose().or_unexpected()?.unwrap_or(0))
     }
 
     async fn top_tags(
@@ -109,10 +109,10 @@ impl ReportDataSource for SqlReportData {
         sql.push_str(" GROUP BY t.name ORDER BY uses DESC, t.name LIMIT ?");
         values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
         let rows = self.db.query_all_raw(statement(self.db.get_database_backend(), &sql, values)).await;
-        rows.map_err(unexpected)?
+        rows.or_unexpected()?
             .iter()
             .map(|row| Ok((row.try_get::<String>("", "name")?, count(row, "uses")?)))
             .collect::<Result<_, DbErr>>()
-            .map_err(unexpected)
+            .or_unexpected()
     }
 }

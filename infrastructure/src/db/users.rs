@@ -9,7 +9,7 @@ use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use super::entities::users;
-use super::sql::{map_err, unexpected};
+use super::sql::{DbResultExt, conflict};
 
 const USER_UNIQUE: &[&str] = &["username", "email"];
 
@@ -53,12 +53,12 @@ impl UserRepository for SeaOrmUserRepository {
         }
         .insert(&self.db)
         .await
-        .map_err(map_err(USER_UNIQUE))?;
+        .conflict_on(USER_UNIQUE)?;
         Ok(user_from_model(model))
     }
 
     async fn find_by_id(&self, id: UserId) -> Result<Option<User>, RepoError> {
-        let found = users::Entity::find_by_id(id.0).one(&self.db).await.map_err(unexpected)?;
+        let found = users::Entity::find_by_id(id.0).one(&self.db).await.or_unexpected()?;
         Ok(found.map(user_from_model))
     }
 
@@ -67,7 +67,7 @@ impl UserRepository for SeaOrmUserRepository {
             .filter(users::Column::Email.eq(email.as_str()))
             .one(&self.db)
             .await
-            .map_err(unexpected)?;
+            .or_unexpected()?;
         Ok(found.map(|model| {
             let hash = PasswordHash(model.password_hash.clone());
             (user_from_model(model), hash)
@@ -94,7 +94,7 @@ impl UserRepository for SeaOrmUserRepository {
         match model.update(&self.db).await {
             Ok(model) => Ok(user_from_model(model)),
             Err(sea_orm::DbErr::RecordNotUpdated | sea_orm::DbErr::RecordNotFound(_)) => Err(RepoError::NotFound),
-            Err(err) => Err(map_err(USER_UNIQUE)(err)),
+            Err(err) => Err(conflict(err, USER_UNIQUE)),
         }
     }
 
@@ -105,7 +105,7 @@ impl UserRepository for SeaOrmUserRepository {
             .into_tuple()
             .one(&self.db)
             .await
-            .map_err(unexpected)?;
+            .or_unexpected()?;
         Ok(flag.unwrap_or(false))
     }
 
@@ -115,7 +115,7 @@ impl UserRepository for SeaOrmUserRepository {
             .filter(users::Column::Username.eq(username.as_str()))
             .exec(&self.db)
             .await
-            .map_err(unexpected)?;
+            .or_unexpected()?;
         if result.rows_affected == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 }
