@@ -32,7 +32,7 @@ use sea_orm::{
 
 use super::entities::{article_tags, articles, favorites, follows, tags, users};
 use super::profiles::{ProfileRow, following_flag};
-use super::sql::{DbResultExt, NO_VIEWER, fetch_all, fetch_one};
+use super::sql::{DbResultExt, NO_VIEWER, fetch_all, fetch_one, literal};
 
 const SLUG_UNIQUE: &[&str] = &["slug"];
 
@@ -113,7 +113,7 @@ fn articles_with_authors() -> SelectStatement {
 fn article_view(viewer: Option<UserId>) -> SelectStatement {
     let viewer = viewer.map_or(NO_VIEWER, |v| v.0);
     let favorite = Query::select()
-        .expr(Expr::val(1))
+        .expr(literal(1))
         .from_as(favorites::Entity, "f")
         .and_where(Expr::col(("f", favorites::Column::ArticleId)).equals(("a", articles::Column::Id)))
         .and_where(Expr::col(("f", favorites::Column::UserId)).eq(viewer))
@@ -134,7 +134,7 @@ fn article_view(viewer: Option<UserId>) -> SelectStatement {
             .map(|c| ("a", c)),
         )
         .columns([users::Column::Username, users::Column::Bio, users::Column::Image].map(|c| ("u", c)))
-        .expr_as(Expr::case(Expr::exists(favorite), 1).finally(0), "favorited")
+        .expr_as(Expr::case(Expr::exists(favorite), literal(1)).finally(literal(0)), "favorited")
         .expr_as(following_flag(("a", articles::Column::AuthorId), viewer), "following");
     query
 }
@@ -247,13 +247,15 @@ impl SeaOrmArticleRepository {
                     .lt(Expr::tuple([Expr::val(cursor.created_at.as_datetime()), Expr::val(cursor.id.0)])),
             );
         }
-        let query = article_view(viewer)
-            .cond_where(condition)
+        let mut query = article_view(viewer);
+        if !condition.is_empty() {
+            query.cond_where(condition);
+        }
+        query
             .order_by(("a", articles::Column::CreatedAt), Order::Desc)
             .order_by(("a", articles::Column::Id), Order::Desc)
             .limit(u64::from(page.limit()) + 1)
-            .offset(page.offset())
-            .to_owned();
+            .offset(page.offset());
         let mut rows = fetch_all::<ArticleRow>(&self.db, &query).await?;
         let more = rows.len() > page.limit() as usize;
         rows.truncate(page.limit() as usize);
@@ -272,8 +274,11 @@ impl SeaOrmArticleRepository {
 
     /// `articlesCount`: every match, without the page's per-viewer subqueries.
     async fn count(&self, condition: Cond) -> Result<u64, DbErr> {
-        let query =
-            articles_with_authors().expr_as(Expr::col(Asterisk).count(), "total").cond_where(condition).to_owned();
+        let mut query = articles_with_authors();
+        query.expr_as(Expr::col(Asterisk).count(), "total");
+        if !condition.is_empty() {
+            query.cond_where(condition);
+        }
         let total = fetch_one::<Total>(&self.db, &query).await?;
         Ok(total.and_then(|t| u64::try_from(t.total).ok()).unwrap_or(0))
     }
@@ -538,7 +543,7 @@ impl TagRepository for SeaOrmTagRepository {
         // Tags are never deleted (so concurrent writers can share them safely); the ones
         // no article uses any more are simply not listed.
         let used = Query::select()
-            .expr(Expr::val(1))
+            .expr(literal(1))
             .from_as(article_tags::Entity, "at")
             .and_where(Expr::col(("at", article_tags::Column::TagId)).equals(("t", tags::Column::Id)))
             .to_owned();

@@ -9,7 +9,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement, UnionType};
 use sea_orm::{DatabaseConnection, DbErr, FromQueryResult};
 
 use super::entities::{favorites, follows};
-use super::sql::fetch_all;
+use super::sql::{fetch_all, literal};
 
 /// One row of the `UNION ALL`: `kind` 0 is a favorited article, 1 a followed author.
 #[derive(FromQueryResult)]
@@ -31,7 +31,7 @@ pub(crate) async fn viewer_flags(
     if !articles.is_empty() {
         parts.push(
             Query::select()
-                .expr_as(Expr::val(0), "kind")
+                .expr_as(literal(0), "kind")
                 .expr_as(Expr::col(favorites::Column::ArticleId), "id")
                 .from(favorites::Entity)
                 .and_where(Expr::col(favorites::Column::UserId).eq(viewer.0))
@@ -42,7 +42,7 @@ pub(crate) async fn viewer_flags(
     if !authors.is_empty() {
         parts.push(
             Query::select()
-                .expr_as(Expr::val(1), "kind")
+                .expr_as(literal(1), "kind")
                 .expr_as(Expr::col(follows::Column::FolloweeId), "id")
                 .from(follows::Entity)
                 .and_where(Expr::col(follows::Column::FollowerId).eq(viewer.0))

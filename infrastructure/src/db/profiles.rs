@@ -11,7 +11,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, OnConflict, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter};
 
 use super::entities::{follows, users};
-use super::sql::{DbResultExt, NO_VIEWER, fetch_one};
+use super::sql::{DbResultExt, NO_VIEWER, fetch_one, literal};
 
 /// The `username`, `bio`, `image` and `following` columns of a row (an author's, a
 /// commenter's, a profile's).
@@ -38,12 +38,12 @@ impl ProfileRow {
 /// fo.follower_id = <viewer>) THEN 1 ELSE 0 END`: one lookup in the follows primary key.
 pub(crate) fn following_flag(author: impl IntoColumnRef, viewer: i64) -> Expr {
     let follow = Query::select()
-        .expr(Expr::val(1))
+        .expr(literal(1))
         .from_as(follows::Entity, "fo")
         .and_where(Expr::col(("fo", follows::Column::FolloweeId)).equals(author))
         .and_where(Expr::col(("fo", follows::Column::FollowerId)).eq(viewer))
         .to_owned();
-    Expr::case(Expr::exists(follow), 1).finally(0).into()
+    Expr::case(Expr::exists(follow), literal(1)).finally(literal(0)).into()
 }
 
 #[derive(FromQueryResult)]

@@ -1,7 +1,7 @@
 //! Helpers for the hand-written SQL shared by the repositories.
 
 //{% if realworld %} Types of the RealWorld example's multi-table reads.
-use sea_orm::sea_query::SelectStatement;
+use sea_orm::sea_query::{Expr, SelectStatement};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
 //{% endif %} The errors every repository maps.
 use application::RepoError;
@@ -22,6 +22,12 @@ pub(crate) async fn fetch_one<R: FromQueryResult>(
     query: &SelectStatement,
 ) -> Result<Option<R>, DbErr> {
     R::find_by_statement(db.get_database_backend().build(query)).one(db).await
+}
+
+/// A constant written into the SQL (`SELECT 1`, `THEN 1 ELSE 0`) instead of a bound
+/// parameter, so the statement reads as the query it is and PostgreSQL knows its type.
+pub(crate) fn literal(n: i32) -> Expr {
+    Expr::Constant(n.into())
 }
 
 /// Builds a statement from SQL written with `?` placeholders (SQLite's), numbering
