@@ -10,7 +10,7 @@ use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::db::entities::users;
-use crate::db::sql::{map_err, unexpected};
+use crate::db::sql::{DbResultExt, conflict};
 
 const USER_UNIQUE: &[&str] = &["username", "email"];
 
@@ -54,12 +54,12 @@ impl UserRepository for SeaOrmUserRepository {
         }
         .insert(&self.db)
         .await
-        .map_err(map_err(USER_UNIQUE))?;
+        .conflict_on(USER_UNIQUE)?;
         Ok(user_from_model(model))
     }
 
     async fn find_by_id(&self, id: UserId) -> Result<Option<User>, RepoError> {
-        let found = users::Entity::find_by_id(id.0).one(&self.db).await.map_err(unexpected)?;
+        let found = users::Entity::find_by_id(id.0).one(&self.db).await.or_unexpected()?;
         Ok(found.map(user_from_model))
     }
 
@@ -68,7 +68,7 @@ impl UserRepository for SeaOrmUserRepository {
             .filter(users::Column::Email.eq(email.as_str()))
             .one(&self.db)
             .await
-            .map_err(unexpected)?;
+            .or_unexpected()?;
         Ok(found.map(|model| {
             let hash = PasswordHash(model.password_hash.clone());
             (user_from_model(model), hash)
@@ -95,7 +95,7 @@ impl UserRepository for SeaOrmUserRepository {
         match model.update(&self.db).await {
             Ok(model) => Ok(user_from_model(model)),
             Err(sea_orm::DbErr::RecordNotUpdated | sea_orm::DbErr::RecordNotFound(_)) => Err(RepoError::NotFound),
-            Err(err) => Err(map_err(USER_UNIQUE)(err)),
+            Err(err) => Err(conflict(err, USER_UNIQUE)),
         }
     }
 
@@ -106,7 +106,7 @@ impl UserRepository for SeaOrmUserRepository {
             .into_tuple()
             .one(&self.db)
             .await
-            .map_err(unexpected)?;
+            .or_unexpected()?;
         Ok(flag.unwrap_or(false))
     }
 
@@ -116,7 +116,7 @@ impl UserRepository for SeaOrmUserRepository {
             .filter(users::Column::Username.eq(username.as_str()))
             .exec(&self.db)
             .await
-            .map_err(unexpected)?;
+            .or_unexpected()?;
         if result.rows_affected == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 }

@@ -8,7 +8,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::db::entities::users;
-use crate::db::sql::unexpected;
+use crate::db::sql::DbResultExt;
 
 /// [`WelcomeRepository`] on sea-orm.
 #[derive(Clone)]
@@ -32,7 +32,7 @@ impl WelcomeRepository for SeaOrmWelcomeRepository {
             .filter(users::Column::WelcomedAt.is_null())
             .exec(&self.db)
             .await
-            .map_err(unexpected)?;
+            .or_unexpected()?;
         if updated.rows_affected == 1 {
             return Ok(true);
         }
@@ -42,7 +42,7 @@ impl WelcomeRepository for SeaOrmWelcomeRepository {
             .into_tuple::<i64>()
             .one(&self.db)
             .await
-            .map_err(unexpected)?;
+            .or_unexpected()?;
         if exists.is_some() { Ok(false) } else { Err(RepoError::NotFound) }
     }
 
@@ -58,7 +58,7 @@ impl WelcomeRepository for SeaOrmWelcomeRepository {
             .into_tuple()
             .all(&self.db)
             .await
-            .map_err(unexpected)?;
+            .or_unexpected()?;
         Ok(ids.into_iter().map(UserId).collect())
     }
 }

@@ -1,12 +1,35 @@
 //! Helpers for the hand-written SQL shared by the repositories.
 
-//{% if realworld %} Types of the RealWorld example's hand-written SQL.
-use sea_orm::{DbBackend, Statement, Value};
+//{% if realworld %} Types of the RealWorld example's multi-table reads.
+use sea_orm::sea_query::{Expr, SelectStatement};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
 //{% endif %} The errors every repository maps.
 use application::RepoError;
 use sea_orm::{DbErr, SqlErr};
 
-//{% if realworld %} The RealWorld example's hand-written SQL: statements, IN lists, viewers.
+//{% if realworld %} The RealWorld example's multi-table reads: row types from builder queries.
+/// Runs a builder query and reads every row as `R`.
+pub(crate) async fn fetch_all<R: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    query: &SelectStatement,
+) -> Result<Vec<R>, DbErr> {
+    R::find_by_statement(db.get_database_backend().build(query)).all(db).await
+}
+
+/// Runs a builder query and reads its first row, if any, as `R`.
+pub(crate) async fn fetch_one<R: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    query: &SelectStatement,
+) -> Result<Option<R>, DbErr> {
+    R::find_by_statement(db.get_database_backend().build(query)).one(db).await
+}
+
+/// A constant written into the SQL (`SELECT 1`, `THEN 1 ELSE 0`) instead of a bound
+/// parameter, so the statement reads as the query it is and PostgreSQL knows its type.
+pub(crate) fn literal(n: i32) -> Expr {
+    Expr::Constant(n.into())
+}
+
 /// Builds a statement from SQL written with `?` placeholders (SQLite's), numbering
 /// them `$1, $2, ...` for PostgreSQL. The SQL in this crate has no `?` in literals.
 pub(crate) fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
@@ -30,33 +53,52 @@ pub(crate) fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> St
     Statement::from_sql_and_values(backend, sql, values)
 }
 
-/// `?, ?, ?` for an `IN (...)` list of `n` values.
-pub(crate) fn placeholders(n: usize) -> String {
-    vec!["?"; n].join(", ")
-}
-
 /// The id to compare with when there is no viewer: no row has it, so per-viewer
 /// `EXISTS` checks are false without a separate query shape.
 pub(crate) const NO_VIEWER: i64 = -1;
 
 //{% endif %} Error mapping, used by every repository.
-/// Maps a database error, turning a unique violation on one of `fields` into
-/// `Conflict(field)`. Constraint names contain the column name (see the migrations),
-/// and both SQLite and PostgreSQL name the constraint or column in the message.
-pub(crate) fn map_err(fields: &'static [&'static str]) -> impl Fn(DbErr) -> RepoError {
-    move |err| {
-        if let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err() {
-            let message = format!("{message} {err}");
-            if let Some(field) = fields.iter().find(|f| message.contains(**f)) {
-                return RepoError::Conflict(field);
-            }
-        }
-        RepoError::Unexpected(err.into())
+/// Maps the driver's errors to the ports' [`RepoError`]: every repository goes through
+/// this trait instead of mapping errors by hand.
+pub(crate) trait DbResultExt<T> {
+    /// Any database error as `Unexpected`.
+    fn or_unexpected(self) -> Result<T, RepoError>;
+
+    /// A unique violation on one of `fields` as `Conflict(field)`, anything else as
+    /// `Unexpected`. Constraint names contain the column name (see the migrations), and
+    /// both SQLite and PostgreSQL name the constraint or column in the message.
+    fn conflict_on(self, fields: &'static [&'static str]) -> Result<T, RepoError>;
+
+    /// A foreign-key violation as `NotFound`: the row referred to was deleted between
+    /// the caller's lookup and this write.
+    fn missing_parent_is_not_found(self) -> Result<T, RepoError>;
+}
+
+impl<T> DbResultExt<T> for Result<T, DbErr> {
+    fn or_unexpected(self) -> Result<T, RepoError> {
+        self.map_err(|err| RepoError::Unexpected(err.into()))
+    }
+
+    fn conflict_on(self, fields: &'static [&'static str]) -> Result<T, RepoError> {
+        self.map_err(|err| conflict(err, fields))
+    }
+
+    fn missing_parent_is_not_found(self) -> Result<T, RepoError> {
+        self.map_err(|err| match err.sql_err() {
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => RepoError::NotFound,
+            _ => RepoError::Unexpected(err.into()),
+        })
     }
 }
 
-/// Any database error as `Unexpected`.
-pub(crate) fn unexpected(err: DbErr) -> RepoError {
+/// See [`DbResultExt::conflict_on`]; for errors already taken out of their `Result`.
+pub(crate) fn conflict(err: DbErr, fields: &'static [&'static str]) -> RepoError {
+    if let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err() {
+        let message = format!("{message} {err}");
+        if let Some(field) = fields.iter().find(|f| message.contains(**f)) {
+            return RepoError::Conflict(field);
+        }
+    }
     RepoError::Unexpected(err.into())
 }
 

@@ -26,96 +26,167 @@ use domain::realworld::{
 };
 use domain::{Timestamp, UserId};
 use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::sea_query::{Asterisk, Cond, Expr, ExprTrait, JoinType, OnConflict, Order, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryResult,
-    TransactionTrait, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
-use super::profiles::profile_from_row;
-use crate::db::entities::{article_tags, articles, favorites};
-use crate::db::sql::{NO_VIEWER, map_err, placeholders, statement, unexpected};
+use super::profiles::{ProfileRow, following_flag};
+use crate::db::entities::{article_tags, articles, favorites, follows, tags, users};
+use crate::db::sql::{DbResultExt, NO_VIEWER, fetch_all, fetch_one, literal};
 
 const SLUG_UNIQUE: &[&str] = &["slug"];
 
-/// Columns of an article view; binds the viewer id twice.
-const VIEW_COLUMNS: &str = "a.id, a.author_id, a.slug, a.title, a.description, a.created_at, a.updated_at, \
-    a.favorites_count, u.username, u.bio, u.image, \
-    CASE WHEN EXISTS (SELECT 1 FROM favorites f WHERE f.article_id = a.id AND f.user_id = ?) THEN 1 ELSE 0 END \
-    AS favorited, \
-    CASE WHEN EXISTS (SELECT 1 FROM follows fo WHERE fo.followee_id = a.author_id AND fo.follower_id = ?) \
-    THEN 1 ELSE 0 END AS following";
-
-const FROM: &str = "FROM articles a JOIN users u ON u.id = a.author_id";
-
-/// A `WHERE` clause and its values.
-struct Condition {
-    sql: String,
-    values: Vec<Value>,
+/// An article view without its body (lists, feeds) as the page query returns it.
+#[derive(FromQueryResult)]
+struct ArticleRow {
+    id: i64,
+    author_id: i64,
+    slug: String,
+    title: String,
+    description: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    favorites_count: i64,
+    favorited: i32,
+    #[sea_orm(nested)]
+    author: ProfileRow,
 }
 
-impl Condition {
-    fn all() -> Self {
-        Self { sql: "WHERE 1 = 1".to_owned(), values: Vec::new() }
-    }
+/// A single article's view: the list columns plus the body.
+#[derive(FromQueryResult)]
+struct ArticleWithBody {
+    #[sea_orm(nested)]
+    view: ArticleRow,
+    body: String,
+}
 
-    fn and(mut self, sql: &str, value: impl Into<Value>) -> Self {
-        self.sql.push_str(" AND ");
-        self.sql.push_str(sql);
-        self.values.push(value.into());
-        self
-    }
+#[derive(FromQueryResult)]
+struct TagRow {
+    article_id: i64,
+    name: String,
+}
 
-    fn filter(filter: &ArticleFilter) -> Self {
-        let mut condition = Self::all();
-        if let Some(tag) = &filter.tag {
-            condition = condition.and(
-                "a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = ?)",
-                tag.as_str(),
-            );
+#[derive(FromQueryResult)]
+struct TagName {
+    name: String,
+}
+
+#[derive(FromQueryResult)]
+struct Total {
+    total: i64,
+}
+
+impl ArticleRow {
+    fn into_article(self, body: Option<String>, tags: Vec<Tag>) -> Article {
+        Article {
+            id: ArticleId(self.id),
+            author_id: UserId(self.author_id),
+            slug: Slug::from_trusted(self.slug),
+            title: Title::from_trusted(self.title),
+            description: Description::from_trusted(self.description),
+            body: body.map(Body::from_trusted),
+            tags: TagList::from_trusted(tags),
+            created_at: Timestamp::new(self.created_at),
+            updated_at: Timestamp::new(self.updated_at),
+            favorites_count: u64::try_from(self.favorites_count).unwrap_or(0),
+            favorited: self.favorited != 0,
+            author: self.author.into_profile(),
         }
-        if let Some(author) = &filter.author {
-            condition = condition.and("u.username = ?", author.as_str());
-        }
-        if let Some(fan) = &filter.favorited_by {
-            condition = condition.and(
-                "a.id IN (SELECT fv.article_id FROM favorites fv JOIN users fu ON fu.id = fv.user_id \
-                 WHERE fu.username = ?)",
-                fan.as_str(),
-            );
-        }
-        condition
-    }
-
-    fn feed(viewer: UserId) -> Self {
-        Self::all().and("a.author_id IN (SELECT fo2.followee_id FROM follows fo2 WHERE fo2.follower_id = ?)", viewer.0)
     }
 }
 
-fn viewer_values(viewer: Option<UserId>) -> Vec<Value> {
-    let id = viewer.map_or(NO_VIEWER, |v| v.0);
-    vec![id.into(), id.into()]
+/// `FROM articles a JOIN users u ON u.id = a.author_id`: the base of every article query.
+fn articles_with_authors() -> SelectStatement {
+    Query::select()
+        .from_as(articles::Entity, "a")
+        .join_as(
+            JoinType::InnerJoin,
+            users::Entity,
+            "u",
+            Expr::col(("u", users::Column::Id)).equals(("a", articles::Column::AuthorId)),
+        )
+        .to_owned()
 }
 
-fn timestamp(row: &QueryResult, column: &str) -> Result<Timestamp, DbErr> {
-    row.try_get::<DateTime<Utc>>("", column).map(Timestamp::new)
+/// The columns of an article view, with the viewer's `favorited` (an `EXISTS` on the
+/// favorites primary key) and `following` flags; no viewer matches no row.
+fn article_view(viewer: Option<UserId>) -> SelectStatement {
+    let viewer = viewer.map_or(NO_VIEWER, |v| v.0);
+    let favorite = Query::select()
+        .expr(literal(1))
+        .from_as(favorites::Entity, "f")
+        .and_where(Expr::col(("f", favorites::Column::ArticleId)).equals(("a", articles::Column::Id)))
+        .and_where(Expr::col(("f", favorites::Column::UserId)).eq(viewer))
+        .to_owned();
+    let mut query = articles_with_authors();
+    query
+        .columns(
+            [
+                articles::Column::Id,
+                articles::Column::AuthorId,
+                articles::Column::Slug,
+                articles::Column::Title,
+                articles::Column::Description,
+                articles::Column::CreatedAt,
+                articles::Column::UpdatedAt,
+                articles::Column::FavoritesCount,
+            ]
+            .map(|c| ("a", c)),
+        )
+        .columns([users::Column::Username, users::Column::Bio, users::Column::Image].map(|c| ("u", c)))
+        .expr_as(Expr::case(Expr::exists(favorite), literal(1)).finally(literal(0)), "favorited")
+        .expr_as(following_flag(("a", articles::Column::AuthorId), viewer), "following");
+    query
 }
 
-fn article_from_row(row: &QueryResult, with_body: bool, tags: TagList) -> Result<Article, DbErr> {
-    let body = if with_body { Some(Body::from_trusted(row.try_get("", "body")?)) } else { None };
-    Ok(Article {
-        id: ArticleId(row.try_get("", "id")?),
-        author_id: UserId(row.try_get("", "author_id")?),
-        slug: Slug::from_trusted(row.try_get("", "slug")?),
-        title: Title::from_trusted(row.try_get("", "title")?),
-        description: Description::from_trusted(row.try_get("", "description")?),
-        body,
-        tags,
-        created_at: timestamp(row, "created_at")?,
-        updated_at: timestamp(row, "updated_at")?,
-        favorites_count: u64::try_from(row.try_get::<i64>("", "favorites_count")?).unwrap_or(0),
-        favorited: row.try_get::<i32>("", "favorited")? != 0,
-        author: profile_from_row(row)?,
-    })
+/// The `WHERE` of a list: each filter is an index lookup (`IN` a subquery on the tag
+/// name, the favoriting user's name, or the author's name).
+fn list_condition(filter: &ArticleFilter) -> Cond {
+    let mut condition = Cond::all();
+    if let Some(tag) = &filter.tag {
+        let tagged = Query::select()
+            .column(("at", article_tags::Column::ArticleId))
+            .from_as(article_tags::Entity, "at")
+            .join_as(
+                JoinType::InnerJoin,
+                tags::Entity,
+                "t",
+                Expr::col(("t", tags::Column::Id)).equals(("at", article_tags::Column::TagId)),
+            )
+            .and_where(Expr::col(("t", tags::Column::Name)).eq(tag.as_str()))
+            .to_owned();
+        condition = condition.add(Expr::col(("a", articles::Column::Id)).in_subquery(tagged));
+    }
+    if let Some(author) = &filter.author {
+        condition = condition.add(Expr::col(("u", users::Column::Username)).eq(author.as_str()));
+    }
+    if let Some(fan) = &filter.favorited_by {
+        let favorited = Query::select()
+            .column(("fv", favorites::Column::ArticleId))
+            .from_as(favorites::Entity, "fv")
+            .join_as(
+                JoinType::InnerJoin,
+                users::Entity,
+                "fu",
+                Expr::col(("fu", users::Column::Id)).equals(("fv", favorites::Column::UserId)),
+            )
+            .and_where(Expr::col(("fu", users::Column::Username)).eq(fan.as_str()))
+            .to_owned();
+        condition = condition.add(Expr::col(("a", articles::Column::Id)).in_subquery(favorited));
+    }
+    condition
+}
+
+/// The `WHERE` of a feed: articles by the authors `viewer` follows.
+fn feed_condition(viewer: UserId) -> Cond {
+    let followees = Query::select()
+        .column(("fo2", follows::Column::FolloweeId))
+        .from_as(follows::Entity, "fo2")
+        .and_where(Expr::col(("fo2", follows::Column::FollowerId)).eq(viewer.0))
+        .to_owned();
+    Cond::all().add(Expr::col(("a", articles::Column::AuthorId)).in_subquery(followees))
 }
 
 /// [`ArticleRepository`] on sea-orm.
@@ -135,21 +206,29 @@ impl SeaOrmArticleRepository {
         if ids.is_empty() {
             return Ok(by_article);
         }
-        let sql = format!(
-            "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id \
-             WHERE at.article_id IN ({}) ORDER BY at.article_id, at.position",
-            placeholders(ids.len())
-        );
-        let values = ids.iter().map(|id| Value::from(*id)).collect();
-        for row in self.db.query_all_raw(statement(self.db.get_database_backend(), &sql, values)).await? {
-            let id: i64 = row.try_get("", "article_id")?;
-            by_article.entry(id).or_default().push(Tag::from_trusted(row.try_get("", "name")?));
+        let query = Query::select()
+            .column(("at", article_tags::Column::ArticleId))
+            .column(("t", tags::Column::Name))
+            .from_as(article_tags::Entity, "at")
+            .join_as(
+                JoinType::InnerJoin,
+                tags::Entity,
+                "t",
+                Expr::col(("t", tags::Column::Id)).equals(("at", article_tags::Column::TagId)),
+            )
+            .and_where(Expr::col(("at", article_tags::Column::ArticleId)).is_in(ids.iter().copied()))
+            .order_by(("at", article_tags::Column::ArticleId), Order::Asc)
+            .order_by(("at", article_tags::Column::Position), Order::Asc)
+            .to_owned();
+        for row in fetch_all::<TagRow>(&self.db, &query).await? {
+            by_article.entry(row.article_id).or_default().push(Tag::from_trusted(row.name));
         }
         Ok(by_article)
     }
 
-    async fn page(&self, condition: Condition, page: Page, viewer: Option<UserId>) -> Result<ArticlePage, DbErr> {
-        let ((articles, next), total) = tokio::try_join!(self.rows(&condition, page, viewer), self.count(&condition))?;
+    async fn page(&self, condition: Cond, page: Page, viewer: Option<UserId>) -> Result<ArticlePage, DbErr> {
+        let ((articles, next), total) =
+            tokio::try_join!(self.rows(condition.clone(), page, viewer), self.count(condition))?;
         Ok(ArticlePage { articles, total, next })
     }
 
@@ -159,47 +238,51 @@ impl SeaOrmArticleRepository {
     /// next page.
     async fn rows(
         &self,
-        condition: &Condition,
+        mut condition: Cond,
         page: Page,
         viewer: Option<UserId>,
     ) -> Result<(Vec<Article>, Option<Cursor>), DbErr> {
-        let mut values = viewer_values(viewer);
-        values.extend(condition.values.iter().cloned());
         // A row-value comparison matches the (created_at, id) index on both databases.
-        let keyset = match page.cursor() {
-            Some(cursor) => {
-                values.push(cursor.created_at.as_datetime().into());
-                values.push(cursor.id.0.into());
-                " AND (a.created_at, a.id) < (?, ?)"
-            }
-            None => "",
-        };
-        let sql = format!(
-            "SELECT {VIEW_COLUMNS} {FROM} {}{keyset} ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?",
-            condition.sql
-        );
-        values.push((i64::from(page.limit()) + 1).into());
-        values.push(i64::try_from(page.offset()).unwrap_or(i64::MAX).into());
-        let mut rows = self.db.query_all_raw(statement(self.db.get_database_backend(), &sql, values)).await?;
+        if let Some(cursor) = page.cursor() {
+            condition = condition.add(
+                Expr::tuple([Expr::col(("a", articles::Column::CreatedAt)), Expr::col(("a", articles::Column::Id))])
+                    .lt(Expr::tuple([Expr::val(cursor.created_at.as_datetime()), Expr::val(cursor.id.0)])),
+            );
+        }
+        let mut query = article_view(viewer);
+        if !condition.is_empty() {
+            query.cond_where(condition);
+        }
+        query
+            .order_by(("a", articles::Column::CreatedAt), Order::Desc)
+            .order_by(("a", articles::Column::Id), Order::Desc)
+            .limit(u64::from(page.limit()) + 1)
+            .offset(page.offset());
+        let mut rows = fetch_all::<ArticleRow>(&self.db, &query).await?;
         let more = rows.len() > page.limit() as usize;
         rows.truncate(page.limit() as usize);
-        let ids: Vec<i64> = rows.iter().map(|r| r.try_get("", "id")).collect::<Result<_, _>>()?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut tags = self.tags_of(&ids).await?;
         let articles: Vec<Article> = rows
-            .iter()
-            .zip(&ids)
-            .map(|(row, id)| article_from_row(row, false, TagList::from_trusted(tags.remove(id).unwrap_or_default())))
-            .collect::<Result<_, _>>()?;
+            .into_iter()
+            .map(|row| {
+                let tags = tags.remove(&row.id).unwrap_or_default();
+                row.into_article(None, tags)
+            })
+            .collect();
         let next = articles.last().filter(|_| more).map(|a| Cursor { created_at: a.created_at, id: a.id });
         Ok((articles, next))
     }
 
     /// `articlesCount`: every match, without the page's per-viewer subqueries.
-    async fn count(&self, condition: &Condition) -> Result<u64, DbErr> {
-        let sql = format!("SELECT COUNT(*) AS total {FROM} {}", condition.sql);
-        let stmt = statement(self.db.get_database_backend(), &sql, condition.values.clone());
-        let total = self.db.query_one_raw(stmt).await?.map(|r| r.try_get::<i64>("", "total")).transpose()?;
-        Ok(total.and_then(|t| u64::try_from(t).ok()).unwrap_or(0))
+    async fn count(&self, condition: Cond) -> Result<u64, DbErr> {
+        let mut query = articles_with_authors();
+        query.expr_as(Expr::col(Asterisk).count(), "total");
+        if !condition.is_empty() {
+            query.cond_where(condition);
+        }
+        let total = fetch_one::<Total>(&self.db, &query).await?;
+        Ok(total.and_then(|t| u64::try_from(t.total).ok()).unwrap_or(0))
     }
 }
 
@@ -208,16 +291,22 @@ async fn attach_tags(txn: &impl ConnectionTrait, article: i64, tags: &TagList) -
     if tags.as_slice().is_empty() {
         return Ok(());
     }
-    let backend = txn.get_database_backend();
-    let names: Vec<Value> = tags.iter().map(|t| Value::from(t.as_str())).collect();
-    let insert =
-        format!("INSERT INTO tags (name) VALUES {} ON CONFLICT (name) DO NOTHING", vec!["(?)"; names.len()].join(", "));
-    txn.execute_raw(statement(backend, &insert, names.clone())).await?;
-    let select = format!("SELECT id, name FROM tags WHERE name IN ({})", placeholders(names.len()));
-    let mut ids = HashMap::new();
-    for row in txn.query_all_raw(statement(backend, &select, names)).await? {
-        ids.insert(row.try_get::<String>("", "name")?, row.try_get::<i64>("", "id")?);
+    let names: Vec<&str> = tags.iter().map(Tag::as_str).collect();
+    // Tags are shared by concurrent writers: an existing name is kept, not an error.
+    let mut insert = Query::insert();
+    insert.into_table(tags::Entity).columns([tags::Column::Name]);
+    for name in &names {
+        insert.values([(*name).into()]).map_err(|e| DbErr::Custom(e.to_string()))?;
     }
+    insert.on_conflict(OnConflict::column(tags::Column::Name).do_nothing().to_owned());
+    txn.execute(&insert).await?;
+    let ids: HashMap<String, i64> = tags::Entity::find()
+        .filter(tags::Column::Name.is_in(names))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|t| (t.name, t.id))
+        .collect();
     let links = tags.iter().enumerate().map(|(position, tag)| {
         let tag_id = ids.get(tag.as_str()).copied().ok_or_else(|| DbErr::RecordNotFound(tag.as_str().to_owned()))?;
         Ok(article_tags::ActiveModel {
@@ -234,7 +323,7 @@ async fn attach_tags(txn: &impl ConnectionTrait, article: i64, tags: &TagList) -
 impl ArticleRepository for SeaOrmArticleRepository {
     async fn create(&self, article: NewArticleRecord) -> Result<Article, RepoError> {
         let slug = article.slug.clone();
-        let txn = self.db.begin().await.map_err(unexpected)?;
+        let txn = self.db.begin().await.or_unexpected()?;
         let at = article.created_at.as_datetime();
         let model = articles::ActiveModel {
             id: NotSet,
@@ -249,25 +338,25 @@ impl ArticleRepository for SeaOrmArticleRepository {
         }
         .insert(&txn)
         .await
-        .map_err(map_err(SLUG_UNIQUE))?;
-        attach_tags(&txn, model.id, &article.tags).await.map_err(unexpected)?;
-        txn.commit().await.map_err(unexpected)?;
+        .conflict_on(SLUG_UNIQUE)?;
+        attach_tags(&txn, model.id, &article.tags).await.or_unexpected()?;
+        txn.commit().await.or_unexpected()?;
         self.find_by_slug(&slug, Some(article.author_id))
             .await?
             .ok_or_else(|| RepoError::Unexpected(anyhow::anyhow!("article {} vanished after insert", model.id)))
     }
 
     async fn find_by_slug(&self, slug: &Slug, viewer: Option<UserId>) -> Result<Option<Article>, RepoError> {
-        let sql = format!("SELECT {VIEW_COLUMNS}, a.body {FROM} WHERE a.slug = ?");
-        let mut values = viewer_values(viewer);
-        values.push(slug.as_str().into());
-        let stmt = statement(self.db.get_database_backend(), &sql, values);
-        let Some(row) = self.db.query_one_raw(stmt).await.map_err(unexpected)? else {
+        let query = article_view(viewer)
+            .column(("a", articles::Column::Body))
+            .and_where(Expr::col(("a", articles::Column::Slug)).eq(slug.as_str()))
+            .to_owned();
+        let Some(row) = fetch_one::<ArticleWithBody>(&self.db, &query).await.or_unexpected()? else {
             return Ok(None);
         };
-        let id: i64 = row.try_get("", "id").map_err(unexpected)?;
-        let tags = self.tags_of(&[id]).await.map_err(unexpected)?.remove(&id).unwrap_or_default();
-        Ok(Some(article_from_row(&row, true, TagList::from_trusted(tags)).map_err(unexpected)?))
+        let id = row.view.id;
+        let tags = self.tags_of(&[id]).await.or_unexpected()?.remove(&id).unwrap_or_default();
+        Ok(Some(row.view.into_article(Some(row.body), tags)))
     }
 
     async fn locate(&self, slug: &Slug) -> Result<Option<ArticleRef>, RepoError> {
@@ -275,7 +364,7 @@ impl ArticleRepository for SeaOrmArticleRepository {
             .filter(articles::Column::Slug.eq(slug.as_str()))
             .one(&self.db)
             .await
-            .map_err(unexpected)?;
+            .or_unexpected()?;
         Ok(found.map(|a| ArticleRef {
             id: ArticleId(a.id),
             author_id: UserId(a.author_id),
@@ -304,13 +393,13 @@ impl ArticleRepository for SeaOrmArticleRepository {
         if let Some(body) = &changes.body {
             model.body = Set(body.as_str().to_owned());
         }
-        let txn = self.db.begin().await.map_err(unexpected)?;
+        let txn = self.db.begin().await.or_unexpected()?;
         let result = articles::Entity::update_many()
             .set(model)
             .filter(articles::Column::Id.eq(id.0))
             .exec(&txn)
             .await
-            .map_err(map_err(SLUG_UNIQUE))?;
+            .conflict_on(SLUG_UNIQUE)?;
         if result.rows_affected == 0 {
             return Err(RepoError::NotFound);
         }
@@ -319,81 +408,102 @@ impl ArticleRepository for SeaOrmArticleRepository {
                 .filter(article_tags::Column::ArticleId.eq(id.0))
                 .exec(&txn)
                 .await
-                .map_err(unexpected)?;
-            attach_tags(&txn, id.0, tags).await.map_err(unexpected)?;
+                .or_unexpected()?;
+            attach_tags(&txn, id.0, tags).await.or_unexpected()?;
         }
-        txn.commit().await.map_err(unexpected)
+        txn.commit().await.or_unexpected()
     }
 
     async fn delete(&self, id: ArticleId) -> Result<(), RepoError> {
         // Tag links, favorites and comments go with it (ON DELETE CASCADE).
-        let result = articles::Entity::delete_by_id(id.0).exec(&self.db).await.map_err(unexpected)?;
+        let result = articles::Entity::delete_by_id(id.0).exec(&self.db).await.or_unexpected()?;
         if result.rows_affected == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 
     async fn list(&self, filter: &ArticleFilter, page: Page, viewer: Option<UserId>) -> Result<ArticlePage, RepoError> {
-        self.page(Condition::filter(filter), page, viewer).await.map_err(unexpected)
+        self.page(list_condition(filter), page, viewer).await.or_unexpected()
     }
 
     async fn feed(&self, viewer: UserId, page: Page) -> Result<ArticlePage, RepoError> {
-        self.page(Condition::feed(viewer), page, Some(viewer)).await.map_err(unexpected)
+        self.page(feed_condition(viewer), page, Some(viewer)).await.or_unexpected()
     }
 
     async fn random_slug(&self) -> Result<Option<Slug>, RepoError> {
         // MIN and MAX read the two ends of the primary key index; the pick is then one
         // index seek. Ids after a gap (deleted articles) are a little more likely: fine
         // for "show me something", and no scan or sort of the table.
-        let backend = self.db.get_database_backend();
-        let bounds = statement(backend, "SELECT MIN(id) AS lo, MAX(id) AS hi FROM articles", Vec::new());
-        let row = self.db.query_one_raw(bounds).await.map_err(unexpected)?;
-        let bounds =
-            row.map(|r| Ok::<_, DbErr>((r.try_get::<Option<i64>>("", "lo")?, r.try_get::<Option<i64>>("", "hi")?)));
-        let (Some(lo), Some(hi)) = bounds.transpose().map_err(unexpected)?.unwrap_or((None, None)) else {
+        let bounds: Option<(Option<i64>, Option<i64>)> = articles::Entity::find()
+            .select_only()
+            .expr(articles::Column::Id.min())
+            .expr(articles::Column::Id.max())
+            .into_tuple()
+            .one(&self.db)
+            .await
+            .or_unexpected()?;
+        let Some((Some(lo), Some(hi))) = bounds else {
             return Ok(None);
         };
         let pick = rand::random_range(lo..=hi);
         // Wraps around to the first article if the ones from `pick` on were just deleted.
-        let sql = "SELECT slug FROM articles WHERE id >= ? ORDER BY id LIMIT 1";
         for from in [pick, lo] {
-            let found = self.db.query_one_raw(statement(backend, sql, vec![from.into()])).await.map_err(unexpected)?;
-            if let Some(row) = found {
-                return Ok(Some(Slug::from_trusted(row.try_get("", "slug").map_err(unexpected)?)));
+            let found: Option<String> = articles::Entity::find()
+                .select_only()
+                .column(articles::Column::Slug)
+                .filter(articles::Column::Id.gte(from))
+                .order_by_asc(articles::Column::Id)
+                .into_tuple()
+                .one(&self.db)
+                .await
+                .or_unexpected()?;
+            if let Some(slug) = found {
+                return Ok(Some(Slug::from_trusted(slug)));
             }
         }
         Ok(None)
     }
 
     async fn favorite(&self, user: UserId, article: ArticleId) -> Result<(), RepoError> {
-        let txn = self.db.begin().await.map_err(unexpected)?;
-        let backend = txn.get_database_backend();
-        let insert = "INSERT INTO favorites (user_id, article_id, created_at) VALUES (?, ?, ?) \
-                      ON CONFLICT (user_id, article_id) DO NOTHING";
-        let values = vec![user.0.into(), article.0.into(), Utc::now().into()];
-        let inserted = txn.execute_raw(statement(backend, insert, values)).await.map_err(fk_is_not_found)?;
+        let txn = self.db.begin().await.or_unexpected()?;
+        let insert = Query::insert()
+            .into_table(favorites::Entity)
+            .columns([favorites::Column::UserId, favorites::Column::ArticleId, favorites::Column::CreatedAt])
+            .values_panic([user.0.into(), article.0.into(), Utc::now().into()])
+            .on_conflict(
+                OnConflict::columns([favorites::Column::UserId, favorites::Column::ArticleId]).do_nothing().to_owned(),
+            )
+            .to_owned();
+        let inserted = txn.execute(&insert).await.missing_parent_is_not_found()?;
         // Only the request that really inserted the row counts it, so concurrent
         // favorites by the same user are counted once.
         if inserted.rows_affected() == 1 {
-            let bump = "UPDATE articles SET favorites_count = favorites_count + 1 WHERE id = ?";
-            txn.execute_raw(statement(backend, bump, vec![article.0.into()])).await.map_err(unexpected)?;
+            articles::Entity::update_many()
+                .col_expr(articles::Column::FavoritesCount, Expr::col(articles::Column::FavoritesCount).add(1))
+                .filter(articles::Column::Id.eq(article.0))
+                .exec(&txn)
+                .await
+                .or_unexpected()?;
         }
-        txn.commit().await.map_err(unexpected)
+        txn.commit().await.or_unexpected()
     }
 
     async fn unfavorite(&self, user: UserId, article: ArticleId) -> Result<(), RepoError> {
-        let txn = self.db.begin().await.map_err(unexpected)?;
+        let txn = self.db.begin().await.or_unexpected()?;
         let deleted = favorites::Entity::delete_many()
             .filter(favorites::Column::UserId.eq(user.0))
             .filter(favorites::Column::ArticleId.eq(article.0))
             .exec(&txn)
             .await
-            .map_err(unexpected)?;
+            .or_unexpected()?;
         if deleted.rows_affected == 1 {
-            let drop = "UPDATE articles SET favorites_count = favorites_count - 1 WHERE id = ? AND favorites_count > 0";
-            txn.execute_raw(statement(txn.get_database_backend(), drop, vec![article.0.into()]))
+            articles::Entity::update_many()
+                .col_expr(articles::Column::FavoritesCount, Expr::col(articles::Column::FavoritesCount).sub(1))
+                .filter(articles::Column::Id.eq(article.0))
+                .filter(articles::Column::FavoritesCount.gt(0))
+                .exec(&txn)
                 .await
-                .map_err(unexpected)?;
+                .or_unexpected()?;
         }
-        txn.commit().await.map_err(unexpected)
+        txn.commit().await.or_unexpected()
     }
 
     async fn viewer_flags(
@@ -402,22 +512,18 @@ impl ArticleRepository for SeaOrmArticleRepository {
         articles: &[ArticleId],
         authors: &[UserId],
     ) -> Result<ViewerFlags, RepoError> {
-        super::flags::viewer_flags(&self.db, viewer, articles, authors).await.map_err(unexpected)
+        super::flags::viewer_flags(&self.db, viewer, articles, authors).await.or_unexpected()
     }
 
     async fn slug_of(&self, id: ArticleId) -> Result<Option<Slug>, RepoError> {
-        let stmt =
-            statement(self.db.get_database_backend(), "SELECT slug FROM articles WHERE id = ?", vec![id.0.into()]);
-        let row = self.db.query_one_raw(stmt).await.map_err(unexpected)?;
-        row.map(|r| r.try_get("", "slug").map(Slug::from_trusted)).transpose().map_err(unexpected)
-    }
-}
-
-/// A favorite of an article deleted a moment ago fails its foreign key: that is a 404.
-fn fk_is_not_found(err: DbErr) -> RepoError {
-    match err.sql_err() {
-        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => RepoError::NotFound,
-        _ => unexpected(err),
+        let slug: Option<String> = articles::Entity::find_by_id(id.0)
+            .select_only()
+            .column(articles::Column::Slug)
+            .into_tuple()
+            .one(&self.db)
+            .await
+            .or_unexpected()?;
+        Ok(slug.map(Slug::from_trusted))
     }
 }
 
@@ -438,10 +544,18 @@ impl TagRepository for SeaOrmTagRepository {
     async fn in_use(&self) -> Result<Vec<Tag>, RepoError> {
         // Tags are never deleted (so concurrent writers can share them safely); the ones
         // no article uses any more are simply not listed.
-        let sql = "SELECT t.name FROM tags t WHERE EXISTS (SELECT 1 FROM article_tags at WHERE at.tag_id = t.id) \
-                   ORDER BY t.name";
-        let rows =
-            self.db.query_all_raw(statement(self.db.get_database_backend(), sql, vec![])).await.map_err(unexpected)?;
-        rows.iter().map(|r| r.try_get("", "name").map(Tag::from_trusted)).collect::<Result<_, _>>().map_err(unexpected)
+        let used = Query::select()
+            .expr(literal(1))
+            .from_as(article_tags::Entity, "at")
+            .and_where(Expr::col(("at", article_tags::Column::TagId)).equals(("t", tags::Column::Id)))
+            .to_owned();
+        let query = Query::select()
+            .column(("t", tags::Column::Name))
+            .from_as(tags::Entity, "t")
+            .and_where(Expr::exists(used))
+            .order_by(("t", tags::Column::Name), Order::Asc)
+            .to_owned();
+        let rows = fetch_all::<TagName>(&self.db, &query).await.or_unexpected()?;
+        Ok(rows.into_iter().map(|row| Tag::from_trusted(row.name)).collect())
     }
 }

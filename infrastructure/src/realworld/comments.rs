@@ -7,30 +7,38 @@ use chrono::{DateTime, Utc};
 use domain::realworld::{ArticleId, Comment, CommentBody, CommentId};
 use domain::{Timestamp, UserId};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryResult,
-};
+use sea_orm::sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter};
 
-use super::profiles::profile_from_row;
-use crate::db::entities::comments;
-use crate::db::sql::{NO_VIEWER, statement, unexpected};
+use super::profiles::{ProfileRow, following_flag};
+use crate::db::entities::{comments, users};
+use crate::db::sql::{DbResultExt, NO_VIEWER, fetch_all};
 
-const SELECT: &str = "SELECT c.id, c.article_id, c.author_id, c.body, c.created_at, c.updated_at, \
-    u.username, u.bio, u.image, \
-    CASE WHEN EXISTS (SELECT 1 FROM follows fo WHERE fo.followee_id = c.author_id AND fo.follower_id = ?) \
-    THEN 1 ELSE 0 END AS following \
-    FROM comments c JOIN users u ON u.id = c.author_id";
+/// A comment with its author's profile, as [`SeaOrmCommentRepository::select`] reads it.
+#[derive(FromQueryResult)]
+struct CommentRow {
+    id: i64,
+    article_id: i64,
+    author_id: i64,
+    body: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[sea_orm(nested)]
+    author: ProfileRow,
+}
 
-fn comment_from_row(row: &QueryResult) -> Result<Comment, DbErr> {
-    Ok(Comment {
-        id: CommentId(row.try_get("", "id")?),
-        article_id: ArticleId(row.try_get("", "article_id")?),
-        author_id: UserId(row.try_get("", "author_id")?),
-        body: CommentBody::from_trusted(row.try_get("", "body")?),
-        created_at: Timestamp::new(row.try_get::<DateTime<Utc>>("", "created_at")?),
-        updated_at: Timestamp::new(row.try_get::<DateTime<Utc>>("", "updated_at")?),
-        author: profile_from_row(row)?,
-    })
+impl From<CommentRow> for Comment {
+    fn from(row: CommentRow) -> Self {
+        Comment {
+            id: CommentId(row.id),
+            article_id: ArticleId(row.article_id),
+            author_id: UserId(row.author_id),
+            body: CommentBody::from_trusted(row.body),
+            created_at: Timestamp::new(row.created_at),
+            updated_at: Timestamp::new(row.updated_at),
+            author: row.author.into_profile(),
+        }
+    }
 }
 
 /// [`CommentRepository`] on sea-orm.
@@ -44,17 +52,35 @@ impl SeaOrmCommentRepository {
         Self { db }
     }
 
-    async fn select(
-        &self,
-        condition: &str,
-        viewer: Option<UserId>,
-        values: Vec<sea_orm::Value>,
-    ) -> Result<Vec<Comment>, DbErr> {
-        let mut all = vec![viewer.map_or(NO_VIEWER, |v| v.0).into()];
-        all.extend(values);
-        let sql = format!("{SELECT} {condition}");
-        let rows = self.db.query_all_raw(statement(self.db.get_database_backend(), &sql, all)).await?;
-        rows.iter().map(comment_from_row).collect()
+    /// Comments matching `condition`, oldest first, with their authors and whether
+    /// `viewer` follows each, in one statement.
+    async fn select(&self, condition: Cond, viewer: Option<UserId>) -> Result<Vec<Comment>, DbErr> {
+        let viewer = viewer.map_or(NO_VIEWER, |v| v.0);
+        let query = Query::select()
+            .columns(
+                [
+                    comments::Column::Id,
+                    comments::Column::ArticleId,
+                    comments::Column::AuthorId,
+                    comments::Column::Body,
+                    comments::Column::CreatedAt,
+                    comments::Column::UpdatedAt,
+                ]
+                .map(|c| ("c", c)),
+            )
+            .columns([users::Column::Username, users::Column::Bio, users::Column::Image].map(|c| ("u", c)))
+            .expr_as(following_flag(("c", comments::Column::AuthorId), viewer), "following")
+            .from_as(comments::Entity, "c")
+            .join_as(
+                JoinType::InnerJoin,
+                users::Entity,
+                "u",
+                Expr::col(("u", users::Column::Id)).equals(("c", comments::Column::AuthorId)),
+            )
+            .cond_where(condition)
+            .order_by(("c", comments::Column::Id), Order::Asc)
+            .to_owned();
+        Ok(fetch_all::<CommentRow>(&self.db, &query).await?.into_iter().map(Comment::from).collect())
     }
 }
 
@@ -77,17 +103,16 @@ impl CommentRepository for SeaOrmCommentRepository {
         }
         .insert(&self.db)
         .await
-        .map_err(|e| match e.sql_err() {
-            // The article was deleted between the lookup and the insert.
-            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => RepoError::NotFound,
-            _ => unexpected(e),
-        })?;
-        let mut found = self.select("WHERE c.id = ?", Some(author), vec![model.id.into()]).await.map_err(unexpected)?;
+        // The article was deleted between the lookup and the insert.
+        .missing_parent_is_not_found()?;
+        let condition = Cond::all().add(Expr::col(("c", comments::Column::Id)).eq(model.id));
+        let mut found = self.select(condition, Some(author)).await.or_unexpected()?;
         found.pop().ok_or_else(|| RepoError::Unexpected(anyhow::anyhow!("comment {} vanished after insert", model.id)))
     }
 
     async fn list(&self, article: ArticleId, viewer: Option<UserId>) -> Result<Vec<Comment>, RepoError> {
-        self.select("WHERE c.article_id = ? ORDER BY c.id", viewer, vec![article.0.into()]).await.map_err(unexpected)
+        let condition = Cond::all().add(Expr::col(("c", comments::Column::ArticleId)).eq(article.0));
+        self.select(condition, viewer).await.or_unexpected()
     }
 
     async fn locate(&self, article: ArticleId, id: CommentId) -> Result<Option<CommentRef>, RepoError> {
@@ -95,12 +120,12 @@ impl CommentRepository for SeaOrmCommentRepository {
             .filter(comments::Column::ArticleId.eq(article.0))
             .one(&self.db)
             .await
-            .map_err(unexpected)?;
+            .or_unexpected()?;
         Ok(found.map(|c| CommentRef { id: CommentId(c.id), author_id: UserId(c.author_id) }))
     }
 
     async fn delete(&self, id: CommentId) -> Result<(), RepoError> {
-        let result = comments::Entity::delete_by_id(id.0).exec(&self.db).await.map_err(unexpected)?;
+        let result = comments::Entity::delete_by_id(id.0).exec(&self.db).await.or_unexpected()?;
         if result.rows_affected == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 }

@@ -6,47 +6,62 @@ use std::collections::HashSet;
 use application::realworld::ViewerFlags;
 use domain::UserId;
 use domain::realworld::ArticleId;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement, UnionType};
+use sea_orm::{DatabaseConnection, DbErr, FromQueryResult};
 
-use crate::db::sql::{placeholders, statement};
+use crate::db::entities::{favorites, follows};
+use crate::db::sql::{fetch_all, literal};
+
+/// One row of the `UNION ALL`: `kind` 0 is a favorited article, 1 a followed author.
+#[derive(FromQueryResult)]
+struct FlagRow {
+    kind: i32,
+    id: i64,
+}
 
 /// Favorites of `viewer` among `articles` and followees among `authors`, as one
-/// `UNION ALL` (no statement at all when both lists are empty).
+/// `UNION ALL` (no statement at all when both lists are empty). Each part is a range
+/// of the favorites or follows primary key, which starts with the viewer's id.
 pub(crate) async fn viewer_flags(
     db: &DatabaseConnection,
     viewer: UserId,
     articles: &[ArticleId],
     authors: &[UserId],
 ) -> Result<ViewerFlags, DbErr> {
-    let mut parts = Vec::new();
-    let mut values: Vec<Value> = Vec::new();
+    let mut parts: Vec<SelectStatement> = Vec::new();
     if !articles.is_empty() {
-        parts.push(format!(
-            "SELECT 0 AS kind, article_id AS id FROM favorites WHERE user_id = ? AND article_id IN ({})",
-            placeholders(articles.len())
-        ));
-        values.push(viewer.0.into());
-        values.extend(articles.iter().map(|a| Value::from(a.0)));
+        parts.push(
+            Query::select()
+                .expr_as(literal(0), "kind")
+                .expr_as(Expr::col(favorites::Column::ArticleId), "id")
+                .from(favorites::Entity)
+                .and_where(Expr::col(favorites::Column::UserId).eq(viewer.0))
+                .and_where(Expr::col(favorites::Column::ArticleId).is_in(articles.iter().map(|a| a.0)))
+                .to_owned(),
+        );
     }
     if !authors.is_empty() {
-        parts.push(format!(
-            "SELECT 1 AS kind, followee_id AS id FROM follows WHERE follower_id = ? AND followee_id IN ({})",
-            placeholders(authors.len())
-        ));
-        values.push(viewer.0.into());
-        values.extend(authors.iter().map(|u| Value::from(u.0)));
+        parts.push(
+            Query::select()
+                .expr_as(literal(1), "kind")
+                .expr_as(Expr::col(follows::Column::FolloweeId), "id")
+                .from(follows::Entity)
+                .and_where(Expr::col(follows::Column::FollowerId).eq(viewer.0))
+                .and_where(Expr::col(follows::Column::FolloweeId).is_in(authors.iter().map(|u| u.0)))
+                .to_owned(),
+        );
     }
     let mut flags = ViewerFlags::default();
-    if parts.is_empty() {
+    let mut parts = parts.into_iter();
+    let Some(mut query) = parts.next() else {
         return Ok(flags);
-    }
-    let sql = parts.join(" UNION ALL ");
-    for row in db.query_all_raw(statement(db.get_database_backend(), &sql, values)).await? {
-        let id: i64 = row.try_get("", "id")?;
-        if row.try_get::<i32>("", "kind")? == 0 {
-            flags.favorited.insert(ArticleId(id));
+    };
+    query.unions(parts.map(|part| (UnionType::All, part)));
+    for row in fetch_all::<FlagRow>(db, &query).await? {
+        if row.kind == 0 {
+            flags.favorited.insert(ArticleId(row.id));
         } else {
-            flags.following.insert(UserId(id));
+            flags.following.insert(UserId(row.id));
         }
     }
     Ok(flags)

@@ -8,19 +8,50 @@ use async_trait::async_trait;
 use chrono::Utc;
 use domain::realworld::Profile;
 use domain::{Bio, Image, UserId, Username};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, OnConflict, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter};
 
-use crate::db::entities::follows;
-use crate::db::sql::{NO_VIEWER, statement, unexpected};
+use crate::db::entities::{follows, users};
+use crate::db::sql::{DbResultExt, NO_VIEWER, fetch_one, literal};
 
-/// Builds a profile from the `username`, `bio`, `image` and `following` columns of a row.
-pub(crate) fn profile_from_row(row: &sea_orm::QueryResult) -> Result<Profile, sea_orm::DbErr> {
-    Ok(Profile {
-        username: Username::from_trusted(row.try_get("", "username")?),
-        bio: row.try_get::<Option<String>>("", "bio")?.map(Bio::from_trusted),
-        image: row.try_get::<Option<String>>("", "image")?.map(Image::from_trusted),
-        following: row.try_get::<i32>("", "following")? != 0,
-    })
+/// The `username`, `bio`, `image` and `following` columns of a row (an author's, a
+/// commenter's, a profile's).
+#[derive(FromQueryResult)]
+pub(crate) struct ProfileRow {
+    username: String,
+    bio: Option<String>,
+    image: Option<String>,
+    following: i32,
+}
+
+impl ProfileRow {
+    pub(crate) fn into_profile(self) -> Profile {
+        Profile {
+            username: Username::from_trusted(self.username),
+            bio: self.bio.map(Bio::from_trusted),
+            image: self.image.map(Image::from_trusted),
+            following: self.following != 0,
+        }
+    }
+}
+
+/// `CASE WHEN EXISTS (SELECT 1 FROM follows fo WHERE fo.followee_id = <author> AND
+/// fo.follower_id = <viewer>) THEN 1 ELSE 0 END`: one lookup in the follows primary key.
+pub(crate) fn following_flag(author: impl IntoColumnRef, viewer: i64) -> Expr {
+    let follow = Query::select()
+        .expr(literal(1))
+        .from_as(follows::Entity, "fo")
+        .and_where(Expr::col(("fo", follows::Column::FolloweeId)).equals(author))
+        .and_where(Expr::col(("fo", follows::Column::FollowerId)).eq(viewer))
+        .to_owned();
+    Expr::case(Expr::exists(follow), literal(1)).finally(literal(0)).into()
+}
+
+#[derive(FromQueryResult)]
+struct ProfileWithId {
+    id: i64,
+    #[sea_orm(nested)]
+    profile: ProfileRow,
 }
 
 /// [`ProfileRepository`] on sea-orm.
@@ -42,24 +73,30 @@ impl ProfileRepository for SeaOrmProfileRepository {
         username: &str,
         viewer: Option<UserId>,
     ) -> Result<Option<(UserId, Profile)>, RepoError> {
-        let sql = "SELECT u.id, u.username, u.bio, u.image, \
-                   CASE WHEN EXISTS (SELECT 1 FROM follows fo WHERE fo.followee_id = u.id AND fo.follower_id = ?) \
-                   THEN 1 ELSE 0 END AS following \
-                   FROM users u WHERE u.username = ?";
         let viewer = viewer.map_or(NO_VIEWER, |v| v.0);
-        let stmt = statement(self.db.get_database_backend(), sql, vec![viewer.into(), username.into()]);
-        let Some(row) = self.db.query_one_raw(stmt).await.map_err(unexpected)? else {
-            return Ok(None);
-        };
-        let id: i64 = row.try_get("", "id").map_err(unexpected)?;
-        Ok(Some((UserId(id), profile_from_row(&row).map_err(unexpected)?)))
+        let query = Query::select()
+            .columns(
+                [users::Column::Id, users::Column::Username, users::Column::Bio, users::Column::Image]
+                    .map(|c| ("u", c)),
+            )
+            .expr_as(following_flag(("u", users::Column::Id), viewer), "following")
+            .from_as(users::Entity, "u")
+            .and_where(Expr::col(("u", users::Column::Username)).eq(username))
+            .to_owned();
+        let found = fetch_one::<ProfileWithId>(&self.db, &query).await.or_unexpected()?;
+        Ok(found.map(|row| (UserId(row.id), row.profile.into_profile())))
     }
 
     async fn follow(&self, follower: UserId, followee: UserId) -> Result<(), RepoError> {
-        let sql = "INSERT INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?) \
-                   ON CONFLICT (follower_id, followee_id) DO NOTHING";
-        let values = vec![follower.0.into(), followee.0.into(), Utc::now().into()];
-        self.db.execute_raw(statement(self.db.get_database_backend(), sql, values)).await.map_err(unexpected)?;
+        let insert = Query::insert()
+            .into_table(follows::Entity)
+            .columns([follows::Column::FollowerId, follows::Column::FolloweeId, follows::Column::CreatedAt])
+            .values_panic([follower.0.into(), followee.0.into(), Utc::now().into()])
+            .on_conflict(
+                OnConflict::columns([follows::Column::FollowerId, follows::Column::FolloweeId]).do_nothing().to_owned(),
+            )
+            .to_owned();
+        self.db.execute(&insert).await.or_unexpected()?;
         Ok(())
     }
 
@@ -69,11 +106,11 @@ impl ProfileRepository for SeaOrmProfileRepository {
             .filter(follows::Column::FolloweeId.eq(followee.0))
             .exec(&self.db)
             .await
-            .map_err(unexpected)?;
+            .or_unexpected()?;
         Ok(())
     }
 
     async fn following_among(&self, follower: UserId, followees: &[UserId]) -> Result<HashSet<UserId>, RepoError> {
-        super::flags::following_among(&self.db, follower, followees).await.map_err(unexpected)
+        super::flags::following_among(&self.db, follower, followees).await.or_unexpected()
     }
 }

@@ -7,7 +7,7 @@ use domain::UserId;
 use domain::realworld::DateRange;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
 
-use crate::db::sql::{statement, unexpected};
+use crate::db::sql::{DbResultExt, statement};
 
 /// Per user of the batch, four counts over the range `[start, end)`: each a correlated
 /// subquery that walks an index (`ix_articles_author_created`, `ix_favorites_article`,
@@ -65,7 +65,7 @@ impl ReportDataSource for SqlReportData {
         sql.push_str(" ORDER BY u.id LIMIT ?");
         values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
         let rows = self.db.query_all_raw(statement(self.db.get_database_backend(), &sql, values)).await;
-        rows.map_err(unexpected)?
+        rows.or_unexpected()?
             .iter()
             .map(|row| {
                 Ok(AuthorActivity {
@@ -78,7 +78,7 @@ impl ReportDataSource for SqlReportData {
                 })
             })
             .collect::<Result<_, DbErr>>()
-            .map_err(unexpected)
+            .or_unexpected()
     }
 
     async fn count_authors(&self, only: Option<UserId>) -> Result<u64, RepoError> {
@@ -87,8 +87,8 @@ impl ReportDataSource for SqlReportData {
             None => ("SELECT COUNT(*) AS total FROM users", vec![]),
         };
         let row = self.db.query_one_raw(statement(self.db.get_database_backend(), sql, values)).await;
-        let row = row.map_err(unexpected)?;
-        Ok(row.map(|r| count(&r, "total")).transpose().map_err(unexpected)?.unwrap_or(0))
+        let row = row.or_unexpected()?;
+        Ok(row.map(|r| count(&r, "total")).transpose().or_unexpected()?.unwrap_or(0))
     }
 
     async fn top_tags(
@@ -110,10 +110,10 @@ impl ReportDataSource for SqlReportData {
         sql.push_str(" GROUP BY t.name ORDER BY uses DESC, t.name LIMIT ?");
         values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
         let rows = self.db.query_all_raw(statement(self.db.get_database_backend(), &sql, values)).await;
-        rows.map_err(unexpected)?
+        rows.or_unexpected()?
             .iter()
             .map(|row| Ok((row.try_get::<String>("", "name")?, count(row, "uses")?)))
             .collect::<Result<_, DbErr>>()
-            .map_err(unexpected)
+            .or_unexpected()
     }
 }

@@ -8,7 +8,7 @@ use domain::realworld::{DateRange, Report, ReportId, ReportKind, ReportScope, Re
 use domain::{Timestamp, UserId};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, QueryResult, TransactionTrait, Value};
 
-use crate::db::sql::{statement, unexpected};
+use crate::db::sql::{DbResultExt, statement};
 
 const COLUMNS: &str = "id, owner_id, kind, scope, range_from, range_to, status, progress, attempts, error, summary, \
     created_at, updated_at, started_at, finished_at";
@@ -60,7 +60,7 @@ impl SeaOrmReportRepository {
 
     async fn execute(&self, sql: &str, values: Vec<Value>) -> Result<u64, RepoError> {
         let stmt = statement(self.db.get_database_backend(), sql, values);
-        Ok(self.db.execute_raw(stmt).await.map_err(unexpected)?.rows_affected())
+        Ok(self.db.execute_raw(stmt).await.or_unexpected()?.rows_affected())
     }
 
     async fn execute_one(&self, sql: &str, values: Vec<Value>) -> Result<(), RepoError> {
@@ -91,14 +91,14 @@ impl ReportRepository for SeaOrmReportRepository {
             at.into(),
         ];
         let row = self.db.query_one_raw(statement(self.db.get_database_backend(), &sql, values)).await;
-        let row = row.map_err(unexpected)?.ok_or_else(|| anyhow::anyhow!("INSERT ... RETURNING returned no row"))?;
-        report_from_row(&row).map_err(unexpected)
+        let row = row.or_unexpected()?.ok_or_else(|| anyhow::anyhow!("INSERT ... RETURNING returned no row"))?;
+        report_from_row(&row).or_unexpected()
     }
 
     async fn find(&self, id: ReportId) -> Result<Option<Report>, RepoError> {
         let sql = format!("SELECT {COLUMNS} FROM reports WHERE id = ?");
         let row = self.db.query_one_raw(statement(self.db.get_database_backend(), &sql, vec![id.0.into()])).await;
-        row.map_err(unexpected)?.map(|row| report_from_row(&row)).transpose().map_err(unexpected)
+        row.or_unexpected()?.map(|row| report_from_row(&row)).transpose().or_unexpected()
     }
 
     async fn list_by_owner(&self, owner: UserId, limit: u64, offset: u64) -> Result<(Vec<Report>, u64), RepoError> {
@@ -107,16 +107,16 @@ impl ReportRepository for SeaOrmReportRepository {
             "SELECT {COLUMNS} FROM reports WHERE owner_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
         );
         let values = vec![owner.0.into(), clamp(limit).into(), clamp(offset).into()];
-        let rows = self.db.query_all_raw(statement(backend, &sql, values)).await.map_err(unexpected)?;
-        let reports = rows.iter().map(report_from_row).collect::<Result<Vec<_>, _>>().map_err(unexpected)?;
+        let rows = self.db.query_all_raw(statement(backend, &sql, values)).await.or_unexpected()?;
+        let reports = rows.iter().map(report_from_row).collect::<Result<Vec<_>, _>>().or_unexpected()?;
         let count = "SELECT COUNT(*) AS total FROM reports WHERE owner_id = ?";
-        let row = self.db.query_one_raw(statement(backend, count, vec![owner.0.into()])).await.map_err(unexpected)?;
-        let total = row.map(|r| r.try_get::<i64>("", "total")).transpose().map_err(unexpected)?.unwrap_or(0);
+        let row = self.db.query_one_raw(statement(backend, count, vec![owner.0.into()])).await.or_unexpected()?;
+        let total = row.map(|r| r.try_get::<i64>("", "total")).transpose().or_unexpected()?.unwrap_or(0);
         Ok((reports, u64::try_from(total).unwrap_or(0)))
     }
 
     async fn start_attempt(&self, id: ReportId, token: Option<i64>, at: Timestamp) -> Result<Report, RepoError> {
-        let txn = self.db.begin().await.map_err(unexpected)?;
+        let txn = self.db.begin().await.or_unexpected()?;
         let backend = txn.get_database_backend();
         // The token check is part of the update: a job the sweep superseded in between
         // cannot start an attempt.
@@ -124,18 +124,18 @@ impl ReportRepository for SeaOrmReportRepository {
                       updated_at = ? WHERE id = ? AND job_token IS NOT DISTINCT FROM ? \
                       AND status NOT IN ('succeeded', 'failed')";
         let values = vec![at.as_datetime().into(), at.as_datetime().into(), id.0.into(), token.into()];
-        if txn.execute_raw(statement(backend, update, values)).await.map_err(unexpected)?.rows_affected() == 0 {
+        if txn.execute_raw(statement(backend, update, values)).await.or_unexpected()?.rows_affected() == 0 {
             let exists = "SELECT id FROM reports WHERE id = ?";
-            let row = txn.query_one_raw(statement(backend, exists, vec![id.0.into()])).await.map_err(unexpected)?;
+            let row = txn.query_one_raw(statement(backend, exists, vec![id.0.into()])).await.or_unexpected()?;
             return Err(if row.is_some() { RepoError::Conflict("job") } else { RepoError::NotFound });
         }
         // What an earlier, interrupted attempt wrote is discarded with the attempt.
         let clear = "DELETE FROM report_lines WHERE report_id = ?";
-        txn.execute_raw(statement(backend, clear, vec![id.0.into()])).await.map_err(unexpected)?;
+        txn.execute_raw(statement(backend, clear, vec![id.0.into()])).await.or_unexpected()?;
         let sql = format!("SELECT {COLUMNS} FROM reports WHERE id = ?");
-        let row = txn.query_one_raw(statement(backend, &sql, vec![id.0.into()])).await.map_err(unexpected)?;
-        let report = report_from_row(&row.ok_or(RepoError::NotFound)?).map_err(unexpected)?;
-        txn.commit().await.map_err(unexpected)?;
+        let row = txn.query_one_raw(statement(backend, &sql, vec![id.0.into()])).await.or_unexpected()?;
+        let report = report_from_row(&row.ok_or(RepoError::NotFound)?).or_unexpected()?;
+        txn.commit().await.or_unexpected()?;
         Ok(report)
     }
 
@@ -143,7 +143,7 @@ impl ReportRepository for SeaOrmReportRepository {
         let sql = "SELECT id FROM reports WHERE id = ? AND job_token IS NOT DISTINCT FROM ?";
         let row =
             self.db.query_one_raw(statement(self.db.get_database_backend(), sql, vec![id.0.into(), token.into()]));
-        Ok(row.await.map_err(unexpected)?.is_some())
+        Ok(row.await.or_unexpected()?.is_some())
     }
 
     async fn stale_queued(&self, cutoff: Timestamp, limit: u64) -> Result<Vec<ReportId>, RepoError> {
@@ -151,11 +151,11 @@ impl ReportRepository for SeaOrmReportRepository {
                    ORDER BY updated_at, id LIMIT ?";
         let values = vec![cutoff.as_datetime().into(), clamp(limit).into()];
         let rows = self.db.query_all_raw(statement(self.db.get_database_backend(), sql, values)).await;
-        rows.map_err(unexpected)?
+        rows.or_unexpected()?
             .iter()
             .map(|row| row.try_get::<i64>("", "id").map(ReportId))
             .collect::<Result<_, DbErr>>()
-            .map_err(unexpected)
+            .or_unexpected()
     }
 
     async fn claim_requeue(
@@ -196,11 +196,11 @@ impl ReportRepository for SeaOrmReportRepository {
         let sql = "SELECT seq, line FROM report_lines WHERE report_id = ? AND seq > ? ORDER BY seq LIMIT ?";
         let values = vec![id.0.into(), after.into(), clamp(limit).into()];
         let rows = self.db.query_all_raw(statement(self.db.get_database_backend(), sql, values)).await;
-        rows.map_err(unexpected)?
+        rows.or_unexpected()?
             .iter()
             .map(|row| Ok(ResultLine { seq: row.try_get("", "seq")?, line: row.try_get("", "line")? }))
             .collect::<Result<_, DbErr>>()
-            .map_err(unexpected)
+            .or_unexpected()
     }
 
     async fn succeed(&self, id: ReportId, attempt: u32, summary: String, at: Timestamp) -> Result<(), RepoError> {
