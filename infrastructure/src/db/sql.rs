@@ -68,10 +68,6 @@ pub(crate) trait DbResultExt<T> {
     /// `Unexpected`. Constraint names contain the column name (see the migrations), and
     /// both SQLite and PostgreSQL name the constraint or column in the message.
     fn conflict_on(self, fields: &'static [&'static str]) -> Result<T, RepoError>;
-
-    /// A foreign-key violation as `NotFound`: the row referred to was deleted between
-    /// the caller's lookup and this write.
-    fn missing_parent_is_not_found(self) -> Result<T, RepoError>;
 }
 
 impl<T> DbResultExt<T> for Result<T, DbErr> {
@@ -81,13 +77,6 @@ impl<T> DbResultExt<T> for Result<T, DbErr> {
 
     fn conflict_on(self, fields: &'static [&'static str]) -> Result<T, RepoError> {
         self.map_err(|err| conflict(err, fields))
-    }
-
-    fn missing_parent_is_not_found(self) -> Result<T, RepoError> {
-        self.map_err(|err| match err.sql_err() {
-            Some(SqlErr::ForeignKeyConstraintViolation(_)) => RepoError::NotFound,
-            _ => RepoError::Unexpected(err.into()),
-        })
     }
 }
 

@@ -32,6 +32,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
+use super::MissingParentExt;
 use super::profiles::{ProfileRow, following_flag};
 use crate::db::entities::{article_tags, articles, favorites, follows, tags, users};
 use crate::db::sql::{DbResultExt, NO_VIEWER, fetch_all, fetch_one, literal};

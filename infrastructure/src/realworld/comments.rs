@@ -10,6 +10,7 @@ use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter};
 
+use super::MissingParentExt;
 use super::profiles::{ProfileRow, following_flag};
 use crate::db::entities::{comments, users};
 use crate::db::sql::{DbResultExt, NO_VIEWER, fetch_all};
