@@ -88,6 +88,9 @@ on_exit rm -f "$TEST_LOG"
 cargo test --workspace --locked "$@" 2>&1 | tee "$TEST_LOG"
 read -r PASSED FAILED < <(awk '/^test result:/ { p += $4; f += $6 } END { print p + 0, f + 0 }' "$TEST_LOG")
 
+section "Deployment files and the runtime contract"
+bash "$ROOT/scripts/deploy-check.sh"
+
 #{% if false %} Template only: projects generated from this checkout must build and pass too.
 if [[ "${SKIP_TEMPLATE:-0}" == 1 ]]; then
   section "Template check skipped (SKIP_TEMPLATE=1)"

