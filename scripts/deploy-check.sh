@@ -112,15 +112,30 @@ runtime_contract() {
     as=(setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs)
   fi
   chmod a-w "$app" "$app/strata"
-  port=$(free_port 39500) || return 1
   log="$WORK/runtime.log"
-  env -C "$app" -i HOST=0.0.0.0 PORT="$port" STRATA_LOG__FORMAT=json "${as[@]}" ./strata serve >"$log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 120); do
-    curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/health" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$log"; return 1; }
-    sleep 0.5
+  # A port below the kernel's ephemeral range (32768-60999 by default), so no outgoing
+  # connection of a parallel test holds it; free_port only sees listeners, so a port
+  # taken between the check and the bind is retried with another.
+  local attempt started=0
+  for attempt in 1 2 3; do
+    port=$(free_port $((20000 + RANDOM % 10000))) || return 1
+    env -C "$app" -i HOST=0.0.0.0 PORT="$port" STRATA_LOG__FORMAT=json "${as[@]}" ./strata serve >"$log" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 120); do
+      if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/health" 2>/dev/null; then
+        started=1
+        break
+      fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    ((started == 1)) && break
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    grep -q "Address already in use" "$log" || { tail -n 20 "$log"; return 1; }
+    log "port $port was taken at bind time (attempt $attempt); trying another"
   done
+  ((started == 1)) || { log "no free port after 3 attempts"; return 1; }
   grep -q "listening on http://0.0.0.0:$port" "$log" || { log "not listening on 0.0.0.0:$port"; tail -n 5 "$log"; kill "$pid"; return 1; }
   curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$port/ready" || { kill "$pid"; return 1; }
   [[ -n "$(ls -A "$app/data")" ]] || { log "nothing written to data/"; kill "$pid"; return 1; }

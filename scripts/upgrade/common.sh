@@ -28,7 +28,7 @@ SRV_BASE=""
 srv_start() {
   local bin=$1 log_file=$2 port i
   shift 2
-  port=$(free_port 39080) || return 1
+  port=$(free_port $((20000 + RANDOM % 10000))) || return 1 # below the ephemeral range
   env "$@" HOST=127.0.0.1 PORT="$port" STRATA_HTTP__RATE_LIMIT__ENABLED=false \
     STRATA_AUTH__JWT_SECRET="$FIX_JWT_SECRET" "$bin" serve >"$log_file" 2>&1 &
   SRV_PID=$!
