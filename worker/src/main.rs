@@ -45,11 +45,14 @@ async fn main() -> ExitCode {
 }
 
 async fn run(settings: &Settings) -> anyhow::Result<()> {
+    let probes = worker::metrics::Probes::default();
     let metrics = match settings.jobs.metrics_port {
-        Some(port) => Some(serve_metrics(&settings.jobs.metrics_host, port).await?),
+        Some(port) => Some(serve_metrics(&settings.jobs.metrics_host, port, probes.clone()).await?),
         None => None,
     };
     let app = infrastructure::build(settings).await?;
+    // `/ready` checks what the worker cannot run jobs without: the database and the queue.
+    let _ = probes.set(app.probes.iter().filter(|p| p.name() != "redis").cloned().collect());
     let result = worker::run(app.services, app.jobs, settings.jobs.clone(), shutdown_signal()).await;
     if let Some(metrics) = metrics {
         metrics.abort();
@@ -57,17 +60,22 @@ async fn run(settings: &Settings) -> anyhow::Result<()> {
     result
 }
 
-/// Installs the Prometheus recorder (the same as the API's) and serves it on
-/// `host:port` (`jobs.metrics_host`, `jobs.metrics_port`).
-async fn serve_metrics(host: &str, port: u16) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+/// Installs the Prometheus recorder (the same as the API's) and serves it, `/health`
+/// and `/ready` on `host:port` (`jobs.metrics_host`, `jobs.metrics_port`).
+async fn serve_metrics(
+    host: &str,
+    port: u16,
+    probes: worker::metrics::Probes,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
     let handle = infrastructure::metrics::install()?;
     let listener = tokio::net::TcpListener::bind((host, port))
         .await
         .with_context(|| format!("cannot serve metrics on {host}:{port} (jobs.metrics_port)"))?;
-    tracing::info!(address = %listener.local_addr()?, "worker metrics on /metrics");
-    Ok(tokio::spawn(worker::metrics::serve(listener, move || {
+    tracing::info!(address = %listener.local_addr()?, "worker metrics on /metrics, probes on /health and /ready");
+    let render = move || {
         // Histograms are drained into their buckets by upkeep; no listener task runs it.
         handle.run_upkeep();
         handle.render()
-    })))
+    };
+    Ok(tokio::spawn(worker::metrics::serve(listener, render, probes)))
 }

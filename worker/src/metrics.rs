@@ -1,10 +1,15 @@
-//! The standalone worker's Prometheus endpoint: `GET /metrics` on `jobs.metrics_port`.
+//! The standalone worker's operational endpoints on `jobs.metrics_port`: `GET /metrics`
+//! (Prometheus), `GET /health` (the process answers) and `GET /ready` (its database and
+//! queue backend answer; 503 while starting or when one fails).
 //!
-//! The worker has no HTTP stack (and must not pull one in for a single route), so this
+//! The worker has no HTTP stack (and must not pull one in for three routes), so this
 //! is a deliberately tiny HTTP/1.1 responder: one request per connection, bounded in
-//! size and time, `Connection: close`. Anything but `GET /metrics` gets a 404 or 405.
+//! size and time, `Connection: close`. Anything else gets a 404 or 405.
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+
+use application::ports::DependencyProbe;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -14,8 +19,15 @@ const MAX_REQUEST: usize = 8 * 1024;
 /// How long a client may take to send its request.
 const READ_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Serves `render()` on `GET /metrics` until the task is aborted.
-pub async fn serve<F>(listener: TcpListener, render: F)
+/// What `/ready` checks: set once the worker is wired (until then `/ready` answers 503,
+/// so an orchestrator sends no traffic to, and does not count as ready, a starting process).
+pub type Probes = Arc<OnceLock<Vec<Arc<dyn DependencyProbe>>>>;
+
+/// How long one `/ready` probe may take before it counts as failed.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Serves `render()` on `GET /metrics`, `/health` and `/ready` until the task is aborted.
+pub async fn serve<F>(listener: TcpListener, render: F, probes: Probes)
 where
     F: Fn() -> String + Clone + Send + Sync + 'static,
 {
@@ -28,16 +40,16 @@ where
                 continue;
             }
         };
-        let render = render.clone();
+        let (render, probes) = (render.clone(), probes.clone());
         tokio::spawn(async move {
-            if let Err(e) = respond(stream, render).await {
+            if let Err(e) = respond(stream, render, &probes).await {
                 tracing::debug!("metrics endpoint: {e}");
             }
         });
     }
 }
 
-async fn respond(mut stream: TcpStream, render: impl Fn() -> String) -> std::io::Result<()> {
+async fn respond(mut stream: TcpStream, render: impl Fn() -> String, probes: &Probes) -> std::io::Result<()> {
     let head = match tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await {
         Ok(head) => head?,
         Err(_) => return Ok(()),
@@ -48,6 +60,11 @@ async fn respond(mut stream: TcpStream, render: impl Fn() -> String) -> std::io:
     let path = target.split('?').next().unwrap_or_default();
     let (status, content_type, body) = match (method, path) {
         ("GET", "/metrics") => ("200 OK", "text/plain; version=0.0.4; charset=utf-8", render()),
+        ("GET", "/health") => ("200 OK", JSON, r#"{"status":"ok"}"#.to_owned()),
+        ("GET", "/ready") => {
+            let (ready, body) = readiness(probes).await;
+            (if ready { "200 OK" } else { "503 Service Unavailable" }, JSON, body)
+        }
         ("GET", _) => ("404 Not Found", "text/plain; charset=utf-8", "not found\n".to_owned()),
         _ => ("405 Method Not Allowed", "text/plain; charset=utf-8", "method not allowed\n".to_owned()),
     };
@@ -57,6 +74,35 @@ async fn respond(mut stream: TcpStream, render: impl Fn() -> String) -> std::io:
     );
     stream.write_all(response.as_bytes()).await?;
     stream.shutdown().await
+}
+
+const JSON: &str = "application/json";
+
+/// Runs every probe; the body names each dependency and says `ok` or `failed`, never
+/// the error text (logged instead), because the port is reachable without credentials.
+async fn readiness(probes: &Probes) -> (bool, String) {
+    let Some(probes) = probes.get() else {
+        return (false, r#"{"status":"starting","checks":{}}"#.to_owned());
+    };
+    let mut ready = true;
+    let mut checks = serde_json::Map::new();
+    for probe in probes {
+        let outcome = match tokio::time::timeout(PROBE_TIMEOUT, probe.check()).await {
+            Ok(Ok(())) => "ok",
+            Ok(Err(e)) => {
+                tracing::warn!(dependency = probe.name(), "worker not ready: {e:#}");
+                "failed"
+            }
+            Err(_) => {
+                tracing::warn!(dependency = probe.name(), "worker not ready: probe timed out");
+                "failed"
+            }
+        };
+        ready &= outcome == "ok";
+        checks.insert(probe.name().to_owned(), outcome.into());
+    }
+    let status = if ready { "ready" } else { "unavailable" };
+    (ready, serde_json::json!({ "status": status, "checks": checks }).to_string())
 }
 
 /// Reads until the end of the request head (or `MAX_REQUEST` bytes, or EOF).
@@ -91,7 +137,7 @@ mod tests {
     async fn only_get_metrics_is_served_and_odd_requests_get_an_answer_not_a_panic() {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bound");
         let port = listener.local_addr().expect("address").port();
-        let server = tokio::spawn(serve(listener, || "jobs_total 1\n".to_owned()));
+        let server = tokio::spawn(serve(listener, || "jobs_total 1\n".to_owned(), Probes::default()));
 
         let ok = exchange(port, b"GET /metrics?x=1 HTTP/1.1\r\nHost: a\r\n\r\n").await;
         assert!(ok.starts_with("HTTP/1.1 200 OK\r\n") && ok.ends_with("\r\n\r\njobs_total 1\n"), "{ok}");
@@ -102,6 +148,54 @@ mod tests {
         assert!(other.starts_with("HTTP/1.1 404"), "{other}");
         let garbage = exchange(port, &[b'x'; 4_000]).await;
         assert!(garbage.starts_with("HTTP/1.1 405"), "{garbage}");
+        server.abort();
+    }
+
+    struct Probe(&'static str, bool);
+
+    #[async_trait::async_trait]
+    impl DependencyProbe for Probe {
+        fn name(&self) -> &'static str {
+            self.0
+        }
+        async fn check(&self) -> anyhow::Result<()> {
+            anyhow::ensure!(self.1, "secret connection detail");
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn health_answers_at_once_and_ready_follows_the_probes_without_leaking_errors() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bound");
+        let port = listener.local_addr().expect("address").port();
+        let probes = Probes::default();
+        let server = tokio::spawn(serve(listener, String::new, probes.clone()));
+
+        let health = exchange(port, b"GET /health HTTP/1.1\r\n\r\n").await;
+        assert!(health.starts_with("HTTP/1.1 200 OK\r\n") && health.ends_with(r#"{"status":"ok"}"#), "{health}");
+        let starting = exchange(port, b"GET /ready HTTP/1.1\r\n\r\n").await;
+        assert!(starting.starts_with("HTTP/1.1 503") && starting.contains(r#""status":"starting""#), "{starting}");
+
+        let wired: Vec<Arc<dyn DependencyProbe>> =
+            vec![Arc::new(Probe("database", true)), Arc::new(Probe("queue", false))];
+        assert!(probes.set(wired).is_ok());
+        let failing = exchange(port, b"GET /ready HTTP/1.1\r\n\r\n").await;
+        assert!(failing.starts_with("HTTP/1.1 503"), "{failing}");
+        assert!(failing.contains(r#""database":"ok""#) && failing.contains(r#""queue":"failed""#), "{failing}");
+        assert!(!failing.contains("secret"), "error text leaked: {failing}");
+        server.abort();
+    }
+
+    #[tokio::test]
+    async fn ready_answers_200_when_every_probe_passes() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bound");
+        let port = listener.local_addr().expect("address").port();
+        let probes = Probes::default();
+        let wired: Vec<Arc<dyn DependencyProbe>> = vec![Arc::new(Probe("database", true))];
+        assert!(probes.set(wired).is_ok());
+        let server = tokio::spawn(serve(listener, String::new, probes));
+        let ready = exchange(port, b"GET /ready HTTP/1.1\r\n\r\n").await;
+        assert!(ready.starts_with("HTTP/1.1 200 OK") && ready.contains(r#""status":"ready""#), "{ready}");
         server.abort();
     }
 }
