@@ -51,7 +51,7 @@ ENV HOST=0.0.0.0 \
 USER 10001:10001
 EXPOSE 8080
 # Liveness only: /health never touches dependencies (readiness is /ready, for the proxy
-# or the orchestrator). The worker overrides it (it serves /metrics on its metrics port).
+# or the orchestrator). The worker overrides it (/health and /ready on its metrics port).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
     CMD ["/bin/sh", "-c", "curl -fsS -o /dev/null http://127.0.0.1:${PORT}/health || exit 1"]
 ENTRYPOINT ["strata"]

@@ -1,6 +1,7 @@
 //! The standalone worker binary (`<service>-worker`), as production runs it: a separate
 //! process takes the welcome job a registration enqueued, records it, exports its job
-//! metrics and the service's name on `jobs.metrics_port`, and exits 0 on SIGTERM.
+//! metrics and the service's name on `jobs.metrics_port`, answers `/health` and `/ready`
+//! there, and exits 0 on SIGTERM.
 //! Kept in every generated project (the report-job tests are the RealWorld example's).
 
 mod process;
@@ -14,7 +15,7 @@ use infrastructure::testing::TestDb;
 use process::{WorkerProcess, eventually, free_port, get};
 
 #[tokio::test]
-async fn the_worker_process_runs_the_welcome_job_exports_metrics_and_stops_cleanly_on_sigterm() {
+async fn the_worker_process_runs_the_welcome_job_exports_metrics_answers_probes_and_stops_cleanly_on_sigterm() {
     let db = TestDb::sqlite().await;
     let settings = db.settings();
     // The API side: services and queues, but no worker in this process.
@@ -59,6 +60,14 @@ async fn the_worker_process_runs_the_welcome_job_exports_metrics_and_stops_clean
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(scrape.contains(&service), "{scrape}");
+
+    // The orchestrator's probes on the same port: alive, and ready once wired to its
+    // database and queue (the body names each, without error text).
+    let health = get(port, "/health").await.expect("/health answers");
+    assert!(health.starts_with("HTTP/1.1 200 OK") && health.ends_with(r#"{"status":"ok"}"#), "{health}");
+    let ready = get(port, "/ready").await.expect("/ready answers");
+    assert!(ready.starts_with("HTTP/1.1 200 OK") && ready.contains(r#""status":"ready""#), "{ready}");
+    assert!(ready.contains(r#""database":"ok""#), "{ready}");
 
     let pid = worker.id().to_string();
     let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
