@@ -1,8 +1,8 @@
-//! Helpers for the hand-written SQL shared by the repositories.
+//! Helpers shared by the repositories: running builder queries into row types, and error mapping.
 
 //{% if realworld %} Types of the RealWorld example's multi-table reads.
 use sea_orm::sea_query::{Expr, SelectStatement};
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 //{% endif %} The errors every repository maps.
 use application::RepoError;
 use sea_orm::{DbErr, SqlErr};
@@ -28,29 +28,6 @@ pub(crate) async fn fetch_one<R: FromQueryResult>(
 /// parameter, so the statement reads as the query it is and PostgreSQL knows its type.
 pub(crate) fn literal(n: i32) -> Expr {
     Expr::Constant(n.into())
-}
-
-/// Builds a statement from SQL written with `?` placeholders (SQLite's), numbering
-/// them `$1, $2, ...` for PostgreSQL. The SQL in this crate has no `?` in literals.
-pub(crate) fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = match backend {
-        DbBackend::Postgres => {
-            let mut numbered = String::with_capacity(sql.len() + 16);
-            let mut n = 0;
-            for c in sql.chars() {
-                if c == '?' {
-                    n += 1;
-                    numbered.push('$');
-                    numbered.push_str(&n.to_string());
-                } else {
-                    numbered.push(c);
-                }
-            }
-            numbered
-        }
-        _ => sql.to_owned(),
-    };
-    Statement::from_sql_and_values(backend, sql, values)
 }
 
 /// The id to compare with when there is no viewer: no row has it, so per-viewer
@@ -90,18 +67,3 @@ pub(crate) fn conflict(err: DbErr, fields: &'static [&'static str]) -> RepoError
     }
     RepoError::Unexpected(err.into())
 }
-
-//{% if realworld %} Tests of the RealWorld example's SQL helpers.
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_are_numbered_for_postgres_only() {
-        let pg = statement(DbBackend::Postgres, "a = ? AND b IN (?, ?)", vec![]);
-        assert_eq!(pg.sql, "a = $1 AND b IN ($2, $3)");
-        let lite = statement(DbBackend::Sqlite, "a = ?", vec![]);
-        assert_eq!(lite.sql, "a = ?");
-    }
-}
-//{% endif %} Test modules come last; nothing follows.

@@ -3,26 +3,16 @@
 use application::RepoError;
 use application::realworld::{AuthorActivity, ReportDataSource};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use domain::UserId;
 use domain::realworld::DateRange;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
+use sea_orm::sea_query::{
+    Asterisk, Expr, ExprTrait, IntoColumnRef, IntoIden, IntoTableRef, JoinType, Order, Query, SelectStatement,
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter};
 
-use crate::db::sql::{DbResultExt, statement};
-
-/// Per user of the batch, four counts over the range `[start, end)`: each a correlated
-/// subquery that walks an index (`ix_articles_author_created`, `ix_favorites_article`,
-/// `ix_comments_article`, `ix_follows_followee`), so a batch costs in proportion to the
-/// activity of its users, and the whole report reads each row once.
-const ACTIVITY: &str = "SELECT u.id, u.username, \
-    (SELECT COUNT(*) FROM articles a WHERE a.author_id = u.id AND a.created_at >= ? AND a.created_at < ?) \
-      AS articles, \
-    (SELECT COUNT(*) FROM articles a JOIN favorites f ON f.article_id = a.id \
-      WHERE a.author_id = u.id AND f.created_at >= ? AND f.created_at < ?) AS favorites, \
-    (SELECT COUNT(*) FROM articles a JOIN comments c ON c.article_id = a.id \
-      WHERE a.author_id = u.id AND c.created_at >= ? AND c.created_at < ?) AS comments, \
-    (SELECT COUNT(*) FROM follows fo WHERE fo.followee_id = u.id AND fo.created_at >= ? AND fo.created_at < ?) \
-      AS followers \
-    FROM users u WHERE u.id > ?";
+use crate::db::entities::{article_tags, articles, comments, favorites, follows, tags, users};
+use crate::db::sql::{DbResultExt, fetch_all};
 
 /// [`ReportDataSource`] on sea-orm (SQLite and PostgreSQL).
 #[derive(Clone)]
@@ -36,8 +26,74 @@ impl SqlReportData {
     }
 }
 
-fn count(row: &sea_orm::QueryResult, column: &str) -> Result<u64, DbErr> {
-    Ok(u64::try_from(row.try_get::<i64>("", column)?).unwrap_or(0))
+/// One user of a batch with the four counts of [`activity`].
+#[derive(FromQueryResult)]
+struct ActivityRow {
+    id: i64,
+    username: String,
+    articles: i64,
+    favorites: i64,
+    comments: i64,
+    followers: i64,
+}
+
+#[derive(FromQueryResult)]
+struct TagUses {
+    name: String,
+    uses: i64,
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// `column >= start AND column < end`.
+fn within(column: impl IntoColumnRef + Clone, (start, end): (DateTime<Utc>, DateTime<Utc>)) -> Expr {
+    Expr::col(column.clone()).gte(start).and(Expr::col(column).lt(end))
+}
+
+/// `(SELECT COUNT(*) FROM ...)` as a column of the outer query.
+fn counted(mut from: SelectStatement) -> Expr {
+    Expr::SubQuery(None, Box::new(from.expr(Expr::col(Asterisk).count()).to_owned().into()))
+}
+
+/// `FROM articles a JOIN <table> <alias> ON <alias>.<article_id> = a.id`, for the articles
+/// of the outer query's user `u`.
+fn on_articles_of_author(table: impl IntoTableRef, alias: &'static str, article_id: impl IntoIden) -> SelectStatement {
+    Query::select()
+        .from_as(articles::Entity, "a")
+        .join_as(JoinType::InnerJoin, table, alias, Expr::col((alias, article_id)).equals(("a", articles::Column::Id)))
+        .and_where(Expr::col(("a", articles::Column::AuthorId)).equals(("u", users::Column::Id)))
+        .to_owned()
+}
+
+/// Per user of the batch, four counts over the range `[start, end)`: each a correlated
+/// subquery that walks an index (`ix_articles_author_created`, `ix_favorites_article`,
+/// `ix_comments_article`, `ix_follows_followee`), so a batch costs in proportion to the
+/// activity of its users, and the whole report reads each row once.
+fn activity(range: (DateTime<Utc>, DateTime<Utc>)) -> SelectStatement {
+    let written = Query::select()
+        .from_as(articles::Entity, "a")
+        .and_where(Expr::col(("a", articles::Column::AuthorId)).equals(("u", users::Column::Id)))
+        .and_where(within(("a", articles::Column::CreatedAt), range))
+        .to_owned();
+    let mut favorited = on_articles_of_author(favorites::Entity, "f", favorites::Column::ArticleId);
+    favorited.and_where(within(("f", favorites::Column::CreatedAt), range));
+    let mut commented = on_articles_of_author(comments::Entity, "c", comments::Column::ArticleId);
+    commented.and_where(within(("c", comments::Column::CreatedAt), range));
+    let followed = Query::select()
+        .from_as(follows::Entity, "fo")
+        .and_where(Expr::col(("fo", follows::Column::FolloweeId)).equals(("u", users::Column::Id)))
+        .and_where(within(("fo", follows::Column::CreatedAt), range))
+        .to_owned();
+    Query::select()
+        .columns([users::Column::Id, users::Column::Username].map(|c| ("u", c)))
+        .expr_as(counted(written), "articles")
+        .expr_as(counted(favorited), "favorites")
+        .expr_as(counted(commented), "comments")
+        .expr_as(counted(followed), "followers")
+        .from_as(users::Entity, "u")
+        .to_owned()
 }
 
 #[async_trait]
@@ -50,45 +106,32 @@ impl ReportDataSource for SqlReportData {
         limit: u64,
     ) -> Result<Vec<AuthorActivity>, RepoError> {
         let (start, end) = range.bounds();
-        let (start, end) = (Value::from(start.as_datetime()), Value::from(end.as_datetime()));
-        let mut values = Vec::with_capacity(11);
-        for _ in 0..4 {
-            values.push(start.clone());
-            values.push(end.clone());
-        }
-        values.push(after.into());
-        let mut sql = ACTIVITY.to_owned();
+        let mut query = activity((start.as_datetime(), end.as_datetime()));
+        query.and_where(Expr::col(("u", users::Column::Id)).gt(after));
         if let Some(user) = only {
-            sql.push_str(" AND u.id = ?");
-            values.push(user.0.into());
+            query.and_where(Expr::col(("u", users::Column::Id)).eq(user.0));
         }
-        sql.push_str(" ORDER BY u.id LIMIT ?");
-        values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
-        let rows = self.db.query_all_raw(statement(self.db.get_database_backend(), &sql, values)).await;
-        rows.or_unexpected()?
-            .iter()
-            .map(|row| {
-                Ok(AuthorActivity {
-                    author: UserId(row.try_get("", "id")?),
-                    username: row.try_get("", "username")?,
-                    articles: count(row, "articles")?,
-                    favorites: count(row, "favorites")?,
-                    comments: count(row, "comments")?,
-                    followers: count(row, "followers")?,
-                })
+        query.order_by(("u", users::Column::Id), Order::Asc).limit(limit);
+        let rows: Vec<ActivityRow> = fetch_all(&self.db, &query).await.or_unexpected()?;
+        Ok(rows
+            .into_iter()
+            .map(|row| AuthorActivity {
+                author: UserId(row.id),
+                username: row.username,
+                articles: count(row.articles),
+                favorites: count(row.favorites),
+                comments: count(row.comments),
+                followers: count(row.followers),
             })
-            .collect::<Result<_, DbErr>>()
-            .or_unexpected()
+            .collect())
     }
 
     async fn count_authors(&self, only: Option<UserId>) -> Result<u64, RepoError> {
-        let (sql, values) = match only {
-            Some(user) => ("SELECT COUNT(*) AS total FROM users WHERE id = ?", vec![user.0.into()]),
-            None => ("SELECT COUNT(*) AS total FROM users", vec![]),
-        };
-        let row = self.db.query_one_raw(statement(self.db.get_database_backend(), sql, values)).await;
-        let row = row.or_unexpected()?;
-        Ok(row.map(|r| count(&r, "total")).transpose().or_unexpected()?.unwrap_or(0))
+        let mut authors = users::Entity::find();
+        if let Some(user) = only {
+            authors = authors.filter(users::Column::Id.eq(user.0));
+        }
+        authors.count(&self.db).await.or_unexpected()
     }
 
     async fn top_tags(
@@ -98,22 +141,33 @@ impl ReportDataSource for SqlReportData {
         limit: u64,
     ) -> Result<Vec<(String, u64)>, RepoError> {
         let (start, end) = range.bounds();
-        let mut values: Vec<Value> = vec![start.as_datetime().into(), end.as_datetime().into()];
-        let mut sql = "SELECT t.name, COUNT(*) AS uses FROM articles a \
-            JOIN article_tags x ON x.article_id = a.id JOIN tags t ON t.id = x.tag_id \
-            WHERE a.created_at >= ? AND a.created_at < ?"
+        let mut query = Query::select()
+            .column(("t", tags::Column::Name))
+            .expr_as(Expr::col(Asterisk).count(), "uses")
+            .from_as(articles::Entity, "a")
+            .join_as(
+                JoinType::InnerJoin,
+                article_tags::Entity,
+                "x",
+                Expr::col(("x", article_tags::Column::ArticleId)).equals(("a", articles::Column::Id)),
+            )
+            .join_as(
+                JoinType::InnerJoin,
+                tags::Entity,
+                "t",
+                Expr::col(("t", tags::Column::Id)).equals(("x", article_tags::Column::TagId)),
+            )
+            .and_where(within(("a", articles::Column::CreatedAt), (start.as_datetime(), end.as_datetime())))
             .to_owned();
         if let Some(user) = only {
-            sql.push_str(" AND a.author_id = ?");
-            values.push(user.0.into());
+            query.and_where(Expr::col(("a", articles::Column::AuthorId)).eq(user.0));
         }
-        sql.push_str(" GROUP BY t.name ORDER BY uses DESC, t.name LIMIT ?");
-        values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
-        let rows = self.db.query_all_raw(statement(self.db.get_database_backend(), &sql, values)).await;
-        rows.or_unexpected()?
-            .iter()
-            .map(|row| Ok((row.try_get::<String>("", "name")?, count(row, "uses")?)))
-            .collect::<Result<_, DbErr>>()
-            .or_unexpected()
+        query
+            .group_by_col(("t", tags::Column::Name))
+            .order_by_expr(Expr::col("uses"), Order::Desc)
+            .order_by(("t", tags::Column::Name), Order::Asc)
+            .limit(limit);
+        let rows: Vec<TagUses> = fetch_all(&self.db, &query).await.or_unexpected()?;
+        Ok(rows.into_iter().map(|row| (row.name, count(row.uses))).collect())
     }
 }

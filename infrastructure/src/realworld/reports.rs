@@ -3,48 +3,117 @@
 use application::RepoError;
 use application::realworld::{NewReportRecord, ReportRepository, ResultLine};
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
 use domain::realworld::{DateRange, Report, ReportId, ReportKind, ReportScope, ReportStatus};
 use domain::{Timestamp, UserId};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, QueryResult, TransactionTrait, Value};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, SimpleExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait, Value,
+};
 
-use crate::db::sql::{DbResultExt, statement};
+use crate::db::sql::DbResultExt;
 
-const COLUMNS: &str = "id, owner_id, kind, scope, range_from, range_to, status, progress, attempts, error, summary, \
-    created_at, updated_at, started_at, finished_at";
+/// The `reports` table (`m20261122_000003_create_reports`, `job_token` from `..._000004`).
+mod records {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reports")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub owner_id: i64,
+        pub kind: String,
+        pub scope: String,
+        pub range_from: Date,
+        pub range_to: Date,
+        pub status: String,
+        pub progress: i32,
+        pub attempts: i32,
+        pub error: Option<String>,
+        pub summary: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub started_at: Option<DateTimeUtc>,
+        pub finished_at: Option<DateTimeUtc>,
+        pub job_token: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `report_lines` table: one row per CSV line, keyed by (report, line number).
+mod lines {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "report_lines")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub report_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub seq: i64,
+        pub line: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+use lines::Column as Line;
+use records::Column as R;
 
 /// Lines per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
 const LINES_PER_INSERT: usize = 500;
+
+/// Statuses a report never leaves.
+const FINISHED: [&str; 2] = ["succeeded", "failed"];
 
 fn corrupt(what: &str, value: &str) -> DbErr {
     DbErr::Custom(format!("reports row has an unknown {what} {value:?}"))
 }
 
-fn report_from_row(row: &QueryResult) -> Result<Report, DbErr> {
-    let kind: String = row.try_get("", "kind")?;
-    let scope: String = row.try_get("", "scope")?;
-    let status: String = row.try_get("", "status")?;
-    let time = |column: &str| row.try_get::<DateTime<Utc>>("", column).map(Timestamp::new);
-    let optional_time = |column: &str| row.try_get::<Option<DateTime<Utc>>>("", column).map(|t| t.map(Timestamp::new));
-    Ok(Report {
-        id: ReportId(row.try_get("", "id")?),
-        owner: UserId(row.try_get("", "owner_id")?),
-        kind: ReportKind::parse(Some(&kind)).map_err(|_| corrupt("kind", &kind))?,
-        scope: ReportScope::parse(Some(&scope)).map_err(|_| corrupt("scope", &scope))?,
-        range: DateRange::from_trusted(
-            row.try_get::<NaiveDate>("", "range_from")?,
-            row.try_get::<NaiveDate>("", "range_to")?,
-        ),
-        status: ReportStatus::parse(&status).map_err(|_| corrupt("status", &status))?,
-        progress: u8::try_from(row.try_get::<i32>("", "progress")?.clamp(0, 100)).unwrap_or(0),
-        attempts: u32::try_from(row.try_get::<i32>("", "attempts")?).unwrap_or(0),
-        error: row.try_get("", "error")?,
-        summary: row.try_get("", "summary")?,
-        created_at: time("created_at")?,
-        updated_at: time("updated_at")?,
-        started_at: optional_time("started_at")?,
-        finished_at: optional_time("finished_at")?,
-    })
+impl TryFrom<records::Model> for Report {
+    type Error = DbErr;
+
+    fn try_from(row: records::Model) -> Result<Self, DbErr> {
+        Ok(Report {
+            id: ReportId(row.id),
+            owner: UserId(row.owner_id),
+            kind: ReportKind::parse(Some(&row.kind)).map_err(|_| corrupt("kind", &row.kind))?,
+            scope: ReportScope::parse(Some(&row.scope)).map_err(|_| corrupt("scope", &row.scope))?,
+            range: DateRange::from_trusted(row.range_from, row.range_to),
+            status: ReportStatus::parse(&row.status).map_err(|_| corrupt("status", &row.status))?,
+            progress: u8::try_from(row.progress.clamp(0, 100)).unwrap_or(0),
+            attempts: u32::try_from(row.attempts).unwrap_or(0),
+            error: row.error,
+            summary: row.summary,
+            created_at: Timestamp::new(row.created_at),
+            updated_at: Timestamp::new(row.updated_at),
+            started_at: row.started_at.map(Timestamp::new),
+            finished_at: row.finished_at.map(Timestamp::new),
+        })
+    }
+}
+
+/// `job_token IS NOT DISTINCT FROM token`: the job the report expects (`None` for the
+/// one enqueued with the request, until the recovery sweep gives it a token).
+fn token_is(token: Option<i64>) -> SimpleExpr {
+    match token {
+        Some(token) => R::JobToken.eq(token),
+        None => R::JobToken.is_null(),
+    }
+}
+
+/// A bound `NULL` of the column's type (PostgreSQL wants it typed).
+fn null_text() -> Expr {
+    Expr::value(Value::String(None))
 }
 
 /// [`ReportRepository`] on sea-orm (SQLite and PostgreSQL).
@@ -58,104 +127,116 @@ impl SeaOrmReportRepository {
         Self { db }
     }
 
-    async fn execute(&self, sql: &str, values: Vec<Value>) -> Result<u64, RepoError> {
-        let stmt = statement(self.db.get_database_backend(), sql, values);
-        Ok(self.db.execute_raw(stmt).await.or_unexpected()?.rows_affected())
-    }
-
-    async fn execute_one(&self, sql: &str, values: Vec<Value>) -> Result<(), RepoError> {
-        if self.execute(sql, values).await? == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+    /// Runs a guarded update of one report; how many rows it changed.
+    async fn update(&self, id: ReportId, set: Vec<(R, Expr)>, guard: Option<SimpleExpr>) -> Result<u64, RepoError> {
+        let mut update = records::Entity::update_many().filter(R::Id.eq(id.0));
+        for (column, value) in set {
+            update = update.col_expr(column, value);
+        }
+        if let Some(guard) = guard {
+            update = update.filter(guard);
+        }
+        Ok(update.exec(&self.db).await.or_unexpected()?.rows_affected)
     }
 
     /// An update guarded by `attempts = attempt`: no row means another attempt owns it.
-    async fn execute_for_attempt(&self, sql: &str, values: Vec<Value>) -> Result<(), RepoError> {
-        if self.execute(sql, values).await? == 0 { Err(RepoError::Conflict("attempt")) } else { Ok(()) }
+    async fn update_for_attempt(&self, id: ReportId, attempt: u32, set: Vec<(R, Expr)>) -> Result<(), RepoError> {
+        let guard = R::Attempts.eq(i64::from(attempt));
+        if self.update(id, set, Some(guard)).await? == 0 { Err(RepoError::Conflict("attempt")) } else { Ok(()) }
     }
 }
 
 #[async_trait]
 impl ReportRepository for SeaOrmReportRepository {
     async fn create(&self, new: NewReportRecord) -> Result<Report, RepoError> {
-        let sql = format!(
-            "INSERT INTO reports (owner_id, kind, scope, range_from, range_to, status, progress, attempts, \
-             created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', 0, 0, ?, ?) RETURNING {COLUMNS}"
-        );
         let at = new.at.as_datetime();
-        let values = vec![
-            new.owner.0.into(),
-            new.kind.as_str().into(),
-            new.scope.as_str().into(),
-            new.range.from().into(),
-            new.range.to().into(),
-            at.into(),
-            at.into(),
-        ];
-        let row = self.db.query_one_raw(statement(self.db.get_database_backend(), &sql, values)).await;
-        let row = row.or_unexpected()?.ok_or_else(|| anyhow::anyhow!("INSERT ... RETURNING returned no row"))?;
-        report_from_row(&row).or_unexpected()
+        let row = records::ActiveModel {
+            owner_id: Set(new.owner.0),
+            kind: Set(new.kind.as_str().to_owned()),
+            scope: Set(new.scope.as_str().to_owned()),
+            range_from: Set(new.range.from()),
+            range_to: Set(new.range.to()),
+            status: Set("queued".to_owned()),
+            progress: Set(0),
+            attempts: Set(0),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        };
+        Report::try_from(row.insert(&self.db).await.or_unexpected()?).or_unexpected()
     }
 
     async fn find(&self, id: ReportId) -> Result<Option<Report>, RepoError> {
-        let sql = format!("SELECT {COLUMNS} FROM reports WHERE id = ?");
-        let row = self.db.query_one_raw(statement(self.db.get_database_backend(), &sql, vec![id.0.into()])).await;
-        row.or_unexpected()?.map(|row| report_from_row(&row)).transpose().or_unexpected()
+        let row = records::Entity::find_by_id(id.0).one(&self.db).await.or_unexpected()?;
+        row.map(Report::try_from).transpose().or_unexpected()
     }
 
     async fn list_by_owner(&self, owner: UserId, limit: u64, offset: u64) -> Result<(Vec<Report>, u64), RepoError> {
-        let backend = self.db.get_database_backend();
-        let sql = format!(
-            "SELECT {COLUMNS} FROM reports WHERE owner_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
-        );
-        let values = vec![owner.0.into(), clamp(limit).into(), clamp(offset).into()];
-        let rows = self.db.query_all_raw(statement(backend, &sql, values)).await.or_unexpected()?;
-        let reports = rows.iter().map(report_from_row).collect::<Result<Vec<_>, _>>().or_unexpected()?;
-        let count = "SELECT COUNT(*) AS total FROM reports WHERE owner_id = ?";
-        let row = self.db.query_one_raw(statement(backend, count, vec![owner.0.into()])).await.or_unexpected()?;
-        let total = row.map(|r| r.try_get::<i64>("", "total")).transpose().or_unexpected()?.unwrap_or(0);
-        Ok((reports, u64::try_from(total).unwrap_or(0)))
+        let mine = records::Entity::find().filter(R::OwnerId.eq(owner.0));
+        let rows = mine
+            .clone()
+            .order_by_desc(R::CreatedAt)
+            .order_by_desc(R::Id)
+            .limit(limit)
+            .offset(offset)
+            .all(&self.db)
+            .await
+            .or_unexpected()?;
+        let reports = rows.into_iter().map(Report::try_from).collect::<Result<Vec<_>, _>>().or_unexpected()?;
+        let total = mine.count(&self.db).await.or_unexpected()?;
+        Ok((reports, total))
     }
 
     async fn start_attempt(&self, id: ReportId, token: Option<i64>, at: Timestamp) -> Result<Report, RepoError> {
         let txn = self.db.begin().await.or_unexpected()?;
-        let backend = txn.get_database_backend();
+        let at = at.as_datetime();
         // The token check is part of the update: a job the sweep superseded in between
         // cannot start an attempt.
-        let update = "UPDATE reports SET status = 'running', attempts = attempts + 1, progress = 0, started_at = ?, \
-                      updated_at = ? WHERE id = ? AND job_token IS NOT DISTINCT FROM ? \
-                      AND status NOT IN ('succeeded', 'failed')";
-        let values = vec![at.as_datetime().into(), at.as_datetime().into(), id.0.into(), token.into()];
-        if txn.execute_raw(statement(backend, update, values)).await.or_unexpected()?.rows_affected() == 0 {
-            let exists = "SELECT id FROM reports WHERE id = ?";
-            let row = txn.query_one_raw(statement(backend, exists, vec![id.0.into()])).await.or_unexpected()?;
-            return Err(if row.is_some() { RepoError::Conflict("job") } else { RepoError::NotFound });
+        let started = records::Entity::update_many()
+            .col_expr(R::Status, Expr::value("running"))
+            .col_expr(R::Attempts, Expr::col(R::Attempts).add(1))
+            .col_expr(R::Progress, Expr::value(0))
+            .col_expr(R::StartedAt, Expr::value(at))
+            .col_expr(R::UpdatedAt, Expr::value(at))
+            .filter(R::Id.eq(id.0))
+            .filter(token_is(token))
+            .filter(R::Status.is_not_in(FINISHED))
+            .exec(&txn)
+            .await
+            .or_unexpected()?;
+        if started.rows_affected == 0 {
+            let exists = records::Entity::find_by_id(id.0).select_only().column(R::Id).into_tuple::<i64>();
+            let exists = exists.one(&txn).await.or_unexpected()?.is_some();
+            return Err(if exists { RepoError::Conflict("job") } else { RepoError::NotFound });
         }
         // What an earlier, interrupted attempt wrote is discarded with the attempt.
-        let clear = "DELETE FROM report_lines WHERE report_id = ?";
-        txn.execute_raw(statement(backend, clear, vec![id.0.into()])).await.or_unexpected()?;
-        let sql = format!("SELECT {COLUMNS} FROM reports WHERE id = ?");
-        let row = txn.query_one_raw(statement(backend, &sql, vec![id.0.into()])).await.or_unexpected()?;
-        let report = report_from_row(&row.ok_or(RepoError::NotFound)?).or_unexpected()?;
+        lines::Entity::delete_many().filter(Line::ReportId.eq(id.0)).exec(&txn).await.or_unexpected()?;
+        let row = records::Entity::find_by_id(id.0).one(&txn).await.or_unexpected()?;
+        let report = Report::try_from(row.ok_or(RepoError::NotFound)?).or_unexpected()?;
         txn.commit().await.or_unexpected()?;
         Ok(report)
     }
 
     async fn job_is_current(&self, id: ReportId, token: Option<i64>) -> Result<bool, RepoError> {
-        let sql = "SELECT id FROM reports WHERE id = ? AND job_token IS NOT DISTINCT FROM ?";
-        let row =
-            self.db.query_one_raw(statement(self.db.get_database_backend(), sql, vec![id.0.into(), token.into()]));
-        Ok(row.await.or_unexpected()?.is_some())
+        let current = records::Entity::find_by_id(id.0).filter(token_is(token)).select_only().column(R::Id);
+        Ok(current.into_tuple::<i64>().one(&self.db).await.or_unexpected()?.is_some())
     }
 
     async fn stale_queued(&self, cutoff: Timestamp, limit: u64) -> Result<Vec<ReportId>, RepoError> {
-        let sql = "SELECT id FROM reports WHERE status = 'queued' AND attempts = 0 AND updated_at < ? \
-                   ORDER BY updated_at, id LIMIT ?";
-        let values = vec![cutoff.as_datetime().into(), clamp(limit).into()];
-        let rows = self.db.query_all_raw(statement(self.db.get_database_backend(), sql, values)).await;
-        rows.or_unexpected()?
-            .iter()
-            .map(|row| row.try_get::<i64>("", "id").map(ReportId))
-            .collect::<Result<_, DbErr>>()
-            .or_unexpected()
+        let ids = records::Entity::find()
+            .select_only()
+            .column(R::Id)
+            .filter(R::Status.eq("queued"))
+            .filter(R::Attempts.eq(0))
+            .filter(R::UpdatedAt.lt(cutoff.as_datetime()))
+            .order_by_asc(R::UpdatedAt)
+            .order_by_asc(R::Id)
+            .limit(limit)
+            .into_tuple::<i64>()
+            .all(&self.db)
+            .await
+            .or_unexpected()?;
+        Ok(ids.into_iter().map(ReportId).collect())
     }
 
     async fn claim_requeue(
@@ -165,50 +246,57 @@ impl ReportRepository for SeaOrmReportRepository {
         token: i64,
         at: Timestamp,
     ) -> Result<bool, RepoError> {
-        let sql = "UPDATE reports SET job_token = ?, updated_at = ? \
-                   WHERE id = ? AND status = 'queued' AND attempts = 0 AND updated_at < ?";
-        let values = vec![token.into(), at.as_datetime().into(), id.0.into(), cutoff.as_datetime().into()];
-        Ok(self.execute(sql, values).await? == 1)
+        let set = vec![(R::JobToken, Expr::value(token)), (R::UpdatedAt, Expr::value(at.as_datetime()))];
+        let guard = R::Status.eq("queued").and(R::Attempts.eq(0)).and(R::UpdatedAt.lt(cutoff.as_datetime()));
+        Ok(self.update(id, set, Some(guard)).await? == 1)
     }
 
     async fn set_progress(&self, id: ReportId, progress: u8, at: Timestamp) -> Result<(), RepoError> {
-        let sql = "UPDATE reports SET progress = ?, updated_at = ? WHERE id = ?";
-        self.execute_one(sql, vec![i32::from(progress).into(), at.as_datetime().into(), id.0.into()]).await
+        let set = vec![(R::Progress, Expr::value(i32::from(progress))), (R::UpdatedAt, Expr::value(at.as_datetime()))];
+        if self.update(id, set, None).await? == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 
     async fn write_lines(&self, id: ReportId, lines: &[ResultLine]) -> Result<(), RepoError> {
         for chunk in lines.chunks(LINES_PER_INSERT) {
-            let sql = format!(
-                "INSERT INTO report_lines (report_id, seq, line) VALUES {} \
-                 ON CONFLICT (report_id, seq) DO UPDATE SET line = excluded.line",
-                vec!["(?, ?, ?)"; chunk.len()].join(", ")
-            );
-            let values = chunk
-                .iter()
-                .flat_map(|l| [Value::from(id.0), Value::from(l.seq), Value::from(l.line.clone())])
-                .collect();
-            self.execute(&sql, values).await?;
+            let rows = chunk.iter().map(|l| lines::ActiveModel {
+                report_id: Set(id.0),
+                seq: Set(l.seq),
+                line: Set(l.line.clone()),
+            });
+            // A retried write of the same attempt replaces its lines.
+            let upsert = OnConflict::columns([Line::ReportId, Line::Seq]).update_column(Line::Line).to_owned();
+            lines::Entity::insert_many(rows)
+                .on_conflict(upsert)
+                .exec_without_returning(&self.db)
+                .await
+                .or_unexpected()?;
         }
         Ok(())
     }
 
     async fn read_lines(&self, id: ReportId, after: i64, limit: u64) -> Result<Vec<ResultLine>, RepoError> {
-        let sql = "SELECT seq, line FROM report_lines WHERE report_id = ? AND seq > ? ORDER BY seq LIMIT ?";
-        let values = vec![id.0.into(), after.into(), clamp(limit).into()];
-        let rows = self.db.query_all_raw(statement(self.db.get_database_backend(), sql, values)).await;
-        rows.or_unexpected()?
-            .iter()
-            .map(|row| Ok(ResultLine { seq: row.try_get("", "seq")?, line: row.try_get("", "line")? }))
-            .collect::<Result<_, DbErr>>()
-            .or_unexpected()
+        let rows = lines::Entity::find()
+            .filter(Line::ReportId.eq(id.0))
+            .filter(Line::Seq.gt(after))
+            .order_by_asc(Line::Seq)
+            .limit(limit)
+            .all(&self.db)
+            .await
+            .or_unexpected()?;
+        Ok(rows.into_iter().map(|row| ResultLine { seq: row.seq, line: row.line }).collect())
     }
 
     async fn succeed(&self, id: ReportId, attempt: u32, summary: String, at: Timestamp) -> Result<(), RepoError> {
-        let sql = "UPDATE reports SET status = 'succeeded', progress = 100, summary = ?, error = NULL, \
-                   finished_at = ?, updated_at = ? WHERE id = ? AND attempts = ?";
         let at = at.as_datetime();
-        let values = vec![summary.into(), at.into(), at.into(), id.0.into(), i64::from(attempt).into()];
-        self.execute_for_attempt(sql, values).await
+        let set = vec![
+            (R::Status, Expr::value("succeeded")),
+            (R::Progress, Expr::value(100)),
+            (R::Summary, Expr::value(summary)),
+            (R::Error, null_text()),
+            (R::FinishedAt, Expr::value(at)),
+            (R::UpdatedAt, Expr::value(at)),
+        ];
+        self.update_for_attempt(id, attempt, set).await
     }
 
     async fn record_failure(
@@ -220,27 +308,23 @@ impl ReportRepository for SeaOrmReportRepository {
         at: Timestamp,
     ) -> Result<(), RepoError> {
         let (status, finished) = if last { ("failed", Some(at.as_datetime())) } else { ("queued", None) };
-        let sql = "UPDATE reports SET status = ?, error = ?, finished_at = ?, updated_at = ? \
-                   WHERE id = ? AND attempts = ?";
-        let values = vec![
-            status.into(),
-            error.into(),
-            finished.into(),
-            at.as_datetime().into(),
-            id.0.into(),
-            i64::from(attempt).into(),
+        let set = vec![
+            (R::Status, Expr::value(status)),
+            (R::Error, Expr::value(error)),
+            (R::FinishedAt, Expr::value(finished)),
+            (R::UpdatedAt, Expr::value(at.as_datetime())),
         ];
-        self.execute_for_attempt(sql, values).await
+        self.update_for_attempt(id, attempt, set).await
     }
 
     async fn purge_finished_before(&self, cutoff: Timestamp) -> Result<u64, RepoError> {
         // Lines go with their report (ON DELETE CASCADE).
-        let sql = "DELETE FROM reports WHERE created_at < ? AND status IN ('succeeded', 'failed')";
-        self.execute(sql, vec![cutoff.as_datetime().into()]).await
+        let purged = records::Entity::delete_many()
+            .filter(R::CreatedAt.lt(cutoff.as_datetime()))
+            .filter(R::Status.is_in(FINISHED))
+            .exec(&self.db)
+            .await
+            .or_unexpected()?;
+        Ok(purged.rows_affected)
     }
-}
-
-/// Limits and offsets arrive as `u64`; both databases take a signed 64-bit integer.
-fn clamp(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
 }
