@@ -30,7 +30,7 @@ for spec in "${PIP_TOOLS[@]}"; do
   "$VENV/bin/pip" show "${spec%%==*}" 2>/dev/null | grep -qx "Version: ${spec##*==}" ||
     "$VENV/bin/pip" install -q "$spec"
 done
-for pair in docker-compose:docker-compose haproxy:haproxy curl:curl setpriv:util-linux; do
+for pair in docker-compose:docker-compose haproxy:haproxy curl:curl setpriv:util-linux promtool:prometheus; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || { is_root && apt_install "${pair##*:}"; } || true
 done
 
@@ -139,6 +139,16 @@ runtime_contract() {
   grep -q "listening on http://0.0.0.0:$port" "$log" || { log "not listening on 0.0.0.0:$port"; tail -n 5 "$log"; kill "$pid"; return 1; }
   curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$port/ready" || { kill "$pid"; return 1; }
   [[ -n "$(ls -A "$app/data")" ]] || { log "nothing written to data/"; kill "$pid"; return 1; }
+  # A registration enqueues the welcome job (every rendering has it), so the scrape the
+  # metric-name check reads has the job metrics too, not only the request metrics.
+  curl -fsS -o /dev/null --max-time 30 -H 'content-type: application/json' \
+    -d '{"user":{"username":"contract","email":"contract@example.com","password":"password123"}}' \
+    "http://127.0.0.1:$port/api/users" || { log "registration failed"; kill "$pid"; return 1; }
+  for _ in $(seq 1 60); do
+    curl -fsS --max-time 5 "http://127.0.0.1:$port/metrics" >"$WORK/scrape.txt" 2>/dev/null || true
+    grep -q '^jobs_total' "$WORK/scrape.txt" && break
+    sleep 0.5
+  done
   kill -TERM "$pid"
   # The default drain time (server.shutdown_timeout_secs) is 30 s; an idle server stops at once.
   rc=0
@@ -148,6 +158,39 @@ runtime_contract() {
   [[ "$rc" -eq 0 ]]
 }
 check "runtime contract (strata as non-root, env only, 0.0.0.0, SIGTERM)" runtime_contract
+
+# Alert rules (deploy/observability): syntax, then their unit tests.
+check "promtool check rules" promtool check rules deploy/observability/alerts.yaml
+check "promtool test rules" bash -c 'cd deploy/observability && promtool test rules alerts.test.yaml'
+
+# Every metric the rules use is one the binary exports: names taken from each rule's
+# expression (labels, strings, ranges, grouping clauses and functions removed) must appear
+# in the runtime contract's scrape of the real binary; `up` is Prometheus's own.
+rule_metrics_exported() {
+  [[ -s "$WORK/scrape.txt" ]] || { log "no scrape from the runtime contract"; return 1; }
+  "$VENV/bin/python" - deploy/observability/alerts.yaml "$WORK/scrape.txt" <<'PY'
+import re, sys, yaml
+rules, scrape = sys.argv[1], sys.argv[2]
+exported = {m.group(0) for m in (re.match(r"[a-zA-Z_:][a-zA-Z0-9_:]*", l) for l in open(scrape)) if m}
+exported.add("up")
+keywords = {"and", "or", "unless", "bool", "offset"}
+used = set()
+for group in yaml.safe_load(open(rules))["groups"]:
+    for rule in group["rules"]:
+        e = rule["expr"]
+        e = re.sub(r'"[^"]*"', "", e)
+        e = re.sub(r"\{[^}]*\}", "", e)
+        e = re.sub(r"\[[^\]]*\]", "", e)
+        e = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", e)
+        used |= {n for n in re.findall(r"\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()", e) if n not in keywords}
+missing = sorted(used - exported)
+print("metrics used by the rules:", " ".join(sorted(used)))
+if missing:
+    print("not exported by the binary:", " ".join(missing))
+sys.exit(1 if missing or not used else 0)
+PY
+}
+check "alert rules use only exported metrics" rule_metrics_exported
 
 echo "deploy: ${PASSED} passed, ${FAILED} failed" #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "strata.db", db_file | replace: "strata.toml", config_file | replace: "5432/strata", pg_db_path | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}
 ((FAILED == 0))

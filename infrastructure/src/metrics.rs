@@ -17,6 +17,22 @@ static HANDLE: OnceLock<Result<PrometheusHandle, String>> = OnceLock::new();
 fn describe_service() {
     let labels = [("service", crate::identity::SERVICE_NAME), ("version", env!("CARGO_PKG_VERSION"))];
     metrics::gauge!("service_info", &labels).set(1.0);
+    // Present from the first scrape (at 0), so `rate()` and the alert rules see a series
+    // before the first failure, with or without Redis configured.
+    for component in REDIS_COMPONENTS {
+        metrics::counter!(REDIS_ERRORS, "component" => component).absolute(0);
+    }
+}
+
+/// `redis_errors_total{component}`: Redis commands that failed or timed out.
+pub const REDIS_ERRORS: &str = "redis_errors_total";
+
+/// The users of Redis that count their failures in [`REDIS_ERRORS`].
+const REDIS_COMPONENTS: [&str; 2] = ["cache", "rate_limit"];
+
+/// Counts one failed or timed-out Redis command of `component` (`cache`, `rate_limit`).
+pub fn redis_error(component: &'static str) {
+    metrics::counter!(REDIS_ERRORS, "component" => component).increment(1);
 }
 
 /// Installs the process-wide recorder on first call and returns its handle; later calls
@@ -45,5 +61,22 @@ mod tests {
         let handle = super::install().expect("recorder");
         let expected = format!("service_info{{service=\"{}\",version=\"", crate::identity::SERVICE_NAME);
         assert!(handle.render().contains(&expected), "{}", handle.render());
+    }
+
+    #[test]
+    fn redis_errors_are_exported_from_the_start_and_counted_per_component() {
+        let handle = super::install().expect("recorder");
+        let scrape = handle.render();
+        for component in super::REDIS_COMPONENTS {
+            let series = format!("redis_errors_total{{component=\"{component}\"}}");
+            assert!(scrape.contains(&series), "{series} missing before any failure: {scrape}");
+        }
+        super::redis_error("cache");
+        let counted = handle.render().lines().any(|line| {
+            line.strip_prefix("redis_errors_total{component=\"cache\"} ")
+                .and_then(|n| n.parse::<u64>().ok())
+                .is_some_and(|n| n >= 1)
+        });
+        assert!(counted, "{}", handle.render());
     }
 }

@@ -45,6 +45,7 @@ impl WindowCounter for RedisWindowCounter {
             .arg(window_ms)
             .query_async(&mut connection)
             .await
+            .inspect_err(|_| crate::metrics::redis_error("rate_limit"))
             .context("rate limit counter")?;
         let resets_in = Duration::from_millis(u64::try_from(ttl_ms).unwrap_or(window_ms));
         Ok(WindowCount { count, resets_in })

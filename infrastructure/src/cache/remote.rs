@@ -106,6 +106,7 @@ impl Link {
             Ok(Err(err)) => CacheError::new(err),
             Err(_) => CacheError::new(format!("redis did not answer within {:?}", self.timeout)),
         };
+        crate::metrics::redis_error("cache");
         self.down_until_ms.store(self.now_ms() + BACKOFF.as_millis() as u64, Ordering::Relaxed);
         Err(outcome)
     }
