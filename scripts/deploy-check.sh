@@ -163,34 +163,65 @@ check "runtime contract (strata as non-root, env only, 0.0.0.0, SIGTERM)" runtim
 check "promtool check rules" promtool check rules deploy/observability/alerts.yaml
 check "promtool test rules" bash -c 'cd deploy/observability && promtool test rules alerts.test.yaml'
 
-# Every metric the rules use is one the binary exports: names taken from each rule's
-# expression (labels, strings, ranges, grouping clauses and functions removed) must appear
+# The dashboard is a Grafana dashboard: valid JSON, panels with unique ids and a place on
+# the grid, every query on the dashboard's data source variable.
+dashboard_structure() {
+  "$VENV/bin/python" - deploy/observability/dashboard.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+problems = []
+ids = [p["id"] for p in d["panels"]]
+if len(ids) != len(set(ids)):
+    problems.append("duplicate panel ids")
+variables = {v["name"] for v in d["templating"]["list"]}
+for p in d["panels"]:
+    if not {"x", "y", "w", "h"} <= set(p.get("gridPos", {})):
+        problems.append(f"panel {p['id']} has no gridPos")
+    if p["type"] == "row":
+        continue
+    if p.get("datasource", {}).get("uid") != "${datasource}":
+        problems.append(f"panel {p['id']} not on the datasource variable")
+    if not p.get("targets") or not all(t.get("expr") for t in p["targets"]):
+        problems.append(f"panel {p['id']} has a target without a query")
+if not {"datasource", "service", "job", "instance"} <= variables:
+    problems.append("missing variables")
+print(f"{len(d['panels'])} panels; " + ("; ".join(problems) or "structure ok"))
+sys.exit(1 if problems else 0)
+PY
+}
+check "dashboard structure" dashboard_structure
+
+# Every metric the rules and the dashboard use is one the binary exports: names taken from
+# each query (labels, strings, ranges, grouping clauses and functions removed) must appear
 # in the runtime contract's scrape of the real binary; `up` is Prometheus's own.
-rule_metrics_exported() {
+observability_metrics_exported() {
   [[ -s "$WORK/scrape.txt" ]] || { log "no scrape from the runtime contract"; return 1; }
-  "$VENV/bin/python" - deploy/observability/alerts.yaml "$WORK/scrape.txt" <<'PY'
-import re, sys, yaml
-rules, scrape = sys.argv[1], sys.argv[2]
+  "$VENV/bin/python" - deploy/observability/alerts.yaml deploy/observability/dashboard.json "$WORK/scrape.txt" <<'PY'
+import json, re, sys, yaml
+rules, dashboard, scrape = sys.argv[1:4]
 exported = {m.group(0) for m in (re.match(r"[a-zA-Z_:][a-zA-Z0-9_:]*", l) for l in open(scrape)) if m}
 exported.add("up")
 keywords = {"and", "or", "unless", "bool", "offset"}
-used = set()
-for group in yaml.safe_load(open(rules))["groups"]:
-    for rule in group["rules"]:
-        e = rule["expr"]
+queries = {"rules": [r["expr"] for g in yaml.safe_load(open(rules))["groups"] for r in g["rules"]],
+           "dashboard": [t["expr"] for p in json.load(open(dashboard))["panels"] for t in p.get("targets", [])]}
+failed = False
+for source, exprs in queries.items():
+    used = set()
+    for e in exprs:
         e = re.sub(r'"[^"]*"', "", e)
         e = re.sub(r"\{[^}]*\}", "", e)
         e = re.sub(r"\[[^\]]*\]", "", e)
         e = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", e)
         used |= {n for n in re.findall(r"\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()", e) if n not in keywords}
-missing = sorted(used - exported)
-print("metrics used by the rules:", " ".join(sorted(used)))
-if missing:
-    print("not exported by the binary:", " ".join(missing))
-sys.exit(1 if missing or not used else 0)
+    missing = sorted(used - exported)
+    print(f"metrics used by the {source}:", " ".join(sorted(used)))
+    if missing or not used:
+        failed = True
+        print(f"used by the {source} but not exported by the binary:", " ".join(missing))
+sys.exit(1 if failed else 0)
 PY
 }
-check "alert rules use only exported metrics" rule_metrics_exported
+check "alert rules and dashboard use only exported metrics" observability_metrics_exported
 
 echo "deploy: ${PASSED} passed, ${FAILED} failed" #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "strata.db", db_file | replace: "strata.toml", config_file | replace: "5432/strata", pg_db_path | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}
 ((FAILED == 0))

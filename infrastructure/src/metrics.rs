@@ -20,8 +20,9 @@ fn describe_service() {
     // Present from the first scrape (at 0), so `rate()` and the alert rules see a series
     // before the first failure, with or without Redis configured.
     for component in REDIS_COMPONENTS {
-        metrics::counter!(REDIS_ERRORS, "component" => component).absolute(0);
+        metrics::counter!(REDIS_ERRORS, "component" => component).increment(0);
     }
+    application::cache::export_counters();
 }
 
 /// `redis_errors_total{component}`: Redis commands that failed or timed out.
@@ -71,6 +72,7 @@ mod tests {
             let series = format!("redis_errors_total{{component=\"{component}\"}}");
             assert!(scrape.contains(&series), "{series} missing before any failure: {scrape}");
         }
+        assert!(scrape.contains("cache_errors_total{view=\""), "cache counters missing: {scrape}");
         super::redis_error("cache");
         let counted = handle.render().lines().any(|line| {
             line.strip_prefix("redis_errors_total{component=\"cache\"} ")

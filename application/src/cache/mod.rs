@@ -18,7 +18,7 @@ use std::time::Duration;
 
 pub use read::{ALL, Caching};
 pub use records::{Entry, FORMAT};
-pub use stats::{CacheStats, Counts, Event, View};
+pub use stats::{CacheStats, Counts, Event, View, export_counters};
 
 use crate::Ports;
 

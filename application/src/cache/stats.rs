@@ -83,14 +83,28 @@ impl Default for CacheStats {
     }
 }
 
+/// The exported counter of each event, in slot order.
+const COUNTERS: [&str; 4] = ["cache_hits_total", "cache_misses_total", "cache_errors_total", "cache_evictions_total"];
+
+/// Registers every view's counters at 0 with the process's metrics recorder, so that
+/// dashboards and alerts see a series from the first scrape, before any cache traffic.
+pub fn export_counters() {
+    for view in View::ALL {
+        for name in COUNTERS {
+            metrics::counter!(name, "view" => view.name()).increment(0);
+        }
+    }
+}
+
 impl CacheStats {
     pub fn record(&self, view: View, event: Event) {
-        let (slot, name) = match event {
-            Event::Hit => (0, "cache_hits_total"),
-            Event::Miss => (1, "cache_misses_total"),
-            Event::Error => (2, "cache_errors_total"),
-            Event::Eviction => (3, "cache_evictions_total"),
+        let slot = match event {
+            Event::Hit => 0,
+            Event::Miss => 1,
+            Event::Error => 2,
+            Event::Eviction => 3,
         };
+        let name = COUNTERS[slot];
         self.counters[view.index()][slot].fetch_add(1, Ordering::Relaxed);
         metrics::counter!(name, "view" => view.name()).increment(1);
     }
