@@ -5,11 +5,12 @@
 
 use application::ports::TokenError;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use domain::UserId;
+use domain::error::{CONTROL_CHARACTERS, Lines, has_control_characters};
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
@@ -136,7 +137,9 @@ fn json_rejection(rejection: &JsonRejection) -> ApiError {
     ApiError::new(status, "request", message)
 }
 
-/// A query string; rejections are reported under the field `query`.
+/// A query string; rejections are reported under the field `query`, or under the
+/// parameter's name for a value with control characters (never a valid filter, and
+/// PostgreSQL cannot even compare text holding U+0000).
 #[derive(Debug, Clone)]
 pub struct ApiQuery<T>(pub T);
 
@@ -148,6 +151,15 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // Checked on the decoded pairs, before `T` sees them, so no handler has to.
+        if let Ok(axum::extract::Query(pairs)) = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+            && let Some((name, _)) = pairs.iter().find(|(name, value)| {
+                has_control_characters(name, Lines::Single) || has_control_characters(value, Lines::Single)
+            })
+        {
+            let field = if has_control_characters(name, Lines::Single) { "query" } else { name.as_str() };
+            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, field, CONTROL_CHARACTERS));
+        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(Self(value)),
             Err(rejection) => Err(query_rejection(&rejection)),
@@ -163,7 +175,9 @@ fn query_rejection(rejection: &QueryRejection) -> ApiError {
     ApiError::new(rejection.status(), "query", message)
 }
 
-/// Path parameters; rejections are reported under the field `path`.
+/// Path parameters; rejections are reported under the field `path`. A parameter with
+/// control characters names nothing that can exist (every stored name is free of them):
+/// 404 under the parameter's name, before any lookup.
 #[derive(Debug, Clone)]
 pub struct ApiPath<T>(pub T);
 
@@ -175,6 +189,11 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if let Ok(params) = RawPathParams::from_request_parts(parts, state).await
+            && let Some((name, _)) = params.iter().find(|(_, value)| has_control_characters(value, Lines::Single))
+        {
+            return Err(ApiError::new(StatusCode::NOT_FOUND, name, "not found"));
+        }
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(value)) => Ok(Self(value)),
             Err(rejection) => Err(path_rejection(&rejection)),

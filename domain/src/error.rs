@@ -7,6 +7,8 @@ use std::fmt;
 pub const BLANK: &str = "can't be blank";
 /// Message for a value that another record already uses.
 pub const TAKEN: &str = "has already been taken";
+/// Message for text holding a control character its field does not allow.
+pub const CONTROL_CHARACTERS: &str = "must not contain control characters";
 
 /// One rule broken by one field, e.g. `("username", "can't be blank")`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,8 +93,41 @@ impl From<FieldError> for ValidationErrors {
     }
 }
 
-/// Trims `raw` and checks it is present, non-empty and at most `max` characters long.
-pub(crate) fn required_text(field: &'static str, raw: Option<&str>, max: usize) -> Result<String, FieldError> {
+/// Which control characters a text field may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    /// None at all: names, titles, tags, e-mail addresses, URLs.
+    Single,
+    /// Newline, carriage return and tab (bodies, bios, descriptions); no other.
+    Multi,
+}
+
+/// Refuses the C0 control characters (U+0000 to U+001F) and DEL (U+007F), except the
+/// line breaks and tabs of a [`Lines::Multi`] field. PostgreSQL cannot store U+0000 in
+/// text at all, and the others have no business in stored text: checking here keeps
+/// every database and every client seeing the same rule.
+///
+/// # Errors
+/// [`CONTROL_CHARACTERS`] for the field.
+pub fn check_control_characters(field: &'static str, text: &str, lines: Lines) -> Result<(), FieldError> {
+    if has_control_characters(text, lines) { Err(FieldError::new(field, CONTROL_CHARACTERS)) } else { Ok(()) }
+}
+
+/// Whether `text` holds a control character that `lines` does not allow (see
+/// [`check_control_characters`]); for callers whose field name is not static.
+pub fn has_control_characters(text: &str, lines: Lines) -> bool {
+    let allowed = |c: char| lines == Lines::Multi && matches!(c, '\n' | '\r' | '\t');
+    text.chars().any(|c| c.is_ascii_control() && !allowed(c))
+}
+
+/// Trims `raw` and checks it is present, non-empty, at most `max` characters long and
+/// free of control characters (see [`check_control_characters`]).
+pub(crate) fn required_text(
+    field: &'static str,
+    raw: Option<&str>,
+    max: usize,
+    lines: Lines,
+) -> Result<String, FieldError> {
     let text = raw.map(str::trim).unwrap_or_default();
     if text.is_empty() {
         return Err(FieldError::blank(field));
@@ -100,6 +135,7 @@ pub(crate) fn required_text(field: &'static str, raw: Option<&str>, max: usize) 
     if text.chars().count() > max {
         return Err(FieldError::too_long(field, max));
     }
+    check_control_characters(field, text, lines)?;
     Ok(text.to_owned())
 }
 
@@ -120,9 +156,21 @@ mod tests {
 
     #[test]
     fn required_text_rejects_whitespace_only() {
-        assert_eq!(required_text("title", Some("   "), 10), Err(FieldError::blank("title")));
-        assert_eq!(required_text("title", None, 10), Err(FieldError::blank("title")));
-        assert_eq!(required_text("title", Some(" ok "), 10), Ok("ok".to_owned()));
-        assert!(required_text("title", Some("elevenchars"), 10).is_err());
+        assert_eq!(required_text("title", Some("   "), 10, Lines::Single), Err(FieldError::blank("title")));
+        assert_eq!(required_text("title", None, 10, Lines::Single), Err(FieldError::blank("title")));
+        assert_eq!(required_text("title", Some(" ok "), 10, Lines::Single), Ok("ok".to_owned()));
+        assert!(required_text("title", Some("elevenchars"), 10, Lines::Single).is_err());
+    }
+
+    #[test]
+    fn control_characters_are_refused_except_line_breaks_in_multi_line_fields() {
+        let refused = Err(FieldError::new("body", CONTROL_CHARACTERS));
+        for text in ["a\u{0}b", "a\u{1b}[31m", "\u{7f}", "a\u{1f}"] {
+            assert_eq!(check_control_characters("body", text, Lines::Multi), refused, "{text:?}");
+            assert!(check_control_characters("body", text, Lines::Single).is_err(), "{text:?}");
+        }
+        assert_eq!(check_control_characters("body", "a\r\n\tb", Lines::Multi), Ok(()));
+        assert!(check_control_characters("title", "a\nb", Lines::Single).is_err());
+        assert_eq!(check_control_characters("title", "é ü \u{85}", Lines::Single), Ok(()), "only C0 and DEL");
     }
 }

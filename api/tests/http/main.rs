@@ -3,4 +3,5 @@
 
 mod app;
 mod flows;
+mod hostile;
 mod rejections;

@@ -1,6 +1,6 @@
 //! Accounts: users, their credentials' plain-text side and the changes they may make.
 
-use crate::error::{FieldError, ValidationErrors, required_text};
+use crate::error::{FieldError, Lines, ValidationErrors, check_control_characters, required_text};
 
 /// Database identity of a user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -16,7 +16,7 @@ impl Username {
     /// # Errors
     /// Blank, too long, or containing characters other than letters, digits, `_-.`.
     pub fn parse(raw: Option<&str>) -> Result<Self, FieldError> {
-        let name = required_text("username", raw, Self::MAX_LEN)?;
+        let name = required_text("username", raw, Self::MAX_LEN, Lines::Single)?;
         if !name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) {
             return Err(FieldError::new("username", "may only contain letters, digits, '_', '-' and '.'"));
         }
@@ -47,7 +47,7 @@ impl Email {
     /// # Errors
     /// Blank, too long, or not of the form `local@domain`.
     pub fn parse(raw: Option<&str>) -> Result<Self, FieldError> {
-        let email = required_text("email", raw, Self::MAX_LEN)?.to_lowercase();
+        let email = required_text("email", raw, Self::MAX_LEN, Lines::Single)?.to_lowercase();
         let valid = match email.split_once('@') {
             Some((local, domain)) => {
                 !local.is_empty()
@@ -136,12 +136,12 @@ impl Bio {
     /// `None` for absent, null or empty input.
     ///
     /// # Errors
-    /// Longer than 2000 characters.
+    /// Longer than 2000 characters, or control characters other than line breaks and tabs.
     pub fn parse(raw: Option<&str>) -> Result<Option<Self>, FieldError> {
         match raw.map(str::trim) {
             None | Some("") => Ok(None),
             Some(text) if text.chars().count() > Self::MAX_LEN => Err(FieldError::too_long("bio", Self::MAX_LEN)),
-            Some(text) => Ok(Some(Self(text.to_owned()))),
+            Some(text) => check_control_characters("bio", text, Lines::Multi).map(|()| Some(Self(text.to_owned()))),
         }
     }
 
@@ -165,7 +165,7 @@ impl Image {
     /// `None` for absent, null or empty input.
     ///
     /// # Errors
-    /// Too long, or not an `http://` / `https://` URL.
+    /// Too long, control characters, or not an `http://` / `https://` URL.
     pub fn parse(raw: Option<&str>) -> Result<Option<Self>, FieldError> {
         match raw.map(str::trim) {
             None | Some("") => Ok(None),
@@ -173,6 +173,7 @@ impl Image {
             Some(url) => {
                 let lower = url.to_ascii_lowercase();
                 let is_http = lower.starts_with("http://") || lower.starts_with("https://");
+                check_control_characters("image", url, Lines::Single)?;
                 if is_http && !url.chars().any(char::is_whitespace) {
                     Ok(Some(Self(url.to_owned())))
                 } else {
@@ -286,6 +287,14 @@ mod tests {
     fn empty_bio_and_image_mean_none() {
         assert_eq!(Bio::parse(Some("")), Ok(None));
         assert_eq!(Image::parse(Some("  ")), Ok(None));
+    }
+
+    #[test]
+    fn bio_keeps_line_breaks_but_not_other_control_characters() {
+        assert_eq!(Bio::parse(Some("a\nb\tc")).map(|b| b.map(|b| b.as_str().to_owned())), Ok(Some("a\nb\tc".into())));
+        assert!(Bio::parse(Some("a\u{0}b")).is_err());
+        assert!(Email::parse(Some("a\u{0}b@example.com")).is_err());
+        assert!(Image::parse(Some("https://example.com/\u{0}")).is_err());
     }
 
     #[test]

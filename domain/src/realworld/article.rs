@@ -1,7 +1,7 @@
 //! Articles: their text, tags, slug and the views readers get of them.
 
 use crate::accounts::{Patch, UserId};
-use crate::error::{FieldError, ValidationErrors, required_text};
+use crate::error::{FieldError, Lines, ValidationErrors, required_text};
 use crate::realworld::Profile;
 use crate::time::Timestamp;
 
@@ -10,7 +10,7 @@ use crate::time::Timestamp;
 pub struct ArticleId(pub i64);
 
 macro_rules! required_text_type {
-    ($(#[$doc:meta])* $name:ident, $field:literal, $max:expr) => {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $max:expr, $lines:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub struct $name(String);
@@ -19,9 +19,10 @@ macro_rules! required_text_type {
             pub const MAX_LEN: usize = $max;
 
             /// # Errors
-            /// Blank or longer than `MAX_LEN` characters.
+            /// Blank, longer than `MAX_LEN` characters, or holding control characters
+            /// the field does not allow.
             pub fn parse(raw: Option<&str>) -> Result<Self, FieldError> {
-                required_text($field, raw, Self::MAX_LEN).map(Self)
+                required_text($field, raw, Self::MAX_LEN, $lines).map(Self)
             }
 
             /// Wraps text read back from storage, where it was validated on the way in.
@@ -37,16 +38,16 @@ macro_rules! required_text_type {
 }
 
 required_text_type!(
-    /// Headline of an article, 1 to 256 characters.
-    Title, "title", 256
+    /// Headline of an article, 1 to 256 characters on one line.
+    Title, "title", 256, Lines::Single
 );
 required_text_type!(
     /// Short summary shown in lists, 1 to 1024 characters.
-    Description, "description", 1024
+    Description, "description", 1024, Lines::Multi
 );
 required_text_type!(
     /// The article itself (Markdown), at most 100,000 characters.
-    Body, "body", 100_000
+    Body, "body", 100_000, Lines::Multi
 );
 
 /// A label on articles: trimmed, 1 to 64 characters.
@@ -59,7 +60,7 @@ impl Tag {
     /// # Errors
     /// Blank or too long.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        required_text("tagList", Some(raw), Self::MAX_LEN).map(Self)
+        required_text("tagList", Some(raw), Self::MAX_LEN, Lines::Single).map(Self)
     }
 
     pub fn from_trusted(name: String) -> Self {
@@ -276,6 +277,17 @@ mod tests {
         let tags = TagList::parse(&["b", "a", "b"]).expect("valid");
         let names: Vec<_> = tags.iter().map(Tag::as_str).collect();
         assert_eq!(names, ["b", "a"]);
+    }
+
+    #[test]
+    fn single_line_fields_refuse_control_characters_and_multi_line_ones_keep_newlines() {
+        assert!(Title::parse(Some("a\u{0}b")).is_err());
+        assert!(Title::parse(Some("a\nb")).is_err());
+        assert!(Tag::parse("a\tb").is_err());
+        assert!(Body::parse(Some("a\u{0}b")).is_err());
+        assert!(Body::parse(Some("a\u{1b}b")).is_err());
+        assert_eq!(Body::parse(Some("a\n\tb\r\n")).map(|b| b.as_str().to_owned()), Ok("a\n\tb".to_owned()));
+        assert!(Description::parse(Some("line\nline")).is_ok());
     }
 
     #[test]

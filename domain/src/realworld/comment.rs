@@ -1,7 +1,7 @@
 //! Comments on articles.
 
 use crate::accounts::UserId;
-use crate::error::{FieldError, required_text};
+use crate::error::{FieldError, Lines, required_text};
 use crate::realworld::Profile;
 use crate::realworld::article::ArticleId;
 use crate::time::Timestamp;
@@ -18,9 +18,9 @@ impl CommentBody {
     pub const MAX_LEN: usize = 10_000;
 
     /// # Errors
-    /// Blank or too long.
+    /// Blank, too long, or control characters other than line breaks and tabs.
     pub fn parse(raw: Option<&str>) -> Result<Self, FieldError> {
-        required_text("body", raw, Self::MAX_LEN).map(Self)
+        required_text("body", raw, Self::MAX_LEN, Lines::Multi).map(Self)
     }
 
     pub fn from_trusted(text: String) -> Self {

@@ -1,0 +1,83 @@
+//! Hostile input over real HTTP: control characters. Always a JSON error in the
+//! RealWorld shape, never a 500.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::app::{TestApp, spawn_on};
+use infrastructure::testing::TestDb;
+
+#[tokio::test]
+async fn control_characters_are_refused_on_sqlite() {
+    control_characters_are_refused(spawn_on(TestDb::sqlite().await).await).await;
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_on_postgres() {
+    control_characters_are_refused(spawn_on(TestDb::postgres().await).await).await;
+}
+
+fn user(username: &str, email: &str) -> Value {
+    json!({"user": {"username": username, "email": email, "password": "password123"}})
+}
+
+async fn control_characters_are_refused(app: TestApp) {
+    let token = app.register("jake").await;
+    // JSON bodies: 422 naming the field.
+    let reply = app.send(Method::POST, "/api/users", None, Some(user("a\u{0}b", "ab@example.com"))).await;
+    reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "username");
+    let reply = app.send(Method::POST, "/api/users", None, Some(user("ab", "a\u{0}b@example.com"))).await;
+    reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "email");
+    let login = json!({"user": {"email": "ja\u{0}ke@example.com", "password": "password123"}});
+    let reply = app.send(Method::POST, "/api/users/login", None, Some(login)).await;
+    reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "email");
+    let login = json!({"user": {"email": "jake@example.com\u{1b}", "password": "password123"}});
+    let reply = app.send(Method::POST, "/api/users/login", None, Some(login)).await;
+    reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "email");
+    let bio = json!({"user": {"bio": "nul \u{0} here"}});
+    let reply = app.send(Method::PUT, "/api/user", Some(&token), Some(bio)).await;
+    reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "bio");
+    let image = json!({"user": {"image": "https://example.com/\u{7}.png"}});
+    let reply = app.send(Method::PUT, "/api/user", Some(&token), Some(image)).await;
+    reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "image");
+    // Multi-line fields keep newlines and tabs.
+    let bio = json!({"user": {"bio": "two\nlines\r\nand\ta tab"}});
+    let reply = app.send(Method::PUT, "/api/user", Some(&token), Some(bio)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.json["user"]["bio"], "two\nlines\r\nand\ta tab");
+
+    //{% if realworld %} The RealWorld example's articles, comments, profiles and filters.
+    let article = |title: &str, body: &str, tag: &str| json!({"article": {"title": title, "description": "d\ne", "body": body, "tagList": [tag]}});
+    let reply = app.send(Method::POST, "/api/articles", Some(&token), Some(article("t\u{1}", "b", "x"))).await;
+    reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "title");
+    let reply = app.send(Method::POST, "/api/articles", Some(&token), Some(article("t", "b\u{0}", "x"))).await;
+    reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "body");
+    let reply = app.send(Method::POST, "/api/articles", Some(&token), Some(article("t", "b", "x\u{0}"))).await;
+    reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "tagList");
+    let reply = app.send(Method::POST, "/api/articles", Some(&token), Some(article("t", "b\n\tc", "x"))).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    let slug = reply.json["article"]["slug"].as_str().expect("slug").to_owned();
+    let comments = format!("/api/articles/{slug}/comments");
+    let comment = json!({"comment": {"body": "a\u{0}b"}});
+    let reply = app.send(Method::POST, &comments, Some(&token), Some(comment)).await;
+    reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "body");
+    let comment = json!({"comment": {"body": "line one\nline two"}});
+    assert_eq!(app.send(Method::POST, &comments, Some(&token), Some(comment)).await.status, StatusCode::CREATED);
+
+    // Query parameters: 422 naming the parameter.
+    for (query, field) in [("tag=%00", "tag"), ("author=a%00b", "author"), ("favorited=%1F", "favorited")] {
+        let reply = app.get(&format!("/api/articles?{query}"), None).await;
+        reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, field);
+    }
+    let reply = app.get("/api/articles/feed?limit=1%00", Some(&token)).await;
+    reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "limit");
+    // Path parameters: nothing can be found under such a name.
+    for path in ["/api/articles/a%00b", "/api/profiles/a%00b", "/api/articles/a%00b/comments"] {
+        let reply = app.get(path, None).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}: {}", reply.text);
+        assert!(reply.json["errors"].is_object(), "{path}: {}", reply.text);
+    }
+    let reply = app.send(Method::POST, "/api/profiles/a%00b/follow", Some(&token), None).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.text);
+    //{% endif %} Control characters are never stored.
+}
