@@ -30,8 +30,9 @@ pub struct NewArticleDto {
     pub description: Option<String>,
     #[schema(required = true, nullable = false)]
     pub body: Option<String>,
-    /// Kept in the given order; duplicates are dropped.
-    #[schema(nullable = false)]
+    /// Kept in the given order; duplicates are dropped. At most 20 entries, duplicates
+    /// included.
+    #[schema(nullable = false, max_items = 20)]
     pub tag_list: Option<Vec<String>>,
 }
 
@@ -63,7 +64,7 @@ pub struct UpdateArticleDto {
     #[schema(value_type = String)]
     pub body: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<String>, max_items = 20)]
     pub tag_list: Option<Option<Vec<String>>>,
 }
 
