@@ -119,7 +119,7 @@ runtime_contract() {
   local attempt started=0
   for attempt in 1 2 3; do
     port=$(free_port $((20000 + RANDOM % 10000))) || return 1
-    env -C "$app" -i HOST=0.0.0.0 PORT="$port" STRATA_LOG__FORMAT=json "${as[@]}" ./strata serve >"$log" 2>&1 &
+    env -C "$app" -i HOST=0.0.0.0 PORT="$port" STRATA_LOG__FORMAT=json STRATA_AUTH__JWT_SECRET=deploy-check-secret-of-at-least-32-characters "${as[@]}" ./strata serve >"$log" 2>&1 &
     pid=$!
     for _ in $(seq 1 120); do
       if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/health" 2>/dev/null; then

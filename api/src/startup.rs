@@ -30,6 +30,8 @@ pub struct Application {
     router: Router,
     shutdown_timeout: Duration,
     backends: String,
+    /// `auth.jwt_secret`'s source for the start-up line (never the secret).
+    secret_source: &'static str,
     /// The in-process report worker (`jobs.embedded_worker`), stopped after the server.
     worker: Option<worker::EmbeddedWorker>,
 }
@@ -68,6 +70,7 @@ impl Application {
             router,
             shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_secs),
             backends: app.backends,
+            secret_source: settings.auth.secret_source(),
             worker,
         })
     }
@@ -87,7 +90,11 @@ impl Application {
     /// The server fails, or requests were still running when the grace period ended.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let addr = self.local_addr()?;
-        tracing::info!("{SERVICE_NAME} listening on http://{addr} ({})", self.backends);
+        tracing::info!(
+            "{SERVICE_NAME} listening on http://{addr} ({} jwt_secret={})",
+            self.backends,
+            self.secret_source
+        );
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let signal = async move {
             shutdown.await;

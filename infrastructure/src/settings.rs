@@ -50,6 +50,16 @@ impl Default for ServerSettings {
     }
 }
 
+impl ServerSettings {
+    /// Whether `host` can only be reached from this machine: `localhost`, or an IP in
+    /// 127.0.0.0/8 or `::1`. Anything else (`0.0.0.0`, `::`, another address, a host name
+    /// that could resolve to one) counts as reachable from other machines.
+    pub fn is_loopback(&self) -> bool {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DatabaseSettings {
@@ -156,6 +166,14 @@ impl Default for AuthSettings {
             argon2_parallelism: 1,
             max_concurrent_hashes: 0,
         }
+    }
+}
+
+impl AuthSettings {
+    /// Where the signing key comes from, for the start-up line: `configured` or
+    /// `development-default` (never the key itself).
+    pub fn secret_source(&self) -> &'static str {
+        if self.jwt_secret == DEV_JWT_SECRET { "development-default" } else { "configured" }
     }
 }
 
@@ -426,14 +444,25 @@ impl Settings {
 
     fn validate_auth(&self) -> Result<(), SettingsError> {
         let auth = &self.auth;
-        if self.environment() == Environment::Production && auth.jwt_secret == DEV_JWT_SECRET {
-            return Err(invalid(
-                "auth.jwt_secret",
-                format!(
-                    "is the built-in development secret, which production refuses: set {ENV_PREFIX}AUTH__JWT_SECRET \
-                     to a random string of at least 32 characters"
-                ),
-            ));
+        // The development secret is public (it is in the template's source): anyone who
+        // can reach the server could sign tokens for any user with it.
+        if auth.jwt_secret == DEV_JWT_SECRET {
+            let why = if self.environment() == Environment::Production {
+                Some("production refuses".to_owned())
+            } else if !self.server.is_loopback() {
+                Some(format!("a server listening on {} (not loopback) refuses", self.server.host))
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                return Err(invalid(
+                    "auth.jwt_secret",
+                    format!(
+                        "is the built-in development secret, which {why}: set {ENV_PREFIX}AUTH__JWT_SECRET to a \
+                         random string of at least 32 characters"
+                    ),
+                ));
+            }
         }
         if auth.jwt_secret.len() < 32 {
             return Err(invalid("auth.jwt_secret", "must be at least 32 bytes long"));
@@ -514,7 +543,10 @@ mod tests {
     #[test]
     fn a_config_file_sits_between_defaults_and_environment() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("app.toml", "[server]\nport = 7000\nhost = \"0.0.0.0\"\n")?;
+            jail.create_file(
+                "app.toml",
+                "[server]\nport = 7000\nhost = \"0.0.0.0\"\n[auth]\njwt_secret = \"a-file-secret-of-at-least-32-characters\"\n",
+            )?;
             jail.set_env("PORT", "7100");
             let settings =
                 Settings::from_figment(Settings::figment(Some(Path::new("app.toml")))).map_err(|e| e.to_string())?;
@@ -524,8 +556,29 @@ mod tests {
     }
 
     #[test]
+    fn the_development_secret_is_refused_on_a_non_loopback_host() {
+        for host in ["0.0.0.0", "::", "192.168.1.10", "api.internal"] {
+            let err = with("server.host", host).expect_err("dev secret reachable from other machines");
+            let message = err.to_string();
+            assert!(message.contains("auth.jwt_secret") && message.contains("AUTH__JWT_SECRET"), "{message}");
+            assert!(!message.contains(DEV_JWT_SECRET), "{message}");
+        }
+        for host in ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"] {
+            let settings = with("server.host", host).unwrap_or_else(|e| panic!("{host}: {e}"));
+            assert_eq!(settings.auth.secret_source(), "development-default");
+        }
+        let configured = Figment::from(S::defaults(Settings::default()))
+            .merge(S::default("server.host", "0.0.0.0"))
+            .merge(S::default("auth.jwt_secret", "a-configured-secret-of-at-least-32-chars"));
+        assert_eq!(Settings::from_figment(configured).expect("valid").auth.secret_source(), "configured");
+    }
+
+    #[test]
     fn host_names_are_accepted_and_garbage_refused() {
-        assert_eq!(with("server.host", "api.internal").expect("host name").server.host, "api.internal");
+        let named = Figment::from(S::defaults(Settings::default()))
+            .merge(S::default("server.host", "api.internal"))
+            .merge(S::default("auth.jwt_secret", "a-configured-secret-of-at-least-32-chars"));
+        assert_eq!(Settings::from_figment(named).expect("host name").server.host, "api.internal");
         let err = with("server.host", "not a host").expect_err("spaces");
         assert!(err.to_string().contains("server.host"), "{err}");
     }

@@ -5,3 +5,4 @@ mod app;
 mod flows;
 mod hostile;
 mod rejections;
+mod secrets;
