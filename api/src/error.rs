@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use application::UseCaseError;
+use application::{Unavailable, UseCaseError};
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -26,15 +26,21 @@ pub struct ErrorBody {
 pub struct ApiError {
     status: StatusCode,
     errors: BTreeMap<String, Vec<String>>,
-    /// Why a 500 happened; logged when the response is built, never sent.
+    /// Why a 500 or 503 happened; logged when the response is built, never sent.
     cause: Option<anyhow::Error>,
+    /// Seconds for `Retry-After` (503s of a saturated or slow database).
+    retry_after: Option<u32>,
 }
+
+/// `Retry-After` of a 503 caused by the database: the pool frees a connection, or the
+/// slow statement's load passes, on the scale of a second.
+const DATABASE_RETRY_AFTER_SECS: u32 = 1;
 
 impl ApiError {
     /// An error with one message about one field.
     pub fn new(status: StatusCode, field: impl Into<String>, message: impl Into<String>) -> Self {
         let errors = BTreeMap::from([(field.into(), vec![message.into()])]);
-        Self { status, errors, cause: None }
+        Self { status, errors, cause: None, retry_after: None }
     }
 
     pub fn token_missing() -> Self {
@@ -53,9 +59,23 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, subject, "not found")
     }
 
-    /// A 500 whose `cause` is logged with its whole chain and hidden from the client.
+    /// A 500 whose `cause` is logged with its whole chain and hidden from the client; a
+    /// 503 with `Retry-After` when the cause says a retry may cure it ([`Unavailable`]:
+    /// pool exhausted, statement timeout), so clients and proxies back off instead of
+    /// treating an overload as a bug.
     pub fn internal(cause: anyhow::Error) -> Self {
-        let mut error = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "server", "internal error");
+        let mut error = match Unavailable::of(&cause) {
+            Some(Unavailable::PoolExhausted) => {
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "server", "is overloaded, retry later")
+            }
+            Some(Unavailable::StatementTimeout) => {
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "server", "took too long, retry later")
+            }
+            None => Self::new(StatusCode::INTERNAL_SERVER_ERROR, "server", "internal error"),
+        };
+        if error.status == StatusCode::SERVICE_UNAVAILABLE {
+            error.retry_after = Some(DATABASE_RETRY_AFTER_SECS);
+        }
         error.cause = Some(cause);
         error
     }
@@ -75,7 +95,7 @@ impl From<UseCaseError> for ApiError {
             UseCaseError::Validation(errors) => {
                 let errors =
                     errors.fields().iter().map(|(field, messages)| ((*field).to_owned(), messages.clone())).collect();
-                Self { status: StatusCode::UNPROCESSABLE_ENTITY, errors, cause: None }
+                Self { status: StatusCode::UNPROCESSABLE_ENTITY, errors, cause: None, retry_after: None }
             }
             UseCaseError::InvalidCredentials => Self::new(StatusCode::UNAUTHORIZED, "credentials", "invalid"),
             // The token was well signed but its user is gone: to the client it is simply
@@ -99,10 +119,19 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let Some(cause) = &self.cause {
             // `{:#}` prints the whole chain on one line ("a: b: c"); this is the only
-            // place a 500 is logged, so each failure appears exactly once.
-            tracing::error!(error = %format!("{cause:#}"), status = self.status.as_u16(), "request failed");
+            // place a 5xx is logged, so each failure appears exactly once. An overload
+            // is a WARN: the service works, it is short of capacity.
+            if self.retry_after.is_some() {
+                tracing::warn!(error = %format!("{cause:#}"), status = self.status.as_u16(), "request shed");
+            } else {
+                tracing::error!(error = %format!("{cause:#}"), status = self.status.as_u16(), "request failed");
+            }
         }
-        (self.status, Json(ErrorBody { errors: self.errors })).into_response()
+        let mut response = (self.status, Json(ErrorBody { errors: self.errors })).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -129,6 +158,19 @@ mod tests {
         assert_eq!(api.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(api.errors()["server"], ["internal error"]);
         assert_eq!(api.errors().len(), 1);
+    }
+
+    #[test]
+    fn an_unavailable_database_is_503_with_retry_after_and_no_internals() {
+        let cause = anyhow::anyhow!("pool timed out while waiting").context(Unavailable::PoolExhausted);
+        let response = ApiError::from(UseCaseError::Unexpected(cause.context("loading"))).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+        let api = ApiError::internal(anyhow::anyhow!("x").context(Unavailable::StatementTimeout));
+        assert_eq!(
+            (api.status(), api.errors()["server"][0].as_str()),
+            (StatusCode::SERVICE_UNAVAILABLE, "took too long, retry later")
+        );
     }
 
     #[test]

@@ -4,7 +4,10 @@ use domain::{FieldError, ValidationErrors};
 
 /// What a repository adapter may report. Adapters MUST map a unique-constraint violation
 /// to `Conflict` naming the field (`"username"`, `"email"`, `"slug"`), and a missing
-/// row on update or delete to `NotFound`; everything else is `Unexpected`.
+/// row on update or delete to `NotFound`; everything else is `Unexpected`. An
+/// `Unexpected` that a retry may cure (no pool connection in time, a statement cancelled
+/// by the database's timeout) MUST carry an [`Unavailable`] as context, so the API can
+/// answer 503 instead of 500.
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
     #[error("not found")]
@@ -13,6 +16,26 @@ pub enum RepoError {
     Conflict(&'static str),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
+}
+
+/// A dependency is saturated or too slow right now: the request failed, but the same
+/// request may succeed in a moment. Travels as the context of an `Unexpected` cause
+/// (`anyhow::Error::context`), so every existing error path carries it unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Unavailable {
+    /// No database connection became free within the pool's acquire timeout.
+    #[error("no database connection became free within the acquire timeout")]
+    PoolExhausted,
+    /// The database cancelled a statement that ran past its statement timeout.
+    #[error("the database cancelled a statement that ran past its statement timeout")]
+    StatementTimeout,
+}
+
+impl Unavailable {
+    /// The `Unavailable` anywhere in `cause`'s context chain, if any.
+    pub fn of(cause: &anyhow::Error) -> Option<Self> {
+        cause.downcast_ref::<Self>().copied()
+    }
 }
 
 /// Why a use case refused or failed. The API maps each variant to one status code.
@@ -36,7 +59,8 @@ pub enum UseCaseError {
     /// A unique field is already used by another record (409).
     #[error("{0} has already been taken")]
     Conflict(&'static str),
-    /// A failure of the infrastructure; logged, never shown to clients (500).
+    /// A failure of the infrastructure; logged, never shown to clients (500, or 503
+    /// when the cause carries an [`Unavailable`]).
     #[error(transparent)]
     Unexpected(anyhow::Error),
 }
@@ -65,5 +89,17 @@ impl From<RepoError> for UseCaseError {
             RepoError::Conflict(field) => Self::Conflict(field),
             RepoError::Unexpected(e) => Self::Unexpected(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unavailability_survives_more_context() {
+        let cause = anyhow::anyhow!("pool timed out").context(Unavailable::PoolExhausted).context("loading a profile");
+        assert_eq!(Unavailable::of(&cause), Some(Unavailable::PoolExhausted));
+        assert_eq!(Unavailable::of(&anyhow::anyhow!("disk full")), None);
     }
 }

@@ -20,5 +20,5 @@ pub mod services;
 #[cfg(feature = "test-fakes")]
 pub mod fakes;
 
-pub use error::{RepoError, UseCaseError};
+pub use error::{RepoError, Unavailable, UseCaseError};
 pub use services::{Ports, Services};

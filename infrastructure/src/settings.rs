@@ -74,6 +74,9 @@ pub struct DatabaseSettings {
     pub statement_cache_capacity: usize,
     /// Run pending migrations at start-up (turn off when deployments migrate first).
     pub migrate_on_start: bool,
+    /// PostgreSQL only: the server cancels any statement running longer than this, so a
+    /// slow query cannot hold a pool connection indefinitely. 0 = no limit.
+    pub statement_timeout_ms: u64,
 }
 
 impl Default for DatabaseSettings {
@@ -87,6 +90,7 @@ impl Default for DatabaseSettings {
             max_lifetime_secs: 1800,
             statement_cache_capacity: 100,
             migrate_on_start: true,
+            statement_timeout_ms: 10_000,
         }
     }
 }

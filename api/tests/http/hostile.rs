@@ -1,10 +1,11 @@
-//! Hostile input over real HTTP: control characters, oversized lists. Always a JSON
-//! error in the RealWorld shape, never a 500.
+//! Hostile input over real HTTP: control characters, oversized lists, a saturated or slow
+//! database. Always a JSON error in the RealWorld shape, never a 500.
 
 use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use serde_json::{Value, json};
 
-use crate::app::{TestApp, spawn_on};
+use crate::app::{TestApp, spawn_on, spawn_with};
 use infrastructure::testing::TestDb;
 
 #[tokio::test]
@@ -101,4 +102,72 @@ async fn a_huge_tag_list_is_refused_as_too_many_before_any_tag_is_looked_at() {
     let message = reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "tagList");
     assert!(message.contains("too many"), "{message}");
 }
-//{% endif %} (Test modules end here.)
+//{% endif %} A saturated or slow PostgreSQL.
+/// Holds an exclusive lock on `users` in a transaction of the test's own connection, so
+/// the app's statements on it wait; returns once one of them is waiting.
+async fn lock_users(conn: &DatabaseConnection) -> sea_orm::DatabaseTransaction {
+    let txn = conn.begin().await.expect("begin");
+    txn.execute_unprepared("LOCK TABLE users IN ACCESS EXCLUSIVE MODE").await.expect("lock users");
+    txn
+}
+
+async fn wait_for_lock_waiter(conn: &DatabaseConnection) {
+    let sql = "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+    for _ in 0..400 {
+        let statement = sea_orm::Statement::from_string(conn.get_database_backend(), sql.to_owned());
+        let row = conn.query_one_raw(statement).await.expect("query").expect("row");
+        if row.try_get_by_index::<i64>(0).expect("count") > 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no statement of the app ever waited for the lock");
+}
+
+#[tokio::test]
+async fn an_exhausted_pool_is_503_with_retry_after_on_postgres() {
+    let db = TestDb::postgres().await;
+    let conn = db.db.clone();
+    let mut settings = db.settings();
+    settings.database.max_connections = 1;
+    settings.database.acquire_timeout_secs = 1;
+    settings.http.rate_limit.enabled = false;
+    let app = spawn_with(db, &settings).await;
+    let lock = lock_users(&conn).await;
+    // The one pooled connection waits for the lock...
+    let held = {
+        let request = app.client.get(format!("{}/api/profiles/holder", app.base));
+        tokio::spawn(async move {
+            let response = request.send().await.expect("answered");
+            (response.status(), response.text().await.unwrap_or_default())
+        })
+    };
+    wait_for_lock_waiter(&conn).await;
+    // ...so the next request finds no connection within the acquire timeout.
+    let reply = app.get("/api/profiles/waiter", None).await;
+    let message = reply.assert_error(StatusCode::SERVICE_UNAVAILABLE, "server").to_owned();
+    assert!(!message.contains("pool") && !message.contains("sqlx"), "no internals: {message}");
+    assert_eq!(reply.headers.get("retry-after").and_then(|v| v.to_str().ok()), Some("1"), "{:?}", reply.headers);
+    lock.rollback().await.expect("release the lock");
+    // The holder itself may have needed a second connection meanwhile: a 503 too, never a 500.
+    let (status, text) = held.await.expect("joined");
+    assert!(matches!(status, StatusCode::NOT_FOUND | StatusCode::SERVICE_UNAVAILABLE), "{status}: {text}");
+    assert_eq!(app.get("/api/profiles/waiter", None).await.status, StatusCode::NOT_FOUND, "recovered");
+}
+
+#[tokio::test]
+async fn a_statement_past_the_statement_timeout_is_503_on_postgres() {
+    let db = TestDb::postgres().await;
+    let conn = db.db.clone();
+    let mut settings = db.settings();
+    settings.database.statement_timeout_ms = 300;
+    // Without the statement timeout the request timeout would answer, under `request`.
+    settings.http.request_timeout_secs = 10;
+    let app = spawn_with(db, &settings).await;
+    let lock = lock_users(&conn).await;
+    let reply = app.get("/api/profiles/blocked", None).await;
+    reply.assert_error(StatusCode::SERVICE_UNAVAILABLE, "server");
+    assert!(reply.headers.contains_key("retry-after"), "{:?}", reply.headers);
+    lock.rollback().await.expect("release the lock");
+    assert_eq!(app.get("/api/profiles/blocked", None).await.status, StatusCode::NOT_FOUND, "recovered");
+}

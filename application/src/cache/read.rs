@@ -11,8 +11,8 @@ use async_lock::OnceCell;
 
 use super::records::{Entry, FORMAT};
 use super::stats::{CacheStats, Event, View};
-use crate::RepoError;
 use crate::ports::Cache;
+use crate::{RepoError, Unavailable};
 
 /// Namespace every key depends on; bumped when an instance could not publish some
 /// invalidations and no longer knows which (see `docs/caching.md`).
@@ -23,7 +23,9 @@ pub const ALL: &str = "all";
 const MAX_ID_LEN: usize = 256;
 
 /// The outcome of a load, shared with every request waiting on the same key.
-type Shared<T> = Result<Option<T>, String>;
+/// A load's outcome, shared by every caller of one flight: the error as text (the
+/// original is not `Clone`) plus whether a retry may cure it.
+type Shared<T> = Result<Option<T>, (String, Option<Unavailable>)>;
 
 /// The cache, its counters and the loads in flight; shared by all decorators.
 pub struct Caching {
@@ -117,14 +119,20 @@ impl Caching {
                 Err(_) => Arc::new(OnceCell::new()),
             }
         };
-        let result = cell.get_or_init(|| async { load.await.map_err(|e| format!("{e:#}")) }).await.clone();
+        let result = cell.get_or_init(|| async { load.await.map_err(shared_error) }).await.clone();
         {
             let mut flights = self.flights.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             if flights.get(key).is_some_and(|current| same_cell(current, &cell)) {
                 flights.remove(key);
             }
         }
-        result.map_err(|e| RepoError::Unexpected(anyhow::anyhow!(e)))
+        result.map_err(|(message, unavailable)| {
+            let cause = anyhow::anyhow!(message);
+            RepoError::Unexpected(match unavailable {
+                Some(unavailable) => cause.context(unavailable),
+                None => cause,
+            })
+        })
     }
 
     /// Retires every entry that depends on one of `namespaces`. A failure is counted and
@@ -134,6 +142,14 @@ impl Caching {
             self.stats.error(View::Invalidation, &err);
         }
     }
+}
+
+fn shared_error(error: RepoError) -> (String, Option<Unavailable>) {
+    let unavailable = match &error {
+        RepoError::Unexpected(cause) => Unavailable::of(cause),
+        _ => None,
+    };
+    (format!("{error:#}"), unavailable)
 }
 
 fn same_cell<T: Send + Sync + 'static>(current: &Arc<dyn Any + Send + Sync>, cell: &Arc<OnceCell<T>>) -> bool {

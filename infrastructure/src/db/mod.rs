@@ -25,6 +25,9 @@ use crate::settings::DatabaseSettings;
 
 /// Opens a pool for the configured database.
 ///
+/// PostgreSQL: every connection gets `statement_timeout = database.statement_timeout_ms`,
+/// so one slow statement cannot hold a pool connection for long.
+///
 /// SQLite: the file and its folder are created if missing; WAL lets readers run
 /// beside the writer, `synchronous=FULL` makes every commit durable even across a
 /// power loss, foreign keys are enforced, and a busy timeout queues writers instead
@@ -51,9 +54,14 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConn
         query_metrics::instrument(&mut db);
         Ok(db)
     } else {
-        let options = PgConnectOptions::from_str(&settings.url)
+        let mut options = PgConnectOptions::from_str(&settings.url)
             .context("invalid database.url")?
             .statement_cache_capacity(settings.statement_cache_capacity);
+        if settings.statement_timeout_ms > 0 {
+            // A start-up parameter, so it holds for every connection of the pool from its
+            // first statement, with no extra round trip per connection.
+            options = options.options([("statement_timeout", settings.statement_timeout_ms.to_string())]);
+        }
         let pool =
             pool_options::<Postgres>(settings).connect_with(options).await.context("cannot connect to PostgreSQL")?;
         let mut db = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);

@@ -4,8 +4,8 @@
 use sea_orm::sea_query::{Expr, SelectStatement};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 //{% endif %} The errors every repository maps.
-use application::RepoError;
-use sea_orm::{DbErr, SqlErr};
+use application::{RepoError, Unavailable};
+use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr, SqlErr};
 
 //{% if realworld %} The RealWorld example's multi-table reads: row types from builder queries.
 /// Runs a builder query and reads every row as `R`.
@@ -47,9 +47,42 @@ pub(crate) trait DbResultExt<T> {
     fn conflict_on(self, fields: &'static [&'static str]) -> Result<T, RepoError>;
 }
 
+/// PostgreSQL's SQLSTATE `query_canceled`: the statement hit `statement_timeout` (or an
+/// operator cancelled it; either way, a retry may succeed).
+const QUERY_CANCELED: &str = "57014";
+
+/// Whether a retry may cure `err`: the pool had no free connection within its acquire
+/// timeout, or the database cancelled the statement.
+pub(crate) fn unavailable(err: &DbErr) -> Option<Unavailable> {
+    match err {
+        DbErr::ConnectionAcquire(ConnAcquireErr::Timeout) => Some(Unavailable::PoolExhausted),
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => match &**e {
+            sea_orm::sqlx::Error::PoolTimedOut => Some(Unavailable::PoolExhausted),
+            sea_orm::sqlx::Error::Database(db) if db.code().as_deref() == Some(QUERY_CANCELED) => {
+                Some(Unavailable::StatementTimeout)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Any database error as `Unexpected`, with [`Unavailable`] as context when a retry may
+/// cure it (the port's rule): every repository error path goes through here.
+pub(crate) fn unexpected(err: DbErr) -> RepoError {
+    let retry = unavailable(&err);
+    let cause = anyhow::Error::from(err);
+    RepoError::Unexpected(match retry {
+        Some(unavailable) => cause.context(unavailable),
+        None => cause,
+    })
+}
+
 impl<T> DbResultExt<T> for Result<T, DbErr> {
     fn or_unexpected(self) -> Result<T, RepoError> {
-        self.map_err(|err| RepoError::Unexpected(err.into()))
+        self.map_err(unexpected)
     }
 
     fn conflict_on(self, fields: &'static [&'static str]) -> Result<T, RepoError> {
@@ -65,5 +98,5 @@ pub(crate) fn conflict(err: DbErr, fields: &'static [&'static str]) -> RepoError
             return RepoError::Conflict(field);
         }
     }
-    RepoError::Unexpected(err.into())
+    unexpected(err)
 }

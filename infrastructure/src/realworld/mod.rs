@@ -32,7 +32,7 @@ impl<T> MissingParentExt<T> for Result<T, DbErr> {
     fn missing_parent_is_not_found(self) -> Result<T, RepoError> {
         self.map_err(|err| match err.sql_err() {
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => RepoError::NotFound,
-            _ => RepoError::Unexpected(err.into()),
+            _ => crate::db::sql::unexpected(err),
         })
     }
 }
