@@ -29,6 +29,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     shutdown_timeout: Duration,
+    header_read_timeout: Duration,
     backends: String,
     /// `auth.jwt_secret`'s source for the start-up line (never the secret).
     secret_source: &'static str,
@@ -69,6 +70,7 @@ impl Application {
             listener,
             router,
             shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_secs),
+            header_read_timeout: settings.server.header_read_timeout(),
             backends: app.backends,
             secret_source: settings.auth.secret_source(),
             worker,
@@ -101,9 +103,7 @@ impl Application {
             tracing::info!("shutdown requested: draining in-flight requests");
             let _ = stopping_tx.send(());
         };
-        // The peer address feeds per-client rate limits.
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        let server = axum::serve(self.listener, service).with_graceful_shutdown(signal).into_future();
+        let server = serve_http1(self.listener, self.router, self.header_read_timeout, signal);
         let result = Self::serve(server, stopping_rx, self.shutdown_timeout).await;
         if let Some(worker) = self.worker {
             worker.stop().await?;
@@ -131,6 +131,55 @@ impl Application {
             }
         }
     }
+}
+
+/// Serves HTTP/1.1 on `listener` until `signal` resolves, then stops accepting and
+/// resolves once every open connection has finished its in-flight request.
+///
+/// This is `axum::serve` (same accept loop, which rides out `EMFILE` and other accept
+/// errors, and the same graceful shutdown) with hyper's HTTP/1 builder configured
+/// directly: `axum::serve` cannot set `header_read_timeout`, so a client sending one header
+/// line per second could hold a connection forever. The peer address is attached to each
+/// request as `ConnectInfo`, which the per-client rate limits read.
+async fn serve_http1(
+    mut listener: TcpListener,
+    router: Router,
+    header_read_timeout: Duration,
+    signal: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::extract::ConnectInfo;
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(signal);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = axum::serve::Listener::accept(&mut listener) => accepted,
+            () = &mut signal => break,
+        };
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+            let mut request = request.map(axum::body::Body::new);
+            request.extensions_mut().insert(ConnectInfo(peer));
+            router.clone().oneshot(request)
+        });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                // Header timeouts, resets and malformed requests end here: the client's
+                // problem, not the server's.
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+        });
+    }
+    // Refuse new connections from now on; idle keep-alive ones are closed by the
+    // graceful shutdown, busy ones after their response.
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// The HTTP layer's configuration from `http.*`; the shared Redis connection backs the

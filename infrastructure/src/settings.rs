@@ -42,15 +42,24 @@ pub struct ServerSettings {
     pub port: u16,
     /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
     pub shutdown_timeout_secs: u64,
+    /// A client must send a request's whole header within this long of the server
+    /// starting to wait for it (connection opened, or previous response sent), or the
+    /// connection is closed: slow-header clients would hold a connection and a task each
+    /// for as long as they like. Also closes keep-alive connections idle for this long.
+    pub header_read_timeout_secs: u64,
 }
 
 impl Default for ServerSettings {
     fn default() -> Self {
-        Self { host: "127.0.0.1".to_owned(), port: 8080, shutdown_timeout_secs: 30 }
+        Self { host: "127.0.0.1".to_owned(), port: 8080, shutdown_timeout_secs: 30, header_read_timeout_secs: 10 }
     }
 }
 
 impl ServerSettings {
+    pub fn header_read_timeout(&self) -> Duration {
+        Duration::from_secs(self.header_read_timeout_secs)
+    }
+
     /// Whether `host` can only be reached from this machine: `localhost`, or an IP in
     /// 127.0.0.0/8 or `::1`. Anything else (`0.0.0.0`, `::`, another address, a host name
     /// that could resolve to one) counts as reachable from other machines.
@@ -410,6 +419,9 @@ impl Settings {
         let host = &self.server.host;
         if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '/' || c == '@') {
             return Err(invalid("server.host", "must be an IP address or a host name (e.g. 127.0.0.1 or 0.0.0.0)"));
+        }
+        if self.server.header_read_timeout_secs == 0 {
+            return Err(invalid("server.header_read_timeout_secs", "must be at least 1"));
         }
         self.validate_auth()?;
         self.validate_http()?;

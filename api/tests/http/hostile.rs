@@ -171,3 +171,37 @@ async fn a_statement_past_the_statement_timeout_is_503_on_postgres() {
     lock.rollback().await.expect("release the lock");
     assert_eq!(app.get("/api/profiles/blocked", None).await.status, StatusCode::NOT_FOUND, "recovered");
 }
+
+#[tokio::test]
+async fn a_client_sending_its_header_slowly_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = TestDb::sqlite().await;
+    let mut settings = db.settings();
+    settings.server.header_read_timeout_secs = 1;
+    let app = spawn_with(db, &settings).await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let stream = tokio::net::TcpStream::connect(&addr).await.expect("connected");
+    let (mut read, mut write) = stream.into_split();
+    // Whatever the server sends (nothing, or a 408), the test waits for it to hang up.
+    let closed = tokio::spawn(async move {
+        let mut sink = Vec::new();
+        let _ = read.read_to_end(&mut sink).await;
+        String::from_utf8_lossy(&sink).into_owned()
+    });
+    write.write_all(b"GET /health HTTP/1.1\r\nHost: test\r\n").await.expect("request line");
+    // One header line every 200 ms, the header never finished: at most 30 s of them.
+    for _ in 0..150 {
+        if closed.is_finished() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        if write.write_all(b"X-Slow: 1\r\n").await.is_err() {
+            break;
+        }
+    }
+    assert!(closed.is_finished(), "the server still holds a connection whose header never ends");
+    let answer = closed.await.expect("reader joined");
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer}");
+    // A client that sends its request at once is served as before.
+    assert_eq!(app.get("/health", None).await.status, StatusCode::OK);
+}
