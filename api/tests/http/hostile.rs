@@ -103,6 +103,11 @@ async fn a_huge_tag_list_is_refused_as_too_many_before_any_tag_is_looked_at() {
     assert!(message.contains("too many"), "{message}");
 }
 //{% endif %} A saturated or slow PostgreSQL.
+/// A login for an unknown user: one read of `users` (then a 401), on every project.
+fn login(name: &str) -> Value {
+    json!({"user": {"email": format!("{name}@example.com"), "password": "password123"}})
+}
+
 /// Holds an exclusive lock on `users` in a transaction of the test's own connection, so
 /// the app's statements on it wait; returns once one of them is waiting.
 async fn lock_users(conn: &DatabaseConnection) -> sea_orm::DatabaseTransaction {
@@ -136,7 +141,7 @@ async fn an_exhausted_pool_is_503_with_retry_after_on_postgres() {
     let lock = lock_users(&conn).await;
     // The one pooled connection waits for the lock...
     let held = {
-        let request = app.client.get(format!("{}/api/profiles/holder", app.base));
+        let request = app.client.post(format!("{}/api/users/login", app.base)).json(&login("holder"));
         tokio::spawn(async move {
             let response = request.send().await.expect("answered");
             (response.status(), response.text().await.unwrap_or_default())
@@ -144,15 +149,16 @@ async fn an_exhausted_pool_is_503_with_retry_after_on_postgres() {
     };
     wait_for_lock_waiter(&conn).await;
     // ...so the next request finds no connection within the acquire timeout.
-    let reply = app.get("/api/profiles/waiter", None).await;
+    let reply = app.send(Method::POST, "/api/users/login", None, Some(login("waiter"))).await;
     let message = reply.assert_error(StatusCode::SERVICE_UNAVAILABLE, "server").to_owned();
     assert!(!message.contains("pool") && !message.contains("sqlx"), "no internals: {message}");
     assert_eq!(reply.headers.get("retry-after").and_then(|v| v.to_str().ok()), Some("1"), "{:?}", reply.headers);
     lock.rollback().await.expect("release the lock");
     // The holder itself may have needed a second connection meanwhile: a 503 too, never a 500.
     let (status, text) = held.await.expect("joined");
-    assert!(matches!(status, StatusCode::NOT_FOUND | StatusCode::SERVICE_UNAVAILABLE), "{status}: {text}");
-    assert_eq!(app.get("/api/profiles/waiter", None).await.status, StatusCode::NOT_FOUND, "recovered");
+    assert!(matches!(status, StatusCode::UNAUTHORIZED | StatusCode::SERVICE_UNAVAILABLE), "{status}: {text}");
+    let reply = app.send(Method::POST, "/api/users/login", None, Some(login("waiter"))).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "recovered: {}", reply.text);
 }
 
 #[tokio::test]
@@ -163,13 +169,15 @@ async fn a_statement_past_the_statement_timeout_is_503_on_postgres() {
     settings.database.statement_timeout_ms = 300;
     // Without the statement timeout the request timeout would answer, under `request`.
     settings.http.request_timeout_secs = 10;
+    settings.http.rate_limit.enabled = false;
     let app = spawn_with(db, &settings).await;
     let lock = lock_users(&conn).await;
-    let reply = app.get("/api/profiles/blocked", None).await;
-    reply.assert_error(StatusCode::SERVICE_UNAVAILABLE, "server");
+    let reply = app.send(Method::POST, "/api/users/login", None, Some(login("blocked"))).await;
+    assert_eq!(reply.assert_error(StatusCode::SERVICE_UNAVAILABLE, "server"), "took too long, retry later");
     assert!(reply.headers.contains_key("retry-after"), "{:?}", reply.headers);
     lock.rollback().await.expect("release the lock");
-    assert_eq!(app.get("/api/profiles/blocked", None).await.status, StatusCode::NOT_FOUND, "recovered");
+    let reply = app.send(Method::POST, "/api/users/login", None, Some(login("blocked"))).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "recovered: {}", reply.text);
 }
 
 #[tokio::test]
