@@ -3,9 +3,10 @@
 //! axum's own extractors answer bad input with plain text; these wrap them so a client
 //! always gets JSON it can parse, with the status axum chose (400, 413, 415, 422).
 
+use application::accounts::Accounts;
 use application::ports::TokenError;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -51,7 +52,7 @@ fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<AuthUser>, Api
         return Ok(None);
     };
     let token = header.to_str().ok().and_then(credentials).ok_or_else(ApiError::token_invalid)?;
-    match state.services.tokens.verify(token) {
+    match state.tokens.verify(token) {
         Ok(id) => Ok(Some(AuthUser { id, token: token.to_owned() })),
         Err(TokenError::Expired) => Err(ApiError::token_expired()),
         Err(TokenError::Invalid) => Err(ApiError::token_invalid()),
@@ -76,7 +77,7 @@ impl FromRequestParts<AppState> for AdminUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let user = AuthUser::from_request_parts(parts, state).await?;
-        if state.services.users.is_admin(user.id).await? {
+        if Accounts::from_ref(state).users.is_admin(user.id).await? {
             Ok(Self(user))
         } else {
             Err(application::UseCaseError::Forbidden("admin").into())

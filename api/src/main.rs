@@ -98,7 +98,8 @@ async fn purge_reports(settings: &Settings, older_than_days: Option<u32>) -> any
     );
     let app = infrastructure::build(settings).await?;
     let purged = app
-        .services
+        .features
+        .expect::<application::realworld::RealWorld>()
         .reports
         .purge_older_than(chrono::Duration::days(i64::from(days)))
         .await
@@ -119,7 +120,12 @@ async fn set_admin(settings: &Settings, action: AdminAction) -> anyhow::Result<(
         AdminAction::Revoke { username } => (username, false),
     };
     let app = infrastructure::build(settings).await?;
-    app.services.users.set_admin(&username, admin).await.map_err(|e| anyhow::anyhow!("{username}: {e}"))?;
+    app.features
+        .expect::<application::accounts::Accounts>()
+        .users
+        .set_admin(&username, admin)
+        .await
+        .map_err(|e| anyhow::anyhow!("{username}: {e}"))?;
     tracing::info!(%username, admin, "admin role updated");
     app.db.close().await?;
     Ok(())

@@ -55,10 +55,10 @@ impl Application {
         let worker = settings
             .jobs
             .embedded_worker
-            .then(|| worker::spawn(app.services.clone(), app.jobs.clone(), settings.jobs.clone()));
+            .then(|| worker::spawn(app.features.clone(), app.jobs.clone(), settings.jobs.clone()));
         let metrics = if settings.http.metrics { Some(infrastructure::metrics::install()?) } else { None };
         let ops = Ops { probes: app.probes, pool: Some(app.pool), metrics, debug_routes: settings.http.debug_routes };
-        let state = AppState::new(app.services).with_ops(ops);
+        let state = AppState::new(app.features, &app.platform).with_ops(ops);
         let router = if settings.http.middleware {
             crate::middleware::layers(router(state), http_layer_config(settings, app.redis))
         } else {

@@ -1,17 +1,21 @@
-//! The state every handler can reach: the use cases plus the operational handles
-//! (readiness probes, pool monitor, metrics) that only the composition root knows.
+//! The state every handler can reach: every wired feature's use cases, the token
+//! verifier, and the operational handles (readiness probes, pool monitor, metrics) that
+//! only the composition root knows. Handlers take their feature's use cases as a
+//! sub-state (`State<RealWorld>`), through the `FromRef` impl next to the feature's routes.
 
 use std::sync::Arc;
 
-use application::Services;
-use application::ports::{DependencyProbe, PoolMonitor};
+use application::ports::{DependencyProbe, PoolMonitor, TokenService};
+use application::{Features, Platform};
 use metrics_exporter_prometheus::PrometheusHandle;
 
 /// Cheap to clone (a few `Arc`s). Build with [`AppState::new`] and the `with_*` methods;
 /// what is not set is simply not served (no pool status, no `/metrics`).
 #[derive(Clone)]
 pub struct AppState {
-    pub services: Services,
+    pub features: Features,
+    /// Verifies the `Authorization` token of every authenticated request.
+    pub tokens: Arc<dyn TokenService>,
     pub ops: Arc<Ops>,
 }
 
@@ -29,9 +33,9 @@ pub struct Ops {
 }
 
 impl AppState {
-    /// The use cases with no operational extras.
-    pub fn new(services: Services) -> Self {
-        Self { services, ops: Arc::new(Ops::default()) }
+    /// The features' use cases with no operational extras.
+    pub fn new(features: Features, platform: &Platform) -> Self {
+        Self { features, tokens: platform.tokens.clone(), ops: Arc::new(Ops::default()) }
     }
 
     /// With the operational handles.

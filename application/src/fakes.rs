@@ -16,16 +16,15 @@ use domain::{Email, PlainPassword, Timestamp, User, UserId, Username};
 mod realworld;
 mod reports;
 use crate::realworld::ReportPolicy;
-use crate::services::ReportPorts;
 pub use reports::FakeReports;
 //{% endif %} The fakes of every project.
 mod welcome;
 pub use welcome::FakeWelcomeQueue;
 
-use crate::accounts::{NewUserRecord, UserRepository, UserUpdate};
+use crate::accounts::{AccountPorts, Accounts, NewUserRecord, UserRepository, UserUpdate};
+use crate::cache::CachePolicy;
 use crate::ports::{Clock, PasswordHash, PasswordHasher, TokenError, TokenService};
-use crate::services::{Ports, Services, WelcomePorts};
-use crate::{RepoError, UseCaseError};
+use crate::{Features, FeaturesBuilder, Platform, RepoError, UseCaseError};
 
 #[derive(Clone)]
 struct StoredUser {
@@ -250,31 +249,34 @@ impl Fakes {
         Self::default()
     }
 
-    pub fn ports(&self) -> Ports {
-        let store = Arc::new(self.store.clone());
-        Ports {
-            users: store.clone(),
-            //{% if realworld %} The RealWorld example's repositories and report jobs.
-            profiles: store.clone(),
-            articles: store.clone(),
-            comments: store.clone(),
-            tags: store.clone(),
-            reports: ReportPorts {
-                records: Arc::new(self.reports.clone()),
-                queue: Arc::new(self.reports.clone()),
-                data: Arc::new(self.reports.clone()),
-                policy: self.report_policy,
-            },
-            //{% endif %} Security, time and the welcome job.
+    /// The shared ports as fakes, without a cache.
+    pub fn platform(&self) -> Platform {
+        Platform {
             hasher: self.hasher.clone(),
             tokens: self.tokens.clone(),
             clock: self.clock.clone(),
-            welcome: WelcomePorts { records: store, queue: Arc::new(self.welcome.clone()) },
+            caching: None,
+            cache_policy: CachePolicy::default(),
         }
     }
 
-    pub fn services(&self) -> Services {
-        Services::new(self.ports())
+    pub fn account_ports(&self) -> AccountPorts {
+        let store = Arc::new(self.store.clone());
+        AccountPorts { users: store.clone(), welcome_records: store, welcome_queue: Arc::new(self.welcome.clone()) }
+    }
+
+    /// The accounts use cases on the fakes.
+    pub fn accounts(&self) -> Accounts {
+        Accounts::new(self.account_ports(), &self.platform())
+    }
+
+    /// Every feature on the fakes, as the HTTP layer takes them.
+    pub fn features(&self) -> Features {
+        let mut features = FeaturesBuilder::default();
+        for register in FEATURES {
+            register(self, &mut features);
+        }
+        features.build()
     }
 
     /// Registers `name` (password `password123`) and returns the id.
@@ -287,10 +289,20 @@ impl Fakes {
             email: Some(format!("{name}@example.com")),
             password: Some("password123".to_owned()),
         };
-        let registered: Result<_, UseCaseError> = self.services().users.register(input).await;
+        let registered: Result<_, UseCaseError> = self.accounts().users.register(input).await;
         match registered {
             Ok(user) => user.user.id,
             Err(e) => panic!("registering {name} failed: {e}"),
         }
     }
 }
+
+/// How each feature registers its use cases on the fakes, in dependency order.
+const FEATURES: &[fn(&Fakes, &mut FeaturesBuilder)] = &[
+    |fakes, features| {
+        features.insert(fakes.accounts());
+    },
+    //{% if realworld %} The RealWorld example.
+    realworld::register,
+    //{% endif %} (Every feature is listed above.)
+];

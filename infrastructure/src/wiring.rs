@@ -5,21 +5,14 @@ use std::sync::Arc;
 
 use application::accounts::WelcomeQueue;
 use application::ports::{DependencyProbe, PoolMonitor};
-//{% if realworld %} The RealWorld example's ports and adapters.
+//{% if realworld %} The RealWorld example's report queue.
 use crate::realworld::ApalisReportQueue;
-use crate::realworld::{
-    SeaOrmArticleRepository, SeaOrmCommentRepository, SeaOrmProfileRepository, SeaOrmReportRepository,
-    SeaOrmTagRepository, SqlReportData,
-};
 use application::realworld::ReportQueue;
-use application::services::ReportPorts;
-//{% endif %} The ports and adapters of every project.
-use application::services::WelcomePorts;
-use application::{Ports, Services};
+//{% endif %} The platform's ports and adapters.
+use application::{Features, FeaturesBuilder, Platform};
 use redis::aio::ConnectionManager;
 use sea_orm::DatabaseConnection;
 
-use crate::accounts::{SeaOrmUserRepository, SeaOrmWelcomeRepository};
 use crate::clock::SystemClock;
 use crate::db;
 use crate::jobs::{ApalisQueue, Queues};
@@ -29,7 +22,10 @@ use crate::settings::Settings;
 
 /// Everything a binary needs to serve requests.
 pub struct App {
-    pub services: Services,
+    /// Every feature's use cases.
+    pub features: Features,
+    /// The ports shared by the features (the HTTP layer verifies tokens with them).
+    pub platform: Platform,
     pub db: DatabaseConnection,
     /// The process's shared Redis connection, when Redis is configured.
     pub redis: Option<ConnectionManager>,
@@ -75,61 +71,78 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
     }
     let redis = crate::redis::connect(&settings.redis)?;
     let jobs = Queues::open(settings, &db).await?;
-    let services = services_with(db.clone(), settings, redis.as_ref(), JobQueues::apalis(&jobs))?;
+    let Wired { features, platform } = wire(db.clone(), settings, redis.as_ref(), JobQueues::apalis(&jobs))?;
     let mut probes: Vec<Arc<dyn DependencyProbe>> =
         vec![Arc::new(DatabaseProbe::new(db.clone())), Arc::new(jobs.probe())];
     if let Some(redis) = &redis {
         probes.push(Arc::new(RedisProbe::new(redis.clone())));
     }
     let pool = Arc::new(db::SqlxPoolMonitor::new(db.clone()));
-    Ok(App { services, db, redis, probes, pool, jobs, backends: describe(settings) })
+    Ok(App { features, platform, db, redis, probes, pool, jobs, backends: describe(settings) })
 }
 
-/// Wires the use cases on an open database connection and job queues, with its own
+/// What a feature's wiring may use: the database, the settings, the shared ports and the
+/// job queues.
+pub struct Wiring<'a> {
+    pub db: &'a DatabaseConnection,
+    pub settings: &'a Settings,
+    pub platform: &'a Platform,
+    pub queues: &'a JobQueues,
+}
+
+/// A feature's entry point in this crate: builds its adapters and use cases and
+/// registers them.
+pub type Wire = fn(&Wiring<'_>, &mut FeaturesBuilder) -> anyhow::Result<()>;
+
+/// Every feature, in dependency order (the one list of features in this crate).
+const FEATURES: &[Wire] = &[
+    crate::accounts::wire,
+    //{% if realworld %} The RealWorld example.
+    crate::realworld::wire,
+    //{% endif %} (Every feature is listed above.)
+];
+
+/// The wired features and the ports they share.
+pub struct Wired {
+    pub features: Features,
+    pub platform: Platform,
+}
+
+/// Wires every feature on an open database connection and job queues, with its own
 /// Redis connection when one is configured (for tests and tools; binaries use [`build`]).
 ///
 /// # Errors
 /// Invalid password-hashing parameters or Redis URL.
-pub fn services(db: DatabaseConnection, settings: &Settings, queues: impl Into<JobQueues>) -> anyhow::Result<Services> {
+pub fn services(db: DatabaseConnection, settings: &Settings, queues: impl Into<JobQueues>) -> anyhow::Result<Features> {
     let redis = crate::redis::connect(&settings.redis)?;
-    services_with(db, settings, redis.as_ref(), queues)
+    Ok(wire(db, settings, redis.as_ref(), queues)?.features)
 }
 
-/// Wires the use cases on an open database connection, the process's Redis connection
+/// Wires every feature on an open database connection, the process's Redis connection
 /// and job queues; the read cache decorates the repositories unless it is turned off.
 ///
 /// # Errors
 /// Invalid password-hashing parameters.
-pub fn services_with(
+pub fn wire(
     db: DatabaseConnection,
     settings: &Settings,
     redis: Option<&ConnectionManager>,
     queues: impl Into<JobQueues>,
-) -> anyhow::Result<Services> {
+) -> anyhow::Result<Wired> {
     let queues = queues.into();
-    let mut ports = Ports {
-        users: Arc::new(SeaOrmUserRepository::new(db.clone())),
-        //{% if realworld %} The RealWorld example's repositories and report jobs.
-        profiles: Arc::new(SeaOrmProfileRepository::new(db.clone())),
-        articles: Arc::new(SeaOrmArticleRepository::new(db.clone())),
-        comments: Arc::new(SeaOrmCommentRepository::new(db.clone())),
-        tags: Arc::new(SeaOrmTagRepository::new(db.clone())),
-        reports: ReportPorts {
-            records: Arc::new(SeaOrmReportRepository::new(db.clone())),
-            queue: queues.reports,
-            data: Arc::new(SqlReportData::new(db.clone())),
-            policy: settings.jobs.policy(),
-        },
-        //{% endif %} Security, time and the welcome job.
+    let platform = Platform {
         hasher: Arc::new(Argon2Hasher::new(&settings.auth)?),
         tokens: Arc::new(JwtTokens::new(&settings.auth.jwt_secret, settings.auth.token_ttl_secs)),
         clock: Arc::new(SystemClock),
-        welcome: WelcomePorts { records: Arc::new(SeaOrmWelcomeRepository::new(db)), queue: queues.welcome },
+        caching: crate::cache::build(settings, redis),
+        cache_policy: settings.cache.policy(),
     };
-    if let Some(caching) = crate::cache::build(settings, redis) {
-        ports = caching.wrap(ports, settings.cache.policy());
+    let wiring = Wiring { db: &db, settings, platform: &platform, queues: &queues };
+    let mut features = FeaturesBuilder::default();
+    for wire in FEATURES {
+        wire(&wiring, &mut features)?;
     }
-    Ok(Services::new(ports))
+    Ok(Wired { features: features.build(), platform })
 }
 
 /// Applies pending migrations and returns (for `api migrate`).

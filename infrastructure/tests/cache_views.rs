@@ -3,7 +3,6 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use application::Services;
 use application::accounts::RegisterInput;
 use application::realworld::ArticleRepository;
 use application::realworld::{CreateArticleInput, UpdateArticleInput};
@@ -11,6 +10,7 @@ use domain::UserId;
 use domain::realworld::ArticleId;
 use infrastructure::on_both_databases;
 use infrastructure::realworld::SeaOrmArticleRepository;
+use infrastructure::realworld::testing::Services;
 use infrastructure::settings::{RedisSettings, Settings};
 use infrastructure::testing::{TestDb, redis_url};
 use infrastructure::wiring;
@@ -42,7 +42,9 @@ fn no_queue() -> std::sync::Arc<dyn application::realworld::ReportQueue> {
 /// Services as another process would wire them: own memory tier, own Redis connection.
 fn process(t: &TestDb, prefix: &str) -> Services {
     let settings = cached_settings(t, prefix);
-    wiring::services_with(t.db.clone(), &settings, Some(&manager(&redis_url())), no_queue()).expect("wired")
+    Services::from_features(
+        &wiring::wire(t.db.clone(), &settings, Some(&manager(&redis_url())), no_queue()).expect("wired").features,
+    )
 }
 
 async fn register(services: &Services, name: &str) -> UserId {
@@ -81,7 +83,7 @@ async fn a_write_through_one_instance_is_read_at_once_through_another(t: TestDb)
 }
 
 async fn viewer_flags_take_one_statement(t: TestDb) {
-    let s = wiring::services(t.db.clone(), &t.settings(), no_queue()).expect("wired");
+    let s = Services::from_features(&wiring::services(t.db.clone(), &t.settings(), no_queue()).expect("wired"));
     let jake = register(&s, "jake").await;
     let fan = register(&s, "fan").await;
     let mut ids = Vec::new();

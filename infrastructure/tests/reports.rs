@@ -10,6 +10,7 @@ use domain::Timestamp;
 use domain::realworld::{DateRange, ReportKind, ReportScope, ReportStatus};
 use infrastructure::on_both_databases;
 use infrastructure::realworld::SeaOrmReportRepository;
+use infrastructure::realworld::testing::Services;
 use infrastructure::testing::TestDb;
 use infrastructure::wiring;
 
@@ -19,7 +20,7 @@ fn line(seq: i64, text: &str) -> ResultLine {
 
 async fn lines_written_twice_are_replaced_and_purge_takes_them_along(t: TestDb) {
     let queue = Arc::new(application::fakes::FakeReports::default());
-    let services = wiring::services(t.db.clone(), &t.settings(), queue).expect("wired");
+    let services = Services::from_features(&wiring::services(t.db.clone(), &t.settings(), queue).expect("wired"));
     let input = RegisterInput {
         username: Some("owner".to_owned()),
         email: Some("owner@example.com".to_owned()),
@@ -60,7 +61,7 @@ on_both_databases!(lines_written_twice_are_replaced_and_purge_takes_them_along);
 
 async fn a_requeue_claim_is_won_once_and_fences_off_the_original_job(t: TestDb) {
     let queue = Arc::new(application::fakes::FakeReports::default());
-    let services = wiring::services(t.db.clone(), &t.settings(), queue).expect("wired");
+    let services = Services::from_features(&wiring::services(t.db.clone(), &t.settings(), queue).expect("wired"));
     let input = RegisterInput {
         username: Some("sweeper".to_owned()),
         email: Some("sweeper@example.com".to_owned()),

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use application::Services;
 use application::accounts::RegisterInput;
 use application::realworld::{ArticleRepository, CommentRepository, TagRepository};
 use application::realworld::{CreateArticleInput, UpdateArticleInput};
@@ -11,13 +10,14 @@ use application::{RepoError, UseCaseError};
 use domain::UserId;
 use domain::realworld::{ArticleFilter, Page};
 use infrastructure::on_both_databases;
+use infrastructure::realworld::testing::Services;
 use infrastructure::realworld::{SeaOrmArticleRepository, SeaOrmCommentRepository, SeaOrmTagRepository};
 use infrastructure::testing::TestDb;
 use infrastructure::wiring;
 
 fn services(t: &TestDb) -> Services {
     let queue = std::sync::Arc::new(application::fakes::FakeReports::default());
-    wiring::services(t.db.clone(), &t.settings(), queue).expect("wired")
+    Services::from_features(&wiring::services(t.db.clone(), &t.settings(), queue).expect("wired"))
 }
 
 async fn register(services: &Services, name: &str) -> UserId {

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use application::Services;
 use application::UseCaseError;
+use application::accounts::Accounts as Services;
 use application::accounts::{RegisterInput, UpdateUserInput, WelcomeOutcome};
 use application::accounts::{WelcomeJob, WelcomeRepository};
 use application::fakes::FakeWelcomeQueue;
@@ -25,7 +25,7 @@ fn services_with_queue(t: &TestDb, welcome: &FakeWelcomeQueue) -> Services {
         //{% endif %} The welcome queue the tests inspect.
         welcome: Arc::new(welcome.clone()),
     };
-    wiring::services(t.db.clone(), &t.settings(), queues).expect("wired")
+    wiring::services(t.db.clone(), &t.settings(), queues).expect("wired").expect::<Services>()
 }
 
 fn services(t: &TestDb) -> Services {

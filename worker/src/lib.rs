@@ -3,48 +3,16 @@
 //! plus their recovery sweeps. The `worker` binary runs it; the API embeds it when
 //! `jobs.embedded_worker` is set (see [`spawn`]).
 
-pub mod accounts;
-pub mod metrics;
-mod poll;
-//{% if realworld %} The RealWorld example's report jobs.
-pub mod realworld;
-//{% endif %} The monitor that runs every job type.
-
-use std::future::Future;
-
-use anyhow::Context;
-use apalis::prelude::{BackendExt, Monitor, WorkerBuilder, WorkerBuilderExt};
-use application::Services;
-use infrastructure::jobs::{JobStorage, JobsSettings, Queues};
-use poll::EveryInterval;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
-
-//{% if realworld %} The RealWorld example's report job handler.
-pub use realworld::handler::{JobContext, handle_report};
-//{% endif %} The welcome job handler.
-pub use accounts::{WelcomeContext, handle_welcome};
-
-/// A name unique to this process: `{kind}-worker-{host}-{pid}-{random}`. apalis refuses
-/// a second live worker with the same name, and a restarted process must not wait for
-/// its predecessor's registration to expire.
-pub fn worker_name(kind: &str) -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "host".to_owned());
-    format!("{kind}-worker-{host}-{}-{:08x}", std::process::id(), rand::random::<u32>())
-}
-
-/// Registers a worker named `$name` running `$handler` with `$ctx` on `$storage`.
+/// Registers a worker named `$name` running `$handler` with `$ctx` on `$storage` (used by
+/// every feature's registration; defined before the feature modules so they see it).
 macro_rules! register {
     ($monitor:expr, $storage:expr, $name:expr, $ctx:expr, $jobs:expr, $handler:expr) => {
         // A block, so the macro is one expression (written apart: Liquid renders this file).
         {
+            use ::apalis::prelude::{BackendExt as _, WorkerBuilder, WorkerBuilderExt as _};
+            use ::infrastructure::jobs::JobStorage;
             let (name, ctx, jobs) = ($name, $ctx, $jobs);
-            let every = move || EveryInterval::new(jobs.poll_interval());
+            let every = move || $crate::poll::EveryInterval::new(jobs.poll_interval());
             let concurrency = $jobs.concurrency;
             match $storage {
                 JobStorage::Sqlite(storage) => $monitor.register(move |_| {
@@ -73,31 +41,76 @@ macro_rules! register {
     };
 }
 
+pub mod accounts;
+pub mod metrics;
+mod poll;
+//{% if realworld %} The RealWorld example's report jobs.
+pub mod realworld;
+//{% endif %} The monitor that runs every job type.
+
+use std::future::Future;
+
+use anyhow::Context;
+use apalis::prelude::Monitor;
+use application::Features;
+use infrastructure::jobs::{JobsSettings, Queues};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+//{% if realworld %} The RealWorld example's report job handler.
+pub use realworld::handler::{JobContext, handle_report};
+//{% endif %} The welcome job handler.
+pub use accounts::{WelcomeContext, handle_welcome};
+
+/// A name unique to this process: `{kind}-worker-{host}-{pid}-{random}`. apalis refuses
+/// a second live worker with the same name, and a restarted process must not wait for
+/// its predecessor's registration to expire.
+pub fn worker_name(kind: &str) -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "host".to_owned());
+    format!("{kind}-worker-{host}-{}-{:08x}", std::process::id(), rand::random::<u32>())
+}
+
+/// What a feature's registration gets: the wired features, the process's queues and the
+/// job settings; it adds its workers to the monitor and its periodic tasks to `background`.
+pub struct Registration<'a> {
+    pub features: &'a Features,
+    pub queues: &'a Queues,
+    pub jobs: &'a JobsSettings,
+    pub background: &'a mut Vec<JoinHandle<()>>,
+}
+
+/// A feature's entry point in this crate.
+pub type Register = fn(Monitor, &mut Registration<'_>) -> Monitor;
+
+/// Every feature that has jobs (the one list of features in this crate).
+const FEATURES: &[Register] = &[
+    accounts::register,
+    //{% if realworld %} The RealWorld example's report jobs.
+    realworld::register,
+    //{% endif %} (Every feature with jobs is listed above.)
+];
+
 /// Runs the workers until `shutdown` resolves, then stops taking jobs and lets running
 /// ones finish for at most `jobs.shutdown_grace_secs`.
 ///
 /// # Errors
 /// The worker stopped because the queue failed.
 pub async fn run(
-    services: Services,
+    features: Features,
     queues: Queues,
     jobs: JobsSettings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     tracing::info!(backend = queues.backend_name(), concurrency = jobs.concurrency, "worker started");
     let mut background: Vec<JoinHandle<()>> = Vec::new();
-    if let Some(age) = jobs.requeue_after() {
-        let sweep = accounts::requeue_periodically(services.welcome.clone(), age, jobs.requeue_interval());
-        background.push(tokio::spawn(sweep));
-    }
-    let monitor = Monitor::new();
-    let ctx = WelcomeContext { welcome: services.welcome.clone(), jobs: jobs.clone() };
-    let monitor = register!(monitor, queues.welcome, worker_name("welcome"), ctx, jobs.clone(), handle_welcome);
-    //{% if realworld %} The RealWorld example's report jobs, their purge and recovery sweep.
-    background.extend(realworld::background(&services, &jobs));
-    let ctx = JobContext { reports: services.reports, jobs: jobs.clone() };
-    let monitor = register!(monitor, queues.reports, worker_name("report"), ctx, jobs.clone(), handle_report);
-    //{% endif %} Runs every registered worker until shutdown.
+    let mut registration =
+        Registration { features: &features, queues: &queues, jobs: &jobs, background: &mut background };
+    let monitor = FEATURES.iter().fold(Monitor::new(), |monitor, register| register(monitor, &mut registration));
     let result = monitor
         .shutdown_timeout(jobs.shutdown_grace())
         .run_with_signal(async move {
@@ -120,9 +133,9 @@ pub struct EmbeddedWorker {
 }
 
 /// Starts the worker on the current runtime.
-pub fn spawn(services: Services, queues: Queues, jobs: JobsSettings) -> EmbeddedWorker {
+pub fn spawn(features: Features, queues: Queues, jobs: JobsSettings) -> EmbeddedWorker {
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(run(services, queues, jobs, async move {
+    let task = tokio::spawn(run(features, queues, jobs, async move {
         let _ = stopped.await;
     }));
     EmbeddedWorker { stop, task }

@@ -53,7 +53,7 @@ async fn run(settings: &Settings) -> anyhow::Result<()> {
     let app = infrastructure::build(settings).await?;
     // `/ready` checks what the worker cannot run jobs without: the database and the queue.
     let _ = probes.set(app.probes.iter().filter(|p| p.name() != "redis").cloned().collect());
-    let result = worker::run(app.services, app.jobs, settings.jobs.clone(), shutdown_signal()).await;
+    let result = worker::run(app.features, app.jobs, settings.jobs.clone(), shutdown_signal()).await;
     if let Some(metrics) = metrics {
         metrics.abort();
     }

@@ -25,7 +25,7 @@ async fn the_worker_process_runs_the_welcome_job_exports_metrics_answers_probes_
         email: Some("ann@example.com".to_owned()),
         password: Some("password123".to_owned()),
     };
-    app.services.users.register(input).await.expect("registered");
+    app.features.expect::<application::accounts::Accounts>().users.register(input).await.expect("registered");
     let welcomed = "SELECT COUNT(*) FROM users WHERE username = 'ann' AND welcomed_at IS NOT NULL";
     assert_eq!(db.scalar(welcomed).await, 0, "nothing in this process runs jobs");
 

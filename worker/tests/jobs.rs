@@ -59,7 +59,7 @@ async fn a_job_that_always_fails_ends_failed_after_the_configured_attempts_with_
     let mut jobs = setup.settings.jobs.clone();
     jobs.max_attempts = 3;
     jobs.fail_with = Some("injected failure".to_owned());
-    let worker = worker::spawn(setup.services.clone(), setup.app.jobs.clone(), jobs);
+    let worker = worker::spawn(setup.app.features.clone(), setup.app.jobs.clone(), jobs);
     let id = setup.request_site_report().await;
     let report = setup.wait(id, Duration::from_secs(30), |r| r.status.is_final()).await;
     worker.stop().await.expect("worker stops cleanly");
@@ -85,7 +85,7 @@ async fn a_report_stored_without_a_job_is_requeued_by_the_sweep_and_completes() 
 
     let mut jobs = setup.settings.jobs.clone();
     jobs.requeue_after_secs = 300;
-    let worker = worker::spawn(setup.services.clone(), setup.app.jobs.clone(), jobs);
+    let worker = worker::spawn(setup.app.features.clone(), setup.app.jobs.clone(), jobs);
     let report = setup.wait(id, Duration::from_secs(30), |r| r.status.is_final()).await;
     worker.stop().await.expect("worker stops cleanly");
     assert_eq!((report.status, report.attempts), (ReportStatus::Succeeded, 1), "{:?}", report.error);

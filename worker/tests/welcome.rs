@@ -28,13 +28,13 @@ async fn failing_attempts_are_retried_then_given_up_and_the_sweep_welcomes_the_a
     failing.max_attempts = 3;
     failing.backoff_base_ms = 10;
     failing.requeue_after_secs = 0;
-    let worker = worker::spawn(app.services.clone(), app.jobs.clone(), failing);
+    let worker = worker::spawn(app.features.clone(), app.jobs.clone(), failing);
     let input = RegisterInput {
         username: Some("jake".to_owned()),
         email: Some("jake@example.com".to_owned()),
         password: Some("password123".to_owned()),
     };
-    app.services.users.register(input).await.expect("registered");
+    app.features.expect::<application::accounts::Accounts>().users.register(input).await.expect("registered");
     let failed = r#"jobs_total{queue="welcome-retries",outcome="failed"} 1"#;
     eventually("giving up", || async { metrics.render().contains(failed) }).await;
     worker.stop().await.expect("worker stops cleanly");
@@ -45,7 +45,7 @@ async fn failing_attempts_are_retried_then_given_up_and_the_sweep_welcomes_the_a
     let mut healthy = settings.jobs.clone();
     healthy.requeue_after_secs = 1;
     healthy.requeue_interval_secs = 1;
-    let worker = worker::spawn(app.services.clone(), app.jobs.clone(), healthy);
+    let worker = worker::spawn(app.features.clone(), app.jobs.clone(), healthy);
     eventually("the sweep's welcome", || welcomed(&db.db, "jake")).await;
     worker.stop().await.expect("worker stops cleanly");
     let succeeded = r#"jobs_total{queue="welcome-retries",outcome="succeeded"} 1"#;

@@ -1,11 +1,11 @@
 //! Registration, login and the signed-in user's account.
 
+use application::accounts::Accounts;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
 use super::dto::{LoginRequest, RegisterRequest, UpdateUserRequest, UserResponse};
-use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, AuthUser};
 
@@ -22,10 +22,10 @@ use crate::extract::{ApiJson, AuthUser};
     )
 )]
 pub async fn register(
-    State(state): State<AppState>,
+    State(accounts): State<Accounts>,
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> Result<(StatusCode, Json<UserResponse>), ApiError> {
-    let signed_in = state.services.users.register(request.user.into()).await?;
+    let signed_in = accounts.users.register(request.user.into()).await?;
     Ok((StatusCode::CREATED, Json(UserResponse::new(signed_in.user, signed_in.token))))
 }
 
@@ -42,10 +42,10 @@ pub async fn register(
     )
 )]
 pub async fn login(
-    State(state): State<AppState>,
+    State(accounts): State<Accounts>,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Json<UserResponse>, ApiError> {
-    let signed_in = state.services.users.login(request.user.into()).await?;
+    let signed_in = accounts.users.login(request.user.into()).await?;
     Ok(Json(UserResponse::new(signed_in.user, signed_in.token)))
 }
 
@@ -60,8 +60,8 @@ pub async fn login(
         (status = 401, description = "Missing or invalid token", body = ErrorBody),
     )
 )]
-pub async fn current_user(State(state): State<AppState>, auth: AuthUser) -> Result<Json<UserResponse>, ApiError> {
-    let user = state.services.users.current(auth.id).await?;
+pub async fn current_user(State(accounts): State<Accounts>, auth: AuthUser) -> Result<Json<UserResponse>, ApiError> {
+    let user = accounts.users.current(auth.id).await?;
     Ok(Json(UserResponse::new(user, auth.token)))
 }
 
@@ -80,11 +80,11 @@ pub async fn current_user(State(state): State<AppState>, auth: AuthUser) -> Resu
     )
 )]
 pub async fn update_user(
-    State(state): State<AppState>,
+    State(accounts): State<Accounts>,
     auth: AuthUser,
     ApiJson(request): ApiJson<UpdateUserRequest>,
 ) -> Result<Json<UserResponse>, ApiError> {
-    let user = state.services.users.update(auth.id, request.user.into()).await?;
+    let user = accounts.users.update(auth.id, request.user.into()).await?;
     // Tokens name the user by id, so the presented one stays valid after a rename.
     Ok(Json(UserResponse::new(user, auth.token)))
 }

@@ -1,12 +1,12 @@
 //! Articles: lists, the feed, publishing, editing and favorites.
 
+use application::realworld::RealWorld;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use domain::realworld::{ArticleFilter, Page};
 use domain::{FieldError, ValidationErrors};
 
-use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser, MaybeAuthUser};
 use crate::realworld::dto::{
@@ -49,7 +49,7 @@ fn filter_value(value: Option<String>) -> Option<String> {
     )
 )]
 pub async fn list_articles(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     viewer: MaybeAuthUser,
     ApiQuery(query): ApiQuery<ArticleListQuery>,
 ) -> Result<Json<ArticlesResponse>, ApiError> {
@@ -59,7 +59,7 @@ pub async fn list_articles(
         author: filter_value(query.author),
         favorited_by: filter_value(query.favorited),
     };
-    let found = state.services.articles.list(&filter, page, viewer.id()).await?;
+    let found = realworld.articles.list(&filter, page, viewer.id()).await?;
     Ok(Json(found.into()))
 }
 
@@ -77,12 +77,12 @@ pub async fn list_articles(
     )
 )]
 pub async fn feed(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     auth: AuthUser,
     ApiQuery(query): ApiQuery<FeedQuery>,
 ) -> Result<Json<ArticlesResponse>, ApiError> {
     let page = page(query.limit.as_deref(), query.offset.as_deref(), query.cursor.as_deref())?;
-    let found = state.services.articles.feed(auth.id, page).await?;
+    let found = realworld.articles.feed(auth.id, page).await?;
     Ok(Json(found.into()))
 }
 
@@ -99,10 +99,10 @@ pub async fn feed(
     )
 )]
 pub async fn random_article(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     viewer: MaybeAuthUser,
 ) -> Result<Json<ArticleResponse>, ApiError> {
-    let article = state.services.articles.random(viewer.id()).await?;
+    let article = realworld.articles.random(viewer.id()).await?;
     Ok(Json(article.into()))
 }
 
@@ -120,11 +120,11 @@ pub async fn random_article(
     )
 )]
 pub async fn get_article(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     viewer: MaybeAuthUser,
     ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<ArticleResponse>, ApiError> {
-    let article = state.services.articles.get(&slug, viewer.id()).await?;
+    let article = realworld.articles.get(&slug, viewer.id()).await?;
     Ok(Json(article.into()))
 }
 
@@ -142,11 +142,11 @@ pub async fn get_article(
     )
 )]
 pub async fn create_article(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     auth: AuthUser,
     ApiJson(request): ApiJson<CreateArticleRequest>,
 ) -> Result<(StatusCode, Json<ArticleResponse>), ApiError> {
-    let article = state.services.articles.create(auth.id, request.article.into()).await?;
+    let article = realworld.articles.create(auth.id, request.article.into()).await?;
     Ok((StatusCode::CREATED, Json(article.into())))
 }
 
@@ -167,12 +167,12 @@ pub async fn create_article(
     )
 )]
 pub async fn update_article(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     auth: AuthUser,
     ApiPath(slug): ApiPath<String>,
     ApiJson(request): ApiJson<UpdateArticleRequest>,
 ) -> Result<Json<ArticleResponse>, ApiError> {
-    let article = state.services.articles.update(auth.id, &slug, request.article.into()).await?;
+    let article = realworld.articles.update(auth.id, &slug, request.article.into()).await?;
     Ok(Json(article.into()))
 }
 
@@ -191,11 +191,11 @@ pub async fn update_article(
     )
 )]
 pub async fn delete_article(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     auth: AuthUser,
     ApiPath(slug): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.services.articles.delete(auth.id, &slug).await?;
+    realworld.articles.delete(auth.id, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -213,11 +213,11 @@ pub async fn delete_article(
     )
 )]
 pub async fn favorite(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     auth: AuthUser,
     ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<ArticleResponse>, ApiError> {
-    let article = state.services.articles.favorite(auth.id, &slug).await?;
+    let article = realworld.articles.favorite(auth.id, &slug).await?;
     Ok(Json(article.into()))
 }
 
@@ -235,10 +235,10 @@ pub async fn favorite(
     )
 )]
 pub async fn unfavorite(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     auth: AuthUser,
     ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<ArticleResponse>, ApiError> {
-    let article = state.services.articles.unfavorite(auth.id, &slug).await?;
+    let article = realworld.articles.unfavorite(auth.id, &slug).await?;
     Ok(Json(article.into()))
 }

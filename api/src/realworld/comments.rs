@@ -1,11 +1,11 @@
 //! Comments on articles.
 
+use application::realworld::RealWorld;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use domain::realworld::CommentId;
 
-use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, AuthUser, MaybeAuthUser};
 use crate::realworld::dto::{CommentResponse, CommentsResponse, NewCommentRequest};
@@ -26,12 +26,12 @@ use crate::realworld::dto::{CommentResponse, CommentsResponse, NewCommentRequest
     )
 )]
 pub async fn add_comment(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     auth: AuthUser,
     ApiPath(slug): ApiPath<String>,
     ApiJson(request): ApiJson<NewCommentRequest>,
 ) -> Result<(StatusCode, Json<CommentResponse>), ApiError> {
-    let comment = state.services.comments.add(auth.id, &slug, request.comment.body.as_deref()).await?;
+    let comment = realworld.comments.add(auth.id, &slug, request.comment.body.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(CommentResponse { comment: comment.into() })))
 }
 
@@ -49,11 +49,11 @@ pub async fn add_comment(
     )
 )]
 pub async fn list_comments(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     viewer: MaybeAuthUser,
     ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<CommentsResponse>, ApiError> {
-    let comments = state.services.comments.list(&slug, viewer.id()).await?;
+    let comments = realworld.comments.list(&slug, viewer.id()).await?;
     Ok(Json(CommentsResponse { comments: comments.into_iter().map(Into::into).collect() }))
 }
 
@@ -75,13 +75,13 @@ pub async fn list_comments(
     )
 )]
 pub async fn delete_comment(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     auth: AuthUser,
     ApiPath((slug, id)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     // Ids are integers, so any other text names no comment: a 404 like any unknown id,
     // rather than a parse error about the URL.
     let id = id.parse().map(CommentId).map_err(|_| ApiError::not_found("comment"))?;
-    state.services.comments.delete(auth.id, &slug, id).await?;
+    realworld.comments.delete(auth.id, &slug, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

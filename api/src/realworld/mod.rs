@@ -9,6 +9,8 @@ pub(crate) mod profiles;
 pub(crate) mod reports;
 pub(crate) mod tags;
 
+use application::realworld::RealWorld;
+use axum::extract::FromRef;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -32,4 +34,11 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::create_report, reports::list_reports))
         .routes(routes!(reports::get_report))
         .routes(routes!(reports::download_report))
+}
+
+/// The example's handlers' sub-state.
+impl FromRef<AppState> for RealWorld {
+    fn from_ref(state: &AppState) -> Self {
+        state.features.expect()
+    }
 }

@@ -1,9 +1,9 @@
 //! Public profiles and following.
 
+use application::realworld::RealWorld;
 use axum::Json;
 use axum::extract::State;
 
-use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiPath, AuthUser, MaybeAuthUser};
 use crate::realworld::dto::ProfileResponse;
@@ -22,11 +22,11 @@ use crate::realworld::dto::ProfileResponse;
     )
 )]
 pub async fn get_profile(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     viewer: MaybeAuthUser,
     ApiPath(username): ApiPath<String>,
 ) -> Result<Json<ProfileResponse>, ApiError> {
-    let profile = state.services.profiles.get(&username, viewer.id()).await?;
+    let profile = realworld.profiles.get(&username, viewer.id()).await?;
     Ok(Json(profile.into()))
 }
 
@@ -45,11 +45,11 @@ pub async fn get_profile(
     )
 )]
 pub async fn follow(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     auth: AuthUser,
     ApiPath(username): ApiPath<String>,
 ) -> Result<Json<ProfileResponse>, ApiError> {
-    let profile = state.services.profiles.follow(auth.id, &username).await?;
+    let profile = realworld.profiles.follow(auth.id, &username).await?;
     Ok(Json(profile.into()))
 }
 
@@ -67,10 +67,10 @@ pub async fn follow(
     )
 )]
 pub async fn unfollow(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     auth: AuthUser,
     ApiPath(username): ApiPath<String>,
 ) -> Result<Json<ProfileResponse>, ApiError> {
-    let profile = state.services.profiles.unfollow(auth.id, &username).await?;
+    let profile = realworld.profiles.unfollow(auth.id, &username).await?;
     Ok(Json(profile.into()))
 }

@@ -1,6 +1,7 @@
 //! Report jobs: request a report (202, generated off the request path by a worker),
 //! poll its status, list your reports, and download the CSV as a stream.
 
+use application::realworld::RealWorld;
 use application::realworld::{Download, RequestReportInput};
 use axum::Json;
 use axum::body::{Body, Bytes};
@@ -11,7 +12,6 @@ use domain::ValidationErrors;
 use domain::realworld::{Page, ReportId};
 use futures::StreamExt;
 
-use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
 use crate::realworld::dto::{NewReportRequest, ReportListQuery, ReportResponse, ReportsResponse};
@@ -39,13 +39,13 @@ fn report_id(text: &str) -> Result<ReportId, ApiError> {
     )
 )]
 pub async fn create_report(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     auth: AuthUser,
     ApiJson(request): ApiJson<NewReportRequest>,
 ) -> Result<Response, ApiError> {
     let dto = request.report;
     let input = RequestReportInput { kind: dto.kind, scope: dto.scope, from: dto.from, to: dto.to };
-    let report = state.services.reports.request(auth.id, input).await?;
+    let report = realworld.reports.request(auth.id, input).await?;
     let location = HeaderValue::from_str(&format!("/api/reports/{}", report.id.0))
         .map_err(|e| ApiError::internal(anyhow::anyhow!("location header: {e}")))?;
     Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(ReportResponse { report: report.into() }))
@@ -66,7 +66,7 @@ pub async fn create_report(
     )
 )]
 pub async fn list_reports(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     auth: AuthUser,
     ApiQuery(query): ApiQuery<ReportListQuery>,
 ) -> Result<Json<ReportsResponse>, ApiError> {
@@ -75,7 +75,7 @@ pub async fn list_reports(
         field_errors.into_iter().for_each(|error| errors.push(error));
         ApiError::from(errors)
     })?;
-    let (reports, total) = state.services.reports.list(auth.id, u64::from(page.limit()), page.offset()).await?;
+    let (reports, total) = realworld.reports.list(auth.id, u64::from(page.limit()), page.offset()).await?;
     Ok(Json(ReportsResponse { reports: reports.into_iter().map(Into::into).collect(), reports_count: total }))
 }
 
@@ -93,11 +93,11 @@ pub async fn list_reports(
     )
 )]
 pub async fn get_report(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     auth: AuthUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ReportResponse>, ApiError> {
-    let report = state.services.reports.get(auth.id, report_id(&id)?).await?;
+    let report = realworld.reports.get(auth.id, report_id(&id)?).await?;
     Ok(Json(ReportResponse { report: report.into() }))
 }
 
@@ -116,11 +116,11 @@ pub async fn get_report(
     )
 )]
 pub async fn download_report(
-    State(state): State<AppState>,
+    State(realworld): State<RealWorld>,
     auth: AuthUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    let report = match state.services.reports.download(auth.id, report_id(&id)?).await? {
+    let report = match realworld.reports.download(auth.id, report_id(&id)?).await? {
         Download::Ready(report) => report,
         Download::NotReady(report) => {
             let message = format!("is not ready (status: {})", report.status.as_str());
@@ -128,7 +128,7 @@ pub async fn download_report(
         }
     };
     let id = report.id;
-    let reports = state.services.reports.clone();
+    let reports = realworld.reports.clone();
     // State: the last line number sent, or None once the lines ran out.
     // `fuse`: the compression layer polls once more after the end, which a bare `unfold`
     // answers with a panic (caught as a cut-off body) instead of `None`.

@@ -1,9 +1,9 @@
 //! The tag list.
 
+use application::realworld::RealWorld;
 use axum::Json;
 use axum::extract::State;
 
-use crate::AppState;
 use crate::error::ApiError;
 use crate::realworld::dto::TagsResponse;
 
@@ -14,7 +14,7 @@ use crate::realworld::dto::TagsResponse;
     tag = "tags",
     responses((status = 200, description = "The tags", body = TagsResponse))
 )]
-pub async fn list_tags(State(state): State<AppState>) -> Result<Json<TagsResponse>, ApiError> {
-    let tags = state.services.tags.list().await?;
+pub async fn list_tags(State(realworld): State<RealWorld>) -> Result<Json<TagsResponse>, ApiError> {
+    let tags = realworld.tags.list().await?;
     Ok(Json(tags.into()))
 }

@@ -19,7 +19,7 @@ async fn post(app: &TestApp, token: &str, body: Value) -> crate::support::TestRe
 
 /// Runs the queued job of report `id` as a worker would.
 async fn generate(fakes: &Fakes, id: i64) {
-    let services = fakes.services();
+    let services = fakes.realworld();
     let report = services.reports.begin_attempt(ReportJob::new(id), 3).await.expect("begun").expect("runs");
     services.reports.generate(&report).await.expect("generated");
 }
@@ -61,7 +61,7 @@ async fn site_reports_are_403_for_non_admins_and_accepted_for_admins() {
     let app = TestApp::on(&fakes);
     let token = app.register("alice").await;
     let boss = app.register("boss").await;
-    fakes.services().users.set_admin("boss", true).await.expect("granted");
+    fakes.accounts().users.set_admin("boss", true).await.expect("granted");
     post(&app, &token, request("site", "2026-01-01", "2026-01-31")).await.assert_error(
         StatusCode::FORBIDDEN,
         "report",
@@ -77,7 +77,7 @@ async fn another_users_report_is_404_and_admins_may_read_it() {
     let alice = app.register("alice").await;
     let bob = app.register("bob").await;
     let boss = app.register("boss").await;
-    fakes.services().users.set_admin("boss", true).await.expect("granted");
+    fakes.accounts().users.set_admin("boss", true).await.expect("granted");
     let id = post(&app, &alice, request("own", "2026-01-01", "2026-01-31")).await.json()["report"]["id"].clone();
     let path = format!("/api/reports/{id}");
     app.get(&path, Some(&bob)).await.assert_error(StatusCode::NOT_FOUND, "report", "not found");
@@ -102,7 +102,7 @@ async fn download_is_409_until_ready_then_the_csv_with_the_summary_in_the_status
         "report",
         "is not ready (status: queued)",
     );
-    let (reports, _) = fakes.services().reports.list(UserId(1), 1, 0).await.expect("listed");
+    let (reports, _) = fakes.realworld().reports.list(UserId(1), 1, 0).await.expect("listed");
     let owner = reports[0].owner;
     let row = AuthorActivity {
         author: owner,

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use api::AppState;
-use application::Services;
 use application::fakes::Fakes;
 use application::ports::{TokenError, TokenService};
 use axum::Router;
@@ -71,9 +70,8 @@ impl TestApp {
 
     /// The router over `fakes`, which the test keeps to inspect or drive them.
     pub fn on(fakes: &Fakes) -> Self {
-        let mut ports = fakes.ports();
-        ports.tokens = Arc::new(TokensWithExpiry(ports.tokens.clone()));
-        let state = AppState::new(Services::new(ports));
+        let mut state = AppState::new(fakes.features(), &fakes.platform());
+        state.tokens = Arc::new(TokensWithExpiry(state.tokens.clone()));
         Self { router: api::router(state) }
     }
 

@@ -80,7 +80,7 @@ async fn pool_status_is_for_admins_only_and_reports_the_pool() {
     app.get("/admin/db-pool-status", Some(&token)).await.assert_error(StatusCode::FORBIDDEN, "admin");
 
     let wired = infrastructure::build(&settings).await.expect("second connection to the same database");
-    wired.services.users.set_admin("operator", true).await.expect("grant");
+    wired.features.expect::<application::accounts::Accounts>().users.set_admin("operator", true).await.expect("grant");
     let reply = app.get("/admin/db-pool-status", Some(&token)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     let status = &reply.json;

@@ -186,14 +186,14 @@ mod tests {
     #[tokio::test]
     async fn registering_returns_a_token_for_the_new_user() {
         let fakes = Fakes::new();
-        let registered = fakes.services().users.register(register_input("jake")).await.expect("registered");
+        let registered = fakes.accounts().users.register(register_input("jake")).await.expect("registered");
         assert_eq!(registered.user.username.as_str(), "jake");
         assert_eq!(fakes.tokens.verify(&registered.token), Ok(registered.user.id));
     }
 
     #[tokio::test]
     async fn registering_reports_every_invalid_field() {
-        let services = Fakes::new().services();
+        let services = Fakes::new().accounts();
         let err = services.users.register(RegisterInput::default()).await.expect_err("invalid");
         let UseCaseError::Validation(errors) = err else { panic!("expected validation error, got {err:?}") };
         assert_eq!(errors.fields().len(), 3);
@@ -201,7 +201,7 @@ mod tests {
 
     #[tokio::test]
     async fn registering_a_taken_username_is_a_conflict() {
-        let services = Fakes::new().services();
+        let services = Fakes::new().accounts();
         services.users.register(register_input("jake")).await.expect("first");
         let mut again = register_input("jake");
         again.email = Some("other@example.com".to_owned());
@@ -211,7 +211,7 @@ mod tests {
 
     #[tokio::test]
     async fn login_succeeds_with_the_right_password_only() {
-        let services = Fakes::new().services();
+        let services = Fakes::new().accounts();
         services.users.register(register_input("jake")).await.expect("registered");
         let ok = LoginInput { email: Some("JAKE@example.com".to_owned()), password: Some("password123".to_owned()) };
         assert!(services.users.login(ok).await.is_ok());
@@ -224,14 +224,14 @@ mod tests {
         let fakes = Fakes::new();
         let unknown =
             LoginInput { email: Some("nobody@example.com".to_owned()), password: Some("whatever1".to_owned()) };
-        let err = fakes.services().users.login(unknown).await.expect_err("unknown");
+        let err = fakes.accounts().users.login(unknown).await.expect_err("unknown");
         assert!(matches!(err, UseCaseError::InvalidCredentials));
         assert_eq!(fakes.hasher.dummy_verifications(), 1);
     }
 
     #[tokio::test]
     async fn update_changes_only_the_given_fields_and_clears_with_empty_strings() {
-        let services = Fakes::new().services();
+        let services = Fakes::new().accounts();
         let jake = services.users.register(register_input("jake")).await.expect("registered").user;
         let set_bio = UpdateUserInput { bio: Some(Some("hello".to_owned())), ..Default::default() };
         let updated = services.users.update(jake.id, set_bio).await.expect("updated");
@@ -243,7 +243,7 @@ mod tests {
 
     #[tokio::test]
     async fn update_of_the_password_lets_the_user_log_in_with_the_new_one() {
-        let services = Fakes::new().services();
+        let services = Fakes::new().accounts();
         let jake = services.users.register(register_input("jake")).await.expect("registered").user;
         let change = UpdateUserInput { password: Some(Some("new-password".to_owned())), ..Default::default() };
         services.users.update(jake.id, change).await.expect("updated");
@@ -254,7 +254,7 @@ mod tests {
 
     #[tokio::test]
     async fn update_rejects_a_null_email() {
-        let services = Fakes::new().services();
+        let services = Fakes::new().accounts();
         let jake = services.users.register(register_input("jake")).await.expect("registered").user;
         let null_email = UpdateUserInput { email: Some(None), ..Default::default() };
         assert!(matches!(services.users.update(jake.id, null_email).await, Err(UseCaseError::Validation(_))));

@@ -88,7 +88,7 @@ mod tests {
             email: Some(format!("{name}@example.com")),
             password: Some("password123".to_owned()),
         };
-        fakes.services().users.register(input).await.expect("registered").user.id
+        fakes.accounts().users.register(input).await.expect("registered").user.id
     }
 
     #[tokio::test]
@@ -110,7 +110,7 @@ mod tests {
     async fn a_job_delivered_twice_welcomes_once() {
         let fakes = Fakes::new();
         let jake = register(&fakes, "jake").await;
-        let welcome = fakes.services().welcome;
+        let welcome = fakes.accounts().welcome;
         let job = WelcomeJob { user_id: jake.0 };
         assert_eq!(welcome.welcome(job).await.expect("first"), WelcomeOutcome::Welcomed);
         assert_eq!(welcome.welcome(job).await.expect("again"), WelcomeOutcome::AlreadyWelcomed);
@@ -118,7 +118,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_job_for_a_deleted_account_is_dropped() {
-        let welcome = Fakes::new().services().welcome;
+        let welcome = Fakes::new().accounts().welcome;
         let outcome = welcome.welcome(WelcomeJob { user_id: 404 }).await.expect("no error");
         assert_eq!(outcome, WelcomeOutcome::UnknownUser);
     }
@@ -130,7 +130,7 @@ mod tests {
         let lost = register(&fakes, "lost").await;
         let done = register(&fakes, "done").await;
         fakes.welcome.set_down(false);
-        let welcome = fakes.services().welcome;
+        let welcome = fakes.accounts().welcome;
         welcome.welcome(WelcomeJob { user_id: done.0 }).await.expect("welcomed");
         fakes.clock.advance_millis(60_000);
         let recent = register(&fakes, "recent").await;
@@ -149,7 +149,7 @@ mod tests {
         register(&fakes, "second").await;
         fakes.welcome.set_down(false);
         fakes.clock.advance_millis(60_000);
-        let swept = fakes.services().welcome.requeue_unwelcomed(chrono::Duration::seconds(30), 1).await;
+        let swept = fakes.accounts().welcome.requeue_unwelcomed(chrono::Duration::seconds(30), 1).await;
         assert_eq!(swept.expect("swept"), 1);
         assert_eq!(fakes.welcome.jobs(), [WelcomeJob { user_id: first.0 }]);
     }

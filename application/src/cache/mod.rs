@@ -1,8 +1,8 @@
 //! Cache-aside for hot reads, as decorators around the repository ports.
 //!
-//! [`Caching::wrap`] swaps the article, tag, profile and user repositories for
-//! decorators that read through a [`Cache`](crate::ports::Cache) and retire entries on
-//! every write by bumping namespace stamps (O(1) per write, no key scans). Shared entries
+//! Each feature's entry point swaps its hot repositories (users; articles, tags and
+//! profiles in the example) for decorators that read through a
+//! [`Cache`](crate::ports::Cache) and retire entries on every write by bumping namespace stamps (O(1) per write, no key scans). Shared entries
 //! hold views as an anonymous reader sees them; `favorited` and `following` are filled
 //! per request with one batched query. The scheme and its consistency guarantee are
 //! explained in `docs/caching.md`.
@@ -13,14 +13,11 @@ mod read;
 mod records;
 mod stats;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 pub use read::{ALL, Caching};
 pub use records::{Entry, FORMAT};
 pub use stats::{CacheStats, Counts, Event, View, export_counters};
-
-use crate::Ports;
 
 /// Namespace of everything that embeds a user's public profile (username, bio, image):
 /// profiles, articles and list pages. Profile edits are rare, so one namespace for all
@@ -46,23 +43,6 @@ impl Default for CachePolicy {
             tags_ttl: Duration::from_secs(300),
             profile_ttl: Duration::from_secs(300),
             list_max_offset: 100,
-        }
-    }
-}
-
-impl Caching {
-    /// `ports` with the cached decorators in place of the repositories that have them.
-    pub fn wrap(self: &Arc<Self>, ports: Ports, policy: CachePolicy) -> Ports {
-        // A project's cached views take their TTLs from `policy` (none may use it yet).
-        let _ = &policy;
-        Ports {
-            users: Arc::new(crate::accounts::CachedUserRepository::new(ports.users, self.clone())),
-            //{% if realworld %} The RealWorld example's cached reads.
-            profiles: Arc::new(crate::realworld::CachedProfileRepository::new(ports.profiles, self.clone(), policy)),
-            articles: Arc::new(crate::realworld::CachedArticleRepository::new(ports.articles, self.clone(), policy)),
-            tags: Arc::new(crate::realworld::CachedTagRepository::new(ports.tags, self.clone(), policy)),
-            //{% endif %} Every other port as it is.
-            ..ports
         }
     }
 }

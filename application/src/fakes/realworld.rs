@@ -2,6 +2,7 @@
 //! and tags, on the same in-memory store as the accounts.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use domain::realworld::{
@@ -14,7 +15,7 @@ use super::{InMemoryStore, State};
 use crate::RepoError;
 use crate::realworld::{
     ArticlePage, ArticleRef, ArticleRepository, CommentRef, CommentRepository, NewArticleRecord, ProfileRepository,
-    TagRepository, ViewerFlags,
+    RealWorld, RealWorldPorts, ReportPorts, TagRepository, ViewerFlags,
 };
 
 /// The RealWorld example's part of the store's state.
@@ -331,4 +332,32 @@ impl TagRepository for InMemoryStore {
         let tags: BTreeSet<Tag> = self.lock().rw.articles.values().flat_map(|a| a.tags.iter().cloned()).collect();
         Ok(tags.into_iter().collect())
     }
+}
+
+impl super::Fakes {
+    pub fn realworld_ports(&self) -> RealWorldPorts {
+        let store = Arc::new(self.store.clone());
+        RealWorldPorts {
+            profiles: store.clone(),
+            articles: store.clone(),
+            comments: store.clone(),
+            tags: store,
+            reports: ReportPorts {
+                records: Arc::new(self.reports.clone()),
+                queue: Arc::new(self.reports.clone()),
+                data: Arc::new(self.reports.clone()),
+                policy: self.report_policy,
+            },
+        }
+    }
+
+    /// The example's use cases on the fakes.
+    pub fn realworld(&self) -> RealWorld {
+        RealWorld::new(self.realworld_ports(), &self.accounts(), &self.platform())
+    }
+}
+
+/// Registers the example on the fakes (after accounts, which it reads).
+pub(super) fn register(fakes: &super::Fakes, features: &mut crate::FeaturesBuilder) {
+    features.insert(fakes.realworld());
 }

@@ -218,7 +218,7 @@ mod tests {
     async fn created_articles_get_a_slug_from_the_title_and_keep_tag_order() {
         let fakes = Fakes::new();
         let jake = fakes.user("jake").await;
-        let article = fakes.services().articles.create(jake, input("Hello World", &["b", "a"])).await.expect("ok");
+        let article = fakes.realworld().articles.create(jake, input("Hello World", &["b", "a"])).await.expect("ok");
         assert_eq!(article.slug.as_str(), "hello-world");
         let tags: Vec<_> = article.tags.iter().map(|t| t.as_str().to_owned()).collect();
         assert_eq!(tags, ["b", "a"]);
@@ -230,7 +230,7 @@ mod tests {
     async fn equal_titles_get_distinct_slugs() {
         let fakes = Fakes::new();
         let jake = fakes.user("jake").await;
-        let services = fakes.services();
+        let services = fakes.realworld();
         let first = services.articles.create(jake, input("Same", &[])).await.expect("first");
         let second = services.articles.create(jake, input("Same", &[])).await.expect("second");
         assert_ne!(first.slug, second.slug);
@@ -242,7 +242,7 @@ mod tests {
         let fakes = Fakes::new();
         let jake = fakes.user("jake").await;
         let other = fakes.user("other").await;
-        let services = fakes.services();
+        let services = fakes.realworld();
         let article = services.articles.create(jake, input("Mine", &[])).await.expect("created");
         let edit = UpdateArticleInput { body: Some(Some("hijacked".to_owned())), ..Default::default() };
         let err = services.articles.update(other, article.slug.as_str(), edit).await.expect_err("forbidden");
@@ -257,7 +257,7 @@ mod tests {
     async fn a_new_title_gives_a_new_slug_and_a_later_updated_at() {
         let fakes = Fakes::new();
         let jake = fakes.user("jake").await;
-        let services = fakes.services();
+        let services = fakes.realworld();
         let article = services.articles.create(jake, input("Old title", &["x"])).await.expect("created");
         let edit = UpdateArticleInput { title: Some(Some("New title".to_owned())), ..Default::default() };
         let updated = services.articles.update(jake, "old-title", edit).await.expect("updated");
@@ -271,7 +271,7 @@ mod tests {
     async fn an_empty_tag_list_removes_all_tags_and_null_is_rejected() {
         let fakes = Fakes::new();
         let jake = fakes.user("jake").await;
-        let services = fakes.services();
+        let services = fakes.realworld();
         services.articles.create(jake, input("Tagged", &["x", "y"])).await.expect("created");
         let null = UpdateArticleInput { tag_list: Some(None), ..Default::default() };
         assert!(matches!(services.articles.update(jake, "tagged", null).await, Err(UseCaseError::Validation(_))));
@@ -285,7 +285,7 @@ mod tests {
         let fakes = Fakes::new();
         let jake = fakes.user("jake").await;
         let fan = fakes.user("fan").await;
-        let services = fakes.services();
+        let services = fakes.realworld();
         services.articles.create(jake, input("Liked", &[])).await.expect("created");
         services.articles.favorite(fan, "liked").await.expect("favorited");
         let again = services.articles.favorite(fan, "liked").await.expect("favorited twice");
@@ -300,7 +300,7 @@ mod tests {
     async fn favoriting_an_unknown_article_is_not_found() {
         let fakes = Fakes::new();
         let jake = fakes.user("jake").await;
-        let err = fakes.services().articles.favorite(jake, "nope").await.expect_err("missing");
+        let err = fakes.realworld().articles.favorite(jake, "nope").await.expect_err("missing");
         assert!(matches!(err, UseCaseError::NotFound("article")));
     }
 
@@ -310,7 +310,7 @@ mod tests {
         let reader = fakes.user("reader").await;
         let celeb = fakes.user("celeb").await;
         let stranger = fakes.user("stranger").await;
-        let services = fakes.services();
+        let services = fakes.realworld();
         services.articles.create(celeb, input("Celeb post", &[])).await.expect("created");
         services.articles.create(stranger, input("Stranger post", &[])).await.expect("created");
         services.profiles.follow(reader, "celeb").await.expect("followed");
@@ -324,7 +324,7 @@ mod tests {
     async fn a_random_article_is_one_of_them_and_none_is_not_found() {
         let fakes = Fakes::new();
         let jake = fakes.user("jake").await;
-        let services = fakes.services();
+        let services = fakes.realworld();
         let err = services.articles.random(None).await.expect_err("no articles");
         assert!(matches!(err, UseCaseError::NotFound("article")));
         let only = services.articles.create(jake, input("Only one", &[])).await.expect("created");
@@ -337,7 +337,7 @@ mod tests {
     async fn cursor_pages_continue_where_the_previous_page_ended() {
         let fakes = Fakes::new();
         let jake = fakes.user("jake").await;
-        let services = fakes.services();
+        let services = fakes.realworld();
         for i in 0..5 {
             services.articles.create(jake, input(&format!("Post {i}"), &[])).await.expect("created");
         }

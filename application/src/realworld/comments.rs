@@ -76,14 +76,14 @@ mod tests {
             body: Some("b".to_owned()),
             tag_list: None,
         };
-        fakes.services().articles.create(author, input).await.expect("created");
+        fakes.realworld().articles.create(author, input).await.expect("created");
         (fakes, author, reader)
     }
 
     #[tokio::test]
     async fn comments_are_listed_oldest_first() {
         let (fakes, author, reader) = setup().await;
-        let services = fakes.services();
+        let services = fakes.realworld();
         services.comments.add(reader, "post", Some("first")).await.expect("added");
         fakes.clock.advance_millis(5);
         services.comments.add(author, "post", Some("second")).await.expect("added");
@@ -101,7 +101,7 @@ mod tests {
     #[tokio::test]
     async fn blank_comments_are_rejected_and_unknown_articles_not_found() {
         let (fakes, _, reader) = setup().await;
-        let services = fakes.services();
+        let services = fakes.realworld();
         assert!(matches!(services.comments.add(reader, "post", Some("")).await, Err(UseCaseError::Validation(_))));
         assert!(matches!(
             services.comments.add(reader, "missing", Some("hi")).await,
@@ -112,7 +112,7 @@ mod tests {
     #[tokio::test]
     async fn only_the_comment_author_may_delete_it() {
         let (fakes, author, reader) = setup().await;
-        let services = fakes.services();
+        let services = fakes.realworld();
         let comment = services.comments.add(reader, "post", Some("mine")).await.expect("added");
         let err = services.comments.delete(author, "post", comment.id).await.expect_err("forbidden");
         assert!(matches!(err, UseCaseError::Forbidden("comment")));

@@ -5,6 +5,7 @@
 mod articles;
 pub mod cache;
 mod comments;
+mod feature;
 mod ports;
 mod profiles;
 mod reports;
@@ -13,6 +14,7 @@ mod tags;
 pub use articles::{ArticleService, CreateArticleInput, UpdateArticleInput};
 pub use cache::{CachedArticleRepository, CachedProfileRepository, CachedTagRepository};
 pub use comments::CommentService;
+pub use feature::{RealWorld, RealWorldPorts, ReportPorts};
 pub use ports::{
     ArticlePage, ArticleRef, ArticleRepository, AuthorActivity, CommentRef, CommentRepository, NewArticleRecord,
     NewReportRecord, ProfileRepository, ReportDataSource, ReportJob, ReportQueue, ReportRepository, ResultLine,

@@ -62,7 +62,7 @@ mod tests {
     #[tokio::test]
     async fn following_is_visible_to_the_follower_only() {
         let fakes = Fakes::new();
-        let services = fakes.services();
+        let services = fakes.realworld();
         let jake = fakes.user("jake").await;
         fakes.user("celeb").await;
         assert!(services.profiles.follow(jake, "celeb").await.expect("followed").following);
@@ -77,7 +77,7 @@ mod tests {
         let fakes = Fakes::new();
         let jake = fakes.user("jake").await;
         fakes.user("celeb").await;
-        let services = fakes.services();
+        let services = fakes.realworld();
         services.profiles.follow(jake, "celeb").await.expect("first");
         assert!(services.profiles.follow(jake, "celeb").await.is_ok());
     }
@@ -86,7 +86,7 @@ mod tests {
     async fn unknown_profiles_are_not_found() {
         let fakes = Fakes::new();
         let jake = fakes.user("jake").await;
-        let services = fakes.services();
+        let services = fakes.realworld();
         assert!(matches!(services.profiles.get("nobody", None).await, Err(UseCaseError::NotFound("profile"))));
         assert!(matches!(services.profiles.follow(jake, "nobody").await, Err(UseCaseError::NotFound("profile"))));
     }
@@ -95,6 +95,6 @@ mod tests {
     async fn nobody_can_follow_themselves() {
         let fakes = Fakes::new();
         let jake = fakes.user("jake").await;
-        assert!(matches!(fakes.services().profiles.follow(jake, "jake").await, Err(UseCaseError::Validation(_))));
+        assert!(matches!(fakes.realworld().profiles.follow(jake, "jake").await, Err(UseCaseError::Validation(_))));
     }
 }

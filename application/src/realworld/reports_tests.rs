@@ -20,7 +20,7 @@ fn row(id: i64, name: &str, counts: [u64; 4]) -> AuthorActivity {
 
 async fn admin(fakes: &Fakes, name: &str) -> UserId {
     let id = fakes.user(name).await;
-    fakes.services().users.set_admin(name, true).await.expect("granted");
+    fakes.accounts().users.set_admin(name, true).await.expect("granted");
     id
 }
 
@@ -28,7 +28,7 @@ async fn admin(fakes: &Fakes, name: &str) -> UserId {
 async fn a_valid_request_is_stored_queued_and_enqueued() {
     let fakes = Fakes::new();
     let user = fakes.user("alice").await;
-    let report = fakes.services().reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
+    let report = fakes.realworld().reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
     assert_eq!(report.status, ReportStatus::Queued);
     assert_eq!(fakes.reports.jobs(), [ReportJob::new(report.id.0)]);
 }
@@ -43,7 +43,7 @@ async fn every_invalid_field_is_reported_and_nothing_is_enqueued() {
         from: Some("2026-02-01".to_owned()),
         to: Some("2026-01-01".to_owned()),
     };
-    let Err(UseCaseError::Validation(errors)) = fakes.services().reports.request(user, bad).await else {
+    let Err(UseCaseError::Validation(errors)) = fakes.realworld().reports.request(user, bad).await else {
         panic!("expected a validation error");
     };
     let fields: Vec<_> = errors.fields().keys().copied().collect();
@@ -56,7 +56,7 @@ async fn a_range_longer_than_the_policy_is_refused() {
     let mut fakes = Fakes::new();
     fakes.report_policy.max_range_days = 31;
     let user = fakes.user("alice").await;
-    let err = fakes.services().reports.request(user, input("own", "2026-01-01", "2026-02-01")).await;
+    let err = fakes.realworld().reports.request(user, input("own", "2026-01-01", "2026-02-01")).await;
     assert!(matches!(err, Err(UseCaseError::Validation(e)) if e.fields().contains_key("to")));
 }
 
@@ -65,7 +65,7 @@ async fn site_reports_need_the_admin_role() {
     let fakes = Fakes::new();
     let user = fakes.user("alice").await;
     let boss = admin(&fakes, "boss").await;
-    let services = fakes.services();
+    let services = fakes.realworld();
     let err = services.reports.request(user, input("site", "2026-01-01", "2026-01-31")).await;
     assert!(matches!(err, Err(UseCaseError::Forbidden("report"))));
     services.reports.request(boss, input("site", "2026-01-01", "2026-01-31")).await.expect("admin may");
@@ -77,7 +77,7 @@ async fn another_users_report_is_not_found_unless_the_viewer_is_admin() {
     let alice = fakes.user("alice").await;
     let bob = fakes.user("bob").await;
     let boss = admin(&fakes, "boss").await;
-    let services = fakes.services();
+    let services = fakes.realworld();
     let report = services.reports.request(alice, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
     assert!(matches!(services.reports.get(bob, report.id).await, Err(UseCaseError::NotFound("report"))));
     assert!(matches!(services.reports.download(bob, report.id).await, Err(UseCaseError::NotFound("report"))));
@@ -90,7 +90,7 @@ async fn a_queue_failure_marks_the_report_failed_instead_of_leaving_it_queued() 
     let fakes = Fakes::new();
     let user = fakes.user("alice").await;
     fakes.reports.set_queue_down(true);
-    let services = fakes.services();
+    let services = fakes.realworld();
     let err = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await;
     assert!(matches!(err, Err(UseCaseError::Unexpected(_))));
     let (reports, _) = services.reports.list(user, 10, 0).await.expect("listed");
@@ -101,7 +101,7 @@ async fn a_queue_failure_marks_the_report_failed_instead_of_leaving_it_queued() 
 async fn lists_are_newest_first_and_paginated() {
     let fakes = Fakes::new();
     let user = fakes.user("alice").await;
-    let services = fakes.services();
+    let services = fakes.realworld();
     let mut ids = Vec::new();
     for _ in 0..3 {
         ids.push(services.reports.request(user, input("own", "2026-01-01", "2026-01-02")).await.expect("ok").id);
@@ -127,7 +127,7 @@ async fn generation_walks_all_batches_and_writes_active_authors_with_a_summary()
         ],
         vec![("rust".to_owned(), 3)],
     );
-    let services = fakes.services();
+    let services = fakes.realworld();
     let report = services.reports.request(boss, input("site", "2026-01-01", "2026-01-31")).await.expect("ok");
     let job = ReportJob::new(report.id.0);
     let running = services.reports.begin_attempt(job, 3).await.expect("begun").expect("runs");
@@ -150,7 +150,7 @@ async fn a_retried_generation_overwrites_its_result_instead_of_appending() {
     let fakes = Fakes::new();
     let user = fakes.user("alice").await;
     fakes.reports.set_activity(vec![row(user.0, "alice", [1, 2, 3, 4])], vec![]);
-    let services = fakes.services();
+    let services = fakes.realworld();
     let report = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
     let job = ReportJob::new(report.id.0);
     services.reports.begin_attempt(job, 3).await.expect("begun").expect("runs");
@@ -170,7 +170,7 @@ async fn a_retried_generation_overwrites_its_result_instead_of_appending() {
 async fn failures_retry_until_the_last_attempt_then_the_report_fails_with_the_error() {
     let fakes = Fakes::new();
     let user = fakes.user("alice").await;
-    let services = fakes.services();
+    let services = fakes.realworld();
     let report = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
     let job = ReportJob::new(report.id.0);
     let first = services.reports.begin_attempt(job, 2).await.expect("begun").expect("runs");
@@ -189,7 +189,7 @@ async fn failures_retry_until_the_last_attempt_then_the_report_fails_with_the_er
 async fn a_job_whose_attempts_were_used_up_by_crashes_is_failed_not_rerun() {
     let fakes = Fakes::new();
     let user = fakes.user("alice").await;
-    let services = fakes.services();
+    let services = fakes.realworld();
     let report = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
     let job = ReportJob::new(report.id.0);
     services.reports.begin_attempt(job, 1).await.expect("begun").expect("runs");
@@ -205,7 +205,7 @@ async fn purge_deletes_only_finished_reports_older_than_the_age() {
     let fakes = Fakes::new();
     let user = fakes.user("alice").await;
     fakes.reports.set_activity(vec![row(user.0, "alice", [1, 0, 0, 0])], vec![]);
-    let services = fakes.services();
+    let services = fakes.realworld();
     let old = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
     let running = services.reports.begin_attempt(ReportJob::new(old.id.0), 3).await.expect("ok").expect("r");
     services.reports.generate(&running).await.expect("generated");
@@ -223,7 +223,7 @@ async fn an_attempt_overtaken_by_a_newer_one_cannot_record_its_outcome() {
     let fakes = Fakes::new();
     let user = fakes.user("alice").await;
     fakes.reports.set_activity(vec![row(user.0, "alice", [1, 0, 0, 0])], vec![]);
-    let services = fakes.services();
+    let services = fakes.realworld();
     let report = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
     let job = ReportJob::new(report.id.0);
     let stale = services.reports.begin_attempt(job, 3).await.expect("begun").expect("runs");
@@ -242,7 +242,7 @@ async fn the_sweep_requeues_a_stuck_report_once_and_leaves_fresh_running_and_fin
     let fakes = Fakes::new();
     let user = fakes.user("alice").await;
     fakes.reports.set_activity(vec![row(user.0, "alice", [1, 0, 0, 0])], vec![]);
-    let services = fakes.services();
+    let services = fakes.realworld();
     let request = || services.reports.request(user, input("own", "2026-01-01", "2026-01-31"));
     let stuck = request().await.expect("ok");
     let running = request().await.expect("ok");
@@ -274,7 +274,7 @@ async fn after_a_requeue_only_the_new_job_generates_and_the_original_one_is_a_no
     let fakes = Fakes::new();
     let user = fakes.user("alice").await;
     fakes.reports.set_activity(vec![row(user.0, "alice", [1, 0, 0, 0])], vec![]);
-    let services = fakes.services();
+    let services = fakes.realworld();
     let report = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
     let original = ReportJob::new(report.id.0);
     fakes.clock.advance_millis(301_000);
@@ -298,7 +298,7 @@ async fn after_a_requeue_only_the_new_job_generates_and_the_original_one_is_a_no
 async fn a_requeued_job_redelivered_after_a_crash_still_restarts_its_report() {
     let fakes = Fakes::new();
     let user = fakes.user("alice").await;
-    let services = fakes.services();
+    let services = fakes.realworld();
     let report = services.reports.request(user, input("own", "2026-01-01", "2026-01-31")).await.expect("ok");
     fakes.clock.advance_millis(301_000);
     services.reports.requeue_stale(chrono::Duration::seconds(300), 100).await.expect("swept");

@@ -1,7 +1,29 @@
-//! Accounts: the sea-orm repositories of users and of the welcome job's record.
+//! Accounts: the sea-orm repositories of users and of the welcome job's record, and the
+//! feature's wiring.
 
 mod users;
 mod welcome;
 
 pub use users::SeaOrmUserRepository;
 pub use welcome::SeaOrmWelcomeRepository;
+
+use std::sync::Arc;
+
+use application::FeaturesBuilder;
+use application::accounts::{AccountPorts, Accounts};
+
+use crate::wiring::Wiring;
+
+/// Registers the accounts use cases on the database and the welcome queue.
+///
+/// # Errors
+/// None today; the signature is every feature's.
+pub fn wire(wiring: &Wiring<'_>, features: &mut FeaturesBuilder) -> anyhow::Result<()> {
+    let ports = AccountPorts {
+        users: Arc::new(SeaOrmUserRepository::new(wiring.db.clone())),
+        welcome_records: Arc::new(SeaOrmWelcomeRepository::new(wiring.db.clone())),
+        welcome_queue: wiring.queues.welcome.clone(),
+    };
+    features.insert(Accounts::new(ports, wiring.platform));
+    Ok(())
+}

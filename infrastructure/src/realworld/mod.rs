@@ -9,9 +9,18 @@ mod profiles;
 mod report_data;
 mod report_queue;
 mod reports;
+#[cfg(feature = "testing")]
+pub mod testing;
 
-use application::RepoError;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use application::accounts::Accounts;
+use application::realworld::{RealWorld, RealWorldPorts, ReportPorts};
+use application::{FeaturesBuilder, RepoError};
 use sea_orm::{DbErr, SqlErr};
+
+use crate::wiring::Wiring;
 
 pub use articles::{SeaOrmArticleRepository, SeaOrmTagRepository};
 pub use comments::SeaOrmCommentRepository;
@@ -19,6 +28,31 @@ pub use profiles::SeaOrmProfileRepository;
 pub use report_data::SqlReportData;
 pub use report_queue::{ApalisReportQueue, ReportStorage};
 pub use reports::SeaOrmReportRepository;
+
+/// Registers the example's use cases on the database and the report queue (after
+/// accounts: reports read the admin flag).
+///
+/// # Errors
+/// Accounts are not wired yet.
+pub fn wire(wiring: &Wiring<'_>, features: &mut FeaturesBuilder) -> anyhow::Result<()> {
+    let accounts = features.get::<Accounts>().context("the RealWorld example needs accounts wired before it")?;
+    let db = wiring.db;
+    let ports = RealWorldPorts {
+        profiles: Arc::new(SeaOrmProfileRepository::new(db.clone())),
+        articles: Arc::new(SeaOrmArticleRepository::new(db.clone())),
+        comments: Arc::new(SeaOrmCommentRepository::new(db.clone())),
+        tags: Arc::new(SeaOrmTagRepository::new(db.clone())),
+        reports: ReportPorts {
+            records: Arc::new(SeaOrmReportRepository::new(db.clone())),
+            queue: wiring.queues.reports.clone(),
+            data: Arc::new(SqlReportData::new(db.clone())),
+            policy: wiring.settings.jobs.policy(),
+        },
+    };
+    let realworld = RealWorld::new(ports, accounts, wiring.platform);
+    features.insert(realworld);
+    Ok(())
+}
 
 /// Error mapping of the example's writes that refer to another row (a comment's article, a
 /// favorite's article), beside the platform's `DbResultExt`.

@@ -4,10 +4,25 @@
 
 use std::time::{Duration, Instant};
 
-use apalis::prelude::{BoxDynError, Data};
+use apalis::prelude::{BoxDynError, Data, Monitor};
+use application::accounts::Accounts;
 use application::accounts::WelcomeJob;
 use application::accounts::{WelcomeOutcome, WelcomeService};
 use infrastructure::jobs::JobsSettings;
+
+use crate::Registration;
+
+/// Registers the welcome worker and, when `jobs.requeue_after_secs` is set, its
+/// recovery sweep.
+pub(crate) fn register(monitor: Monitor, r: &mut Registration<'_>) -> Monitor {
+    let accounts = r.features.expect::<Accounts>();
+    if let Some(age) = r.jobs.requeue_after() {
+        let sweep = requeue_periodically(accounts.welcome.clone(), age, r.jobs.requeue_interval());
+        r.background.push(tokio::spawn(sweep));
+    }
+    let ctx = WelcomeContext { welcome: accounts.welcome, jobs: r.jobs.clone() };
+    register!(monitor, r.queues.welcome.clone(), crate::worker_name("welcome"), ctx, r.jobs.clone(), handle_welcome)
+}
 
 /// What every welcome job needs.
 #[derive(Clone)]

@@ -4,21 +4,25 @@
 
 pub mod handler;
 
-use application::Services;
-use infrastructure::jobs::JobsSettings;
-use tokio::task::JoinHandle;
+use apalis::prelude::Monitor;
+use application::realworld::RealWorld;
 
-/// Starts the report jobs' background tasks (aborted by the caller at shutdown).
-pub(crate) fn background(services: &Services, jobs: &JobsSettings) -> Vec<JoinHandle<()>> {
-    let mut tasks = vec![tokio::spawn(purge_periodically(services.clone(), jobs.purge_after_days))];
-    if let Some(age) = jobs.requeue_after() {
-        tasks.push(tokio::spawn(requeue_periodically(services.clone(), age, jobs.requeue_interval())));
+use crate::Registration;
+use handler::{JobContext, handle_report};
+
+/// Registers the report worker, the hourly purge and the recovery sweep.
+pub(crate) fn register(monitor: Monitor, r: &mut Registration<'_>) -> Monitor {
+    let services = r.features.expect::<RealWorld>();
+    r.background.push(tokio::spawn(purge_periodically(services.clone(), r.jobs.purge_after_days)));
+    if let Some(age) = r.jobs.requeue_after() {
+        r.background.push(tokio::spawn(requeue_periodically(services.clone(), age, r.jobs.requeue_interval())));
     }
-    tasks
+    let ctx = JobContext { reports: services.reports, jobs: r.jobs.clone() };
+    register!(monitor, r.queues.reports.clone(), crate::worker_name("report"), ctx, r.jobs.clone(), handle_report)
 }
 
 /// Deletes finished reports older than `days` every hour (never when 0).
-async fn purge_periodically(services: Services, days: u32) {
+async fn purge_periodically(services: RealWorld, days: u32) {
     if days == 0 {
         return;
     }
@@ -38,7 +42,7 @@ const REQUEUE_BATCH: u64 = 500;
 
 /// The recovery sweep: at start, then every `interval`, re-enqueues reports that have
 /// been queued and never started for longer than `age` (their job was lost).
-async fn requeue_periodically(services: Services, age: std::time::Duration, interval: std::time::Duration) {
+async fn requeue_periodically(services: RealWorld, age: std::time::Duration, interval: std::time::Duration) {
     let Ok(age) = chrono::Duration::from_std(age) else { return };
     let mut every = tokio::time::interval(interval);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -8,9 +8,8 @@ use std::process::{Command, Stdio};
 use crate::process::WorkerProcess;
 use std::time::{Duration, Instant};
 
-use application::Services;
-use application::accounts::RegisterInput;
-use application::realworld::RequestReportInput;
+use application::accounts::{Accounts, RegisterInput};
+use application::realworld::{RealWorld, RequestReportInput};
 use domain::UserId;
 use domain::realworld::{Report, ReportId};
 use infrastructure::Settings;
@@ -21,7 +20,7 @@ use sea_orm::{ConnectionTrait, Statement};
 pub struct Setup {
     pub db: TestDb,
     pub settings: Settings,
-    pub services: Services,
+    pub services: RealWorld,
     pub admin: UserId,
     /// Keeps the queue open for enqueueing from the test process.
     pub app: infrastructure::App,
@@ -50,14 +49,15 @@ pub async fn setup(authors: u32) -> Setup {
     )
     .await;
     let app = infrastructure::build(&settings).await.expect("wired");
-    let services = app.services.clone();
+    let accounts = app.features.expect::<Accounts>();
+    let services = app.features.expect::<RealWorld>();
     let input = RegisterInput {
         username: Some("boss".to_owned()),
         email: Some("boss@example.com".to_owned()),
         password: Some("password123".to_owned()),
     };
-    let admin = services.users.register(input).await.expect("registered").user.id;
-    services.users.set_admin("boss", true).await.expect("granted");
+    let admin = accounts.users.register(input).await.expect("registered").user.id;
+    accounts.users.set_admin("boss", true).await.expect("granted");
     Setup { db, settings, services, admin, app }
 }
 

@@ -10,15 +10,17 @@ use domain::realworld::{Article, ArticleChanges, ArticleFilter, ArticleId, Page,
 use domain::{Timestamp, UserId};
 use tokio::sync::Semaphore;
 
+use crate::accounts::Accounts;
 use crate::accounts::UpdateUserInput;
 use crate::cache::fake::FakeCache;
-use crate::cache::{CachePolicy, CacheStats, Caching, View};
+use crate::cache::{CacheStats, Caching, View};
 use crate::fakes::{Fakes, InMemoryStore};
+use crate::realworld::RealWorld;
 use crate::realworld::{
     ArticlePage, ArticleRef, ArticleRepository, NewArticleRecord, ProfileRepository, TagRepository, ViewerFlags,
 };
 use crate::realworld::{CreateArticleInput, UpdateArticleInput};
-use crate::{RepoError, Services, UseCaseError};
+use crate::{Platform, RepoError, UseCaseError};
 
 /// The store, counting the reads that caching should save; `gate` holds article loads
 /// until the test releases them.
@@ -115,7 +117,8 @@ struct Harness {
     counting: Arc<Counting>,
     cache: Arc<FakeCache>,
     stats: Arc<CacheStats>,
-    services: Services,
+    services: RealWorld,
+    accounts: Accounts,
 }
 
 impl Harness {
@@ -129,12 +132,14 @@ impl Harness {
         let cache = Arc::new(FakeCache::default());
         let stats = Arc::new(CacheStats::default());
         let caching = Arc::new(Caching::new(cache.clone(), stats.clone()));
-        let mut ports = fakes.ports();
+        let platform = Platform { caching: Some(caching), ..fakes.platform() };
+        let mut ports = fakes.realworld_ports();
         ports.articles = counting.clone();
         ports.tags = counting.clone();
         ports.profiles = counting.clone();
-        let services = Services::new(caching.wrap(ports, CachePolicy::default()));
-        Self { fakes, counting, cache, stats, services }
+        let accounts = Accounts::new(fakes.account_ports(), &platform);
+        let services = RealWorld::new(ports, &accounts, &platform);
+        Self { fakes, counting, cache, stats, services, accounts }
     }
 
     fn loads(&self) -> usize {
@@ -301,14 +306,14 @@ async fn a_profile_edit_reaches_profiles_articles_and_lists() {
         bio: Some(Some("new bio".to_owned())),
         ..Default::default()
     };
-    h.services.users.update(jake, edit).await.expect("updated");
+    h.accounts.users.update(jake, edit).await.expect("updated");
     assert!(matches!(h.services.profiles.get("jake", None).await, Err(UseCaseError::NotFound(_))));
     let profile = h.services.profiles.get("jacob", None).await.expect("renamed");
     assert_eq!(profile.bio.expect("bio").as_str(), "new bio");
     assert_eq!(h.article("hello", None).await.author.username.as_str(), "jacob");
     assert_eq!(h.first_page(None).await.articles[0].author.username.as_str(), "jacob");
     let image = UpdateUserInput { image: Some(Some("https://example.com/a.png".to_owned())), ..Default::default() };
-    h.services.users.update(jake, image).await.expect("updated");
+    h.accounts.users.update(jake, image).await.expect("updated");
     assert!(h.article("hello", None).await.author.image.is_some());
 }
 
