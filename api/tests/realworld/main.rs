@@ -5,4 +5,6 @@
 #[allow(dead_code)]
 #[path = "../http/app.rs"]
 mod app;
+mod flows;
 mod hostile;
+mod rejections;
