@@ -27,7 +27,7 @@ enum Command {
     /// Report maintenance.
     Reports {
         #[command(subcommand)]
-        action: ReportsAction,
+        action: api::realworld::maintenance::ReportsAction,
     },
     //{% endif %} Account administration.
     /// Grant or revoke the admin role (operational endpoints and admin-only features).
@@ -37,17 +37,7 @@ enum Command {
     },
 }
 
-//{% if realworld %} The RealWorld example's report maintenance.
-#[derive(Subcommand)]
-enum ReportsAction {
-    /// Delete finished reports older than DAYS (default: the `jobs.purge_after_days` setting).
-    Purge {
-        #[arg(long)]
-        older_than_days: Option<u32>,
-    },
-}
-
-//{% endif %} Admin role changes.
+/// Admin role changes.
 #[derive(Subcommand)]
 enum AdminAction {
     /// Make USERNAME an admin.
@@ -74,9 +64,7 @@ async fn main() -> ExitCode {
         Command::Serve => serve(&settings).await,
         Command::Migrate => infrastructure::migrate(&settings).await.map(|()| tracing::info!("migrations applied")),
         //{% if realworld %} The RealWorld example's report maintenance.
-        Command::Reports { action: ReportsAction::Purge { older_than_days } } => {
-            purge_reports(&settings, older_than_days).await
-        }
+        Command::Reports { action } => api::realworld::maintenance::run(&settings, action).await,
         //{% endif %} Account administration.
         Command::Admin { action } => set_admin(&settings, action).await,
     };
@@ -89,27 +77,7 @@ async fn main() -> ExitCode {
     }
 }
 
-//{% if realworld %} The RealWorld example's report maintenance.
-async fn purge_reports(settings: &Settings, older_than_days: Option<u32>) -> anyhow::Result<()> {
-    let days = older_than_days.unwrap_or(settings.jobs.purge_after_days);
-    anyhow::ensure!(
-        days > 0,
-        "nothing purged: an age of 0 days means keep forever (jobs.purge_after_days, --older-than-days)"
-    );
-    let app = infrastructure::build(settings).await?;
-    let purged = app
-        .features
-        .expect::<application::realworld::RealWorld>()
-        .reports
-        .purge_older_than(chrono::Duration::days(i64::from(days)))
-        .await
-        .map_err(|e| anyhow::anyhow!("purging reports: {e}"))?;
-    tracing::info!(purged, days, "finished reports purged");
-    app.db.close().await?;
-    Ok(())
-}
-
-//{% endif %} Serves until SIGTERM or SIGINT, then drains in-flight requests.
+/// Serves until SIGTERM or SIGINT, then drains in-flight requests.
 async fn serve(settings: &Settings) -> anyhow::Result<()> {
     Application::build(settings).await?.run_until_stopped(shutdown_signal()).await
 }

@@ -1,21 +1,19 @@
 //! The composition root: builds pools, adapters and use cases from [`Settings`].
 //! Every binary starts here, so there is one place that decides what runs.
 
+use std::any::{Any, TypeId, type_name};
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use application::accounts::WelcomeQueue;
+use anyhow::Context as _;
 use application::ports::{DependencyProbe, PoolMonitor};
-//{% if realworld %} The RealWorld example's report queue.
-use crate::realworld::ApalisReportQueue;
-use application::realworld::ReportQueue;
-//{% endif %} The platform's ports and adapters.
 use application::{Features, FeaturesBuilder, Platform};
 use redis::aio::ConnectionManager;
 use sea_orm::DatabaseConnection;
 
 use crate::clock::SystemClock;
 use crate::db;
-use crate::jobs::{ApalisQueue, Queues};
+use crate::jobs::Queues;
 use crate::probes::{DatabaseProbe, RedisProbe};
 use crate::security::{Argon2Hasher, JwtTokens};
 use crate::settings::Settings;
@@ -39,24 +37,39 @@ pub struct App {
     pub backends: String,
 }
 
-/// The queues the use cases enqueue into, as ports.
-#[derive(Clone)]
+/// The queue ports the features enqueue into: the process's apalis queues, or ports
+/// given one by one (tests and tools, e.g. in-memory queues).
+#[derive(Clone, Default)]
 pub struct JobQueues {
-    //{% if realworld %} The RealWorld example's report jobs.
-    pub reports: Arc<dyn ReportQueue>,
-    //{% endif %} The welcome job.
-    pub welcome: Arc<dyn WelcomeQueue>,
+    apalis: Option<Queues>,
+    given: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
 }
 
 impl JobQueues {
     /// The ports of the process's apalis queues.
     pub fn apalis(queues: &Queues) -> Self {
-        Self {
-            //{% if realworld %} The RealWorld example's report jobs.
-            reports: Arc::new(ApalisReportQueue::new(queues.reports.clone())),
-            //{% endif %} The welcome job.
-            welcome: Arc::new(ApalisQueue::new(queues.welcome.clone())),
+        Self { apalis: Some(queues.clone()), given: HashMap::new() }
+    }
+
+    /// Uses `port` for the queue port `P` (e.g. `dyn WelcomeQueue`).
+    #[must_use]
+    pub fn with<P: ?Sized + Send + Sync + 'static>(mut self, port: Arc<P>) -> Self {
+        self.given.insert(TypeId::of::<Arc<P>>(), Arc::new(port));
+        self
+    }
+
+    /// The queue port `P`: the one given, else `apalis` on the process's queues.
+    ///
+    /// # Errors
+    /// Neither was set up.
+    pub fn port<P: ?Sized + Send + Sync + 'static>(
+        &self,
+        apalis: impl FnOnce(&Queues) -> Arc<P>,
+    ) -> anyhow::Result<Arc<P>> {
+        if let Some(port) = self.given.get(&TypeId::of::<Arc<P>>()).and_then(|p| p.downcast_ref::<Arc<P>>()) {
+            return Ok(port.clone());
         }
+        self.apalis.as_ref().map(apalis).with_context(|| format!("no queue wired for {}", type_name::<P>()))
     }
 }
 

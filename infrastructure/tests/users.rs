@@ -19,12 +19,11 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement}
 
 /// The use cases on `t`, with in-memory queues (`welcome` records the jobs).
 fn services_with_queue(t: &TestDb, welcome: &FakeWelcomeQueue) -> Services {
-    let queues = JobQueues {
+    let queues = JobQueues::default()
         //{% if realworld %} The RealWorld example's report jobs: never read here.
-        reports: Arc::new(application::fakes::FakeReports::default()),
+        .with::<dyn application::realworld::ReportQueue>(Arc::new(application::fakes::FakeReports::default()))
         //{% endif %} The welcome queue the tests inspect.
-        welcome: Arc::new(welcome.clone()),
-    };
+        .with::<dyn application::accounts::WelcomeQueue>(Arc::new(welcome.clone()));
     wiring::services(t.db.clone(), &t.settings(), queues).expect("wired").expect::<Services>()
 }
 

@@ -57,11 +57,6 @@ use infrastructure::jobs::{JobsSettings, Queues};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-//{% if realworld %} The RealWorld example's report job handler.
-pub use realworld::handler::{JobContext, handle_report};
-//{% endif %} The welcome job handler.
-pub use accounts::{WelcomeContext, handle_welcome};
-
 /// A name unique to this process: `{kind}-worker-{host}-{pid}-{random}`. apalis refuses
 /// a second live worker with the same name, and a restarted process must not wait for
 /// its predecessor's registration to expire.

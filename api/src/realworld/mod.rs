@@ -5,6 +5,7 @@
 pub(crate) mod articles;
 pub(crate) mod comments;
 pub mod dto;
+pub mod maintenance;
 pub(crate) mod profiles;
 pub(crate) mod reports;
 pub(crate) mod tags;

@@ -10,19 +10,22 @@ pub use welcome::SeaOrmWelcomeRepository;
 use std::sync::Arc;
 
 use application::FeaturesBuilder;
-use application::accounts::{AccountPorts, Accounts};
+use application::accounts::{AccountPorts, Accounts, WelcomeJob, WelcomeQueue};
 
+use crate::jobs::ApalisQueue;
 use crate::wiring::Wiring;
 
 /// Registers the accounts use cases on the database and the welcome queue.
 ///
 /// # Errors
-/// None today; the signature is every feature's.
+/// No welcome queue is wired.
 pub fn wire(wiring: &Wiring<'_>, features: &mut FeaturesBuilder) -> anyhow::Result<()> {
     let ports = AccountPorts {
         users: Arc::new(SeaOrmUserRepository::new(wiring.db.clone())),
         welcome_records: Arc::new(SeaOrmWelcomeRepository::new(wiring.db.clone())),
-        welcome_queue: wiring.queues.welcome.clone(),
+        welcome_queue: wiring.queues.port::<dyn WelcomeQueue>(|queues| {
+            Arc::new(ApalisQueue::new(queues.storage::<WelcomeJob>(&wiring.settings.jobs.welcome_queue)))
+        })?,
     };
     features.insert(Accounts::new(ports, wiring.platform));
     Ok(())

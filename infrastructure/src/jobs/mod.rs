@@ -46,17 +46,12 @@ impl<T> Clone for JobStorage<T> {
     }
 }
 
-/// The welcome job's queue (`jobs.welcome_queue`).
-pub type WelcomeStorage = JobStorage<WelcomeJob>;
-
-/// Every job queue of the process, on one backend connection. Cheap to clone.
+/// The process's queue backend connection; every job type gets its own named queue on it
+/// through [`Queues::storage`]. Cheap to clone.
 #[derive(Clone)]
 pub struct Queues {
     backend: Backend,
-    //{% if realworld %} The RealWorld example's report jobs (`jobs.queue`).
-    pub reports: crate::realworld::ReportStorage,
-    //{% endif %} The welcome job (`jobs.welcome_queue`).
-    pub welcome: WelcomeStorage,
+    jobs: JobsSettings,
 }
 
 /// The connection every queue of the process shares.
@@ -148,20 +143,20 @@ impl Backend {
 }
 
 impl Queues {
-    /// Opens (and sets up) the configured backend and every queue on it.
+    /// Opens (and sets up) the configured backend.
     ///
     /// # Errors
     /// The queue backend cannot be reached or set up.
     pub async fn open(settings: &Settings, db: &DatabaseConnection) -> anyhow::Result<Self> {
         let backend = Backend::open(settings, db).await?;
-        let jobs = &settings.jobs;
-        Ok(Self {
-            welcome: backend.storage(jobs, &jobs.welcome_queue),
-            //{% if realworld %} The RealWorld example's report jobs.
-            reports: backend.storage(jobs, &jobs.queue),
-            //{% endif %} The connection itself, for the readiness probe.
-            backend,
-        })
+        Ok(Self { backend, jobs: settings.jobs.clone() })
+    }
+
+    /// The storage of the queue named `queue` (a feature's `jobs.*_queue` setting), for
+    /// jobs of type `T`. The API enqueues and the worker consumes through storages of the
+    /// same name.
+    pub fn storage<T>(&self, queue: &str) -> JobStorage<T> {
+        self.backend.storage(&self.jobs, queue)
     }
 
     /// `sqlite`, `postgres` or `redis`.

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use application::accounts::Accounts;
-use application::realworld::{RealWorld, RealWorldPorts, ReportPorts};
+use application::realworld::{RealWorld, RealWorldPorts, ReportJob, ReportPorts, ReportQueue};
 use application::{FeaturesBuilder, RepoError};
 use sea_orm::{DbErr, SqlErr};
 
@@ -26,14 +26,14 @@ pub use articles::{SeaOrmArticleRepository, SeaOrmTagRepository};
 pub use comments::SeaOrmCommentRepository;
 pub use profiles::SeaOrmProfileRepository;
 pub use report_data::SqlReportData;
-pub use report_queue::{ApalisReportQueue, ReportStorage};
+pub use report_queue::ApalisReportQueue;
 pub use reports::SeaOrmReportRepository;
 
 /// Registers the example's use cases on the database and the report queue (after
 /// accounts: reports read the admin flag).
 ///
 /// # Errors
-/// Accounts are not wired yet.
+/// Accounts are not wired yet, or no report queue is.
 pub fn wire(wiring: &Wiring<'_>, features: &mut FeaturesBuilder) -> anyhow::Result<()> {
     let accounts = features.get::<Accounts>().context("the RealWorld example needs accounts wired before it")?;
     let db = wiring.db;
@@ -44,7 +44,9 @@ pub fn wire(wiring: &Wiring<'_>, features: &mut FeaturesBuilder) -> anyhow::Resu
         tags: Arc::new(SeaOrmTagRepository::new(db.clone())),
         reports: ReportPorts {
             records: Arc::new(SeaOrmReportRepository::new(db.clone())),
-            queue: wiring.queues.reports.clone(),
+            queue: wiring.queues.port::<dyn ReportQueue>(|queues| {
+                Arc::new(ApalisReportQueue::new(queues.storage::<ReportJob>(&wiring.settings.jobs.queue)))
+            })?,
             data: Arc::new(SqlReportData::new(db.clone())),
             policy: wiring.settings.jobs.policy(),
         },

@@ -3,10 +3,7 @@
 use application::realworld::{ReportJob, ReportQueue};
 use async_trait::async_trait;
 
-use crate::jobs::{ApalisQueue, JobStorage};
-
-/// The report jobs' queue.
-pub type ReportStorage = JobStorage<ReportJob>;
+use crate::jobs::ApalisQueue;
 
 /// [`ReportQueue`] on apalis.
 pub type ApalisReportQueue = ApalisQueue<ReportJob>;
@@ -23,7 +20,8 @@ impl ReportQueue for ApalisQueue<ReportJob> {
 #[cfg(feature = "testing")]
 impl From<std::sync::Arc<dyn ReportQueue>> for crate::wiring::JobQueues {
     fn from(reports: std::sync::Arc<dyn ReportQueue>) -> Self {
-        Self { reports, welcome: std::sync::Arc::new(application::fakes::FakeWelcomeQueue::default()) }
+        let welcome = std::sync::Arc::new(application::fakes::FakeWelcomeQueue::default());
+        Self::default().with::<dyn ReportQueue>(reports).with::<dyn application::accounts::WelcomeQueue>(welcome)
     }
 }
 

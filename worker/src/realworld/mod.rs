@@ -18,7 +18,8 @@ pub(crate) fn register(monitor: Monitor, r: &mut Registration<'_>) -> Monitor {
         r.background.push(tokio::spawn(requeue_periodically(services.clone(), age, r.jobs.requeue_interval())));
     }
     let ctx = JobContext { reports: services.reports, jobs: r.jobs.clone() };
-    register!(monitor, r.queues.reports.clone(), crate::worker_name("report"), ctx, r.jobs.clone(), handle_report)
+    let storage = r.queues.storage::<application::realworld::ReportJob>(&r.jobs.queue);
+    register!(monitor, storage, crate::worker_name("report"), ctx, r.jobs.clone(), handle_report)
 }
 
 /// Deletes finished reports older than `days` every hour (never when 0).
