@@ -8,9 +8,6 @@ mod app;
 mod guards;
 mod headers;
 mod ops;
-//{% if realworld %} The RealWorld example's cursor pagination.
-mod pagination;
-//{% endif %} Servers, slow-request logs and shared helpers.
 mod servers;
 mod slow_log;
 mod support;

@@ -7,4 +7,6 @@
 mod app;
 mod flows;
 mod hostile;
+mod metrics;
+mod pagination;
 mod rejections;
