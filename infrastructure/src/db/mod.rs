@@ -6,7 +6,7 @@ pub mod entities;
 mod migrations;
 mod pool;
 pub mod query_metrics;
-pub(crate) mod sql;
+pub mod sql;
 
 use std::str::FromStr;
 

@@ -1,15 +1,12 @@
-//! Helpers shared by the repositories: running builder queries into row types, and error mapping.
+//! Helpers shared by the repositories: running builder queries (sea-query) into
+//! `FromQueryResult` row types, and error mapping.
 
-//{% if realworld %} Types of the RealWorld example's multi-table reads.
-use sea_orm::sea_query::{Expr, SelectStatement};
-use sea_orm::{ConnectionTrait, FromQueryResult};
-//{% endif %} The errors every repository maps.
 use application::{RepoError, Unavailable};
-use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr, SqlErr};
+use sea_orm::sea_query::{Expr, SelectStatement};
+use sea_orm::{ConnAcquireErr, ConnectionTrait, DbErr, FromQueryResult, RuntimeErr, SqlErr};
 
-//{% if realworld %} The RealWorld example's multi-table reads: row types from builder queries.
 /// Runs a builder query and reads every row as `R`.
-pub(crate) async fn fetch_all<R: FromQueryResult>(
+pub async fn fetch_all<R: FromQueryResult>(
     db: &impl ConnectionTrait,
     query: &SelectStatement,
 ) -> Result<Vec<R>, DbErr> {
@@ -17,7 +14,7 @@ pub(crate) async fn fetch_all<R: FromQueryResult>(
 }
 
 /// Runs a builder query and reads its first row, if any, as `R`.
-pub(crate) async fn fetch_one<R: FromQueryResult>(
+pub async fn fetch_one<R: FromQueryResult>(
     db: &impl ConnectionTrait,
     query: &SelectStatement,
 ) -> Result<Option<R>, DbErr> {
@@ -26,15 +23,10 @@ pub(crate) async fn fetch_one<R: FromQueryResult>(
 
 /// A constant written into the SQL (`SELECT 1`, `THEN 1 ELSE 0`) instead of a bound
 /// parameter, so the statement reads as the query it is and PostgreSQL knows its type.
-pub(crate) fn literal(n: i32) -> Expr {
+pub fn literal(n: i32) -> Expr {
     Expr::Constant(n.into())
 }
 
-/// The id to compare with when there is no viewer: no row has it, so per-viewer
-/// `EXISTS` checks are false without a separate query shape.
-pub(crate) const NO_VIEWER: i64 = -1;
-
-//{% endif %} Error mapping, used by every repository.
 /// Maps the driver's errors to the ports' [`RepoError`]: every repository goes through
 /// this trait instead of mapping errors by hand.
 pub(crate) trait DbResultExt<T> {

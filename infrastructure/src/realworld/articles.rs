@@ -33,9 +33,10 @@ use sea_orm::{
 };
 
 use super::MissingParentExt;
+use super::NO_VIEWER;
 use super::profiles::{ProfileRow, following_flag};
 use crate::db::entities::{article_tags, articles, favorites, follows, tags, users};
-use crate::db::sql::{DbResultExt, NO_VIEWER, fetch_all, fetch_one, literal};
+use crate::db::sql::{DbResultExt, fetch_all, fetch_one, literal};
 
 const SLUG_UNIQUE: &[&str] = &["slug"];
 

@@ -11,9 +11,10 @@ use sea_orm::sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter};
 
 use super::MissingParentExt;
+use super::NO_VIEWER;
 use super::profiles::{ProfileRow, following_flag};
 use crate::db::entities::{comments, users};
-use crate::db::sql::{DbResultExt, NO_VIEWER, fetch_all};
+use crate::db::sql::{DbResultExt, fetch_all};
 
 /// A comment with its author's profile, as [`SeaOrmCommentRepository::select`] reads it.
 #[derive(FromQueryResult)]

@@ -29,6 +29,10 @@ pub use report_data::SqlReportData;
 pub use report_queue::ApalisReportQueue;
 pub use reports::SeaOrmReportRepository;
 
+/// The id to compare with when there is no viewer: no row has it, so per-viewer
+/// `EXISTS` checks are false without a separate query shape.
+pub(crate) const NO_VIEWER: i64 = -1;
+
 /// Registers the example's use cases on the database and the report queue (after
 /// accounts: reports read the admin flag).
 ///

@@ -11,8 +11,9 @@ use domain::{Bio, Image, UserId, Username};
 use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, OnConflict, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter};
 
+use super::NO_VIEWER;
 use crate::db::entities::{follows, users};
-use crate::db::sql::{DbResultExt, NO_VIEWER, fetch_one, literal};
+use crate::db::sql::{DbResultExt, fetch_one, literal};
 
 /// The `username`, `bio`, `image` and `following` columns of a row (an author's, a
 /// commenter's, a profile's).
