@@ -6,3 +6,4 @@
 #[path = "../http/app.rs"]
 mod app;
 mod hostile;
+mod reports;
