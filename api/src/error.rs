@@ -28,7 +28,7 @@ pub struct ApiError {
     errors: BTreeMap<String, Vec<String>>,
     /// Why a 500 or 503 happened; logged when the response is built, never sent.
     cause: Option<anyhow::Error>,
-    /// Seconds for `Retry-After` (503s of a saturated or slow database).
+    /// Seconds for `Retry-After` (503s of a saturated or slow database, 429s of a quota).
     retry_after: Option<u32>,
 }
 
@@ -104,6 +104,11 @@ impl From<UseCaseError> for ApiError {
             UseCaseError::Forbidden(subject) => Self::new(StatusCode::FORBIDDEN, subject, "forbidden"),
             UseCaseError::NotFound(subject) => Self::not_found(subject),
             UseCaseError::Conflict(field) => Self::new(StatusCode::CONFLICT, field, domain::error::TAKEN),
+            UseCaseError::TooMany { subject, message, retry_after_secs } => {
+                let mut error = Self::new(StatusCode::TOO_MANY_REQUESTS, subject, message);
+                error.retry_after = Some(retry_after_secs);
+                error
+            }
             UseCaseError::Unexpected(cause) => Self::internal(cause),
         }
     }

@@ -191,7 +191,14 @@ fn http_layer_config(settings: &Settings, redis: Option<redis::aio::ConnectionMa
         let shared = redis.filter(|_| limits.shared).map(|redis| {
             Arc::new(RedisWindowCounter::new(redis, format!("{SERVICE_NAME}:ratelimit:"))) as Arc<dyn WindowCounter>
         });
-        Arc::new(RateLimiter::new(limits.window(), limits.general, limits.auth, http.trust_forwarded_for, shared))
+        Arc::new(RateLimiter::new(
+            limits.window(),
+            limits.general,
+            limits.auth,
+            http.trust_forwarded_for,
+            limits.ipv6_prefix,
+            shared,
+        ))
     });
     HttpLayerConfig {
         observe: ObserveConfig { slow_request: http.slow_request(), metrics: http.metrics },

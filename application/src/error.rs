@@ -59,6 +59,10 @@ pub enum UseCaseError {
     /// A unique field is already used by another record (409).
     #[error("{0} has already been taken")]
     Conflict(&'static str),
+    /// The caller has used up a quota on `subject` (429 with `Retry-After`), e.g. too many
+    /// reports still pending; `message` says which limit.
+    #[error("{subject}: {message}")]
+    TooMany { subject: &'static str, message: String, retry_after_secs: u32 },
     /// A failure of the infrastructure; logged, never shown to clients (500, or 503
     /// when the cause carries an [`Unavailable`]).
     #[error(transparent)]

@@ -15,6 +15,7 @@ pub mod features;
 pub mod identity;
 mod platform;
 pub mod ports;
+pub mod readiness;
 //{% if realworld %} The RealWorld example (profiles, articles, comments, tags, reports).
 pub mod realworld;
 //{% endif %} Test doubles of the ports.

@@ -35,6 +35,12 @@ impl DependencyProbe for DatabaseProbe {
 }
 
 /// `PING` on the shared connection (bounded by the Redis command timeout).
+///
+/// Optional: the cache and the rate limiter are the users of this connection, and both
+/// fall back when Redis is away (the cache to the database, the limiter to counting
+/// per instance), so a Redis outage degrades `/ready` rather than failing it. When Redis is the
+/// job queue (`jobs.backend = redis`), enqueueing needs it: that is the queue probe's
+/// job (`queue`, required), which `PING`s the same server.
 pub struct RedisProbe {
     redis: ConnectionManager,
 }
@@ -49,6 +55,10 @@ impl RedisProbe {
 impl DependencyProbe for RedisProbe {
     fn name(&self) -> &'static str {
         "redis"
+    }
+
+    fn required(&self) -> bool {
+        false
     }
 
     async fn check(&self) -> anyhow::Result<()> {

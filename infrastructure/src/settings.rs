@@ -287,11 +287,15 @@ pub struct RateLimitSettings {
     pub auth: u32,
     /// Count in Redis (when `redis.url` is set), so all instances share one limit.
     pub shared: bool,
+    /// IPv6 clients are counted per network of this many leading bits (1..=128): one
+    /// subscriber usually holds a whole /64. `128` counts each address alone. IPv4
+    /// addresses are always counted alone.
+    pub ipv6_prefix: u8,
 }
 
 impl Default for RateLimitSettings {
     fn default() -> Self {
-        Self { enabled: true, window_ms: 60_000, general: 600, auth: 20, shared: true }
+        Self { enabled: true, window_ms: 60_000, general: 600, auth: 20, shared: true, ipv6_prefix: 64 }
     }
 }
 
@@ -455,6 +459,9 @@ impl Settings {
         if limits.enabled && (limits.window_ms == 0 || limits.general == 0 || limits.auth == 0) {
             return Err(invalid("http.rate_limit", "window_ms, general and auth must be at least 1 when enabled"));
         }
+        if !(1..=128).contains(&limits.ipv6_prefix) {
+            return Err(invalid("http.rate_limit.ipv6_prefix", "must be between 1 and 128 (bits of the IPv6 network)"));
+        }
         Ok(())
     }
 
@@ -606,6 +613,11 @@ mod tests {
         let err = with("http.cors_origins", ["app.example.com"]).expect_err("no scheme");
         assert!(err.to_string().contains("http.cors_origins"), "{err}");
         assert!(with("http.cors_origins", ["https://app.example.com"]).is_ok());
+        for prefix in [0, 129] {
+            let err = with("http.rate_limit.ipv6_prefix", prefix).expect_err("outside 1..=128");
+            assert!(err.to_string().contains("http.rate_limit.ipv6_prefix"), "{err}");
+        }
+        assert!(with("http.rate_limit.ipv6_prefix", 128).is_ok());
         let err = with("http.rate_limit.general", 0).expect_err("zero limit");
         assert!(err.to_string().contains("http.rate_limit"), "{err}");
     }

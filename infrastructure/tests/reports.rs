@@ -94,3 +94,38 @@ async fn a_requeue_claim_is_won_once_and_fences_off_the_original_job(t: TestDb) 
 }
 
 on_both_databases!(a_requeue_claim_is_won_once_and_fences_off_the_original_job);
+
+async fn pending_reports_are_counted_per_owner_queued_and_running_only(t: TestDb) {
+    let queue = Arc::new(application::fakes::FakeReports::default());
+    let services = Services::from_features(&wiring::services(t.db.clone(), &t.settings(), queue).expect("wired"));
+    let mut owners = Vec::new();
+    for name in ["quota", "other"] {
+        let input = RegisterInput {
+            username: Some(name.to_owned()),
+            email: Some(format!("{name}@example.com")),
+            password: Some("password123".to_owned()),
+        };
+        owners.push(services.users.register(input).await.expect("registered").user.id);
+    }
+    let (owner, other) = (owners[0], owners[1]);
+    let repo = SeaOrmReportRepository::new(t.db.clone());
+    let now = Timestamp::new(Utc::now());
+    let range = DateRange::parse(Some("2026-01-01"), Some("2026-01-31"), 366).expect("range");
+    let new = NewReportRecord { owner, kind: ReportKind::Activity, scope: ReportScope::Own, range, at: now };
+    assert_eq!(repo.count_pending_by_owner(owner).await.expect("counted"), 0);
+
+    let queued = repo.create(new.clone()).await.expect("created");
+    let running = repo.create(new.clone()).await.expect("created");
+    let failed = repo.create(new.clone()).await.expect("created");
+    let done = repo.create(new.clone()).await.expect("created");
+    repo.create(NewReportRecord { owner: other, ..new }).await.expect("another owner's");
+    repo.start_attempt(running.id, None, now).await.expect("started");
+    repo.record_failure(failed.id, 0, "boom", true, now).await.expect("failed for good");
+    repo.start_attempt(done.id, None, now).await.expect("started");
+    repo.succeed(done.id, 1, "{}".to_owned(), now).await.expect("succeeded");
+
+    assert_eq!(repo.count_pending_by_owner(owner).await.expect("counted"), 2, "{queued:?} and the running one");
+    assert_eq!(repo.count_pending_by_owner(other).await.expect("counted"), 1);
+}
+
+on_both_databases!(pending_reports_are_counted_per_owner_queued_and_running_only);

@@ -51,8 +51,9 @@ async fn run(settings: &Settings) -> anyhow::Result<()> {
         None => None,
     };
     let app = infrastructure::build(settings).await?;
-    // `/ready` checks what the worker cannot run jobs without: the database and the queue.
-    let _ = probes.set(app.probes.iter().filter(|p| p.name() != "redis").cloned().collect());
+    // `/ready` fails only on what the worker cannot run jobs without (the probes marked
+    // required: database, queue); Redis as a cache shows as `degraded`.
+    let _ = probes.set(app.probes.clone());
     let result = worker::run(app.features, app.jobs, settings.jobs.clone(), shutdown_signal()).await;
     if let Some(metrics) = metrics {
         metrics.abort();

@@ -10,6 +10,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use application::ports::DependencyProbe;
+use application::readiness::{self, Health};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -78,29 +79,25 @@ async fn respond(mut stream: TcpStream, render: impl Fn() -> String, probes: &Pr
 
 const JSON: &str = "application/json";
 
-/// Runs every probe; the body names each dependency and says `ok` or `failed`, never
-/// the error text (logged instead), because the port is reachable without credentials.
+/// Runs every probe (the same runner as the API's `/ready`); the body names each
+/// dependency and says `ok`, `degraded` (optional, e.g. Redis used as a cache) or
+/// `failed`, never the error text (logged instead), because the port is reachable
+/// without credentials. Only a failed required dependency makes the worker unready.
 async fn readiness(probes: &Probes) -> (bool, String) {
     let Some(probes) = probes.get() else {
         return (false, r#"{"status":"starting","checks":{}}"#.to_owned());
     };
-    let mut ready = true;
+    let readiness = readiness::check_all(probes, PROBE_TIMEOUT, tokio::time::sleep).await;
     let mut checks = serde_json::Map::new();
-    for probe in probes {
-        let outcome = match tokio::time::timeout(PROBE_TIMEOUT, probe.check()).await {
-            Ok(Ok(())) => "ok",
-            Ok(Err(e)) => {
-                tracing::warn!(dependency = probe.name(), "worker not ready: {e:#}");
-                "failed"
-            }
-            Err(_) => {
-                tracing::warn!(dependency = probe.name(), "worker not ready: probe timed out");
-                "failed"
-            }
+    for check in &readiness.checks {
+        let outcome = match check.health {
+            Health::Ok => "ok",
+            Health::Degraded => "degraded",
+            Health::Failed => "failed",
         };
-        ready &= outcome == "ok";
-        checks.insert(probe.name().to_owned(), outcome.into());
+        checks.insert(check.name.to_owned(), outcome.into());
     }
+    let ready = readiness.ready();
     let status = if ready { "ready" } else { "unavailable" };
     (ready, serde_json::json!({ "status": status, "checks": checks }).to_string())
 }
@@ -158,6 +155,9 @@ mod tests {
         fn name(&self) -> &'static str {
             self.0
         }
+        fn required(&self) -> bool {
+            self.0 != "redis"
+        }
         async fn check(&self) -> anyhow::Result<()> {
             anyhow::ensure!(self.1, "secret connection detail");
             Ok(())
@@ -196,6 +196,22 @@ mod tests {
         let server = tokio::spawn(serve(listener, String::new, probes));
         let ready = exchange(port, b"GET /ready HTTP/1.1\r\n\r\n").await;
         assert!(ready.starts_with("HTTP/1.1 200 OK") && ready.contains(r#""status":"ready""#), "{ready}");
+        server.abort();
+    }
+
+    #[tokio::test]
+    async fn ready_stays_200_when_only_an_optional_dependency_fails() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bound");
+        let port = listener.local_addr().expect("address").port();
+        let probes = Probes::default();
+        let wired: Vec<Arc<dyn DependencyProbe>> =
+            vec![Arc::new(Probe("database", true)), Arc::new(Probe("redis", false))];
+        assert!(probes.set(wired).is_ok());
+        let server = tokio::spawn(serve(listener, String::new, probes));
+        let ready = exchange(port, b"GET /ready HTTP/1.1\r\n\r\n").await;
+        assert!(ready.starts_with("HTTP/1.1 200 OK"), "{ready}");
+        assert!(ready.contains(r#""redis":"degraded""#) && ready.contains(r#""database":"ok""#), "{ready}");
+        assert!(!ready.contains("secret"), "error text leaked: {ready}");
         server.abort();
     }
 }

@@ -29,6 +29,8 @@ pub struct RateLimiter {
     general: u64,
     auth: u64,
     trust_forwarded_for: bool,
+    /// IPv6 clients are counted per network of this prefix length (`/64` by default).
+    ipv6_prefix: u8,
     local: LocalCounter,
     shared: Option<Arc<dyn WindowCounter>>,
     /// Whether the shared counter is failing (so the switch is logged once each way).
@@ -41,6 +43,7 @@ impl RateLimiter {
         general: u32,
         auth: u32,
         trust_forwarded_for: bool,
+        ipv6_prefix: u8,
         shared: Option<Arc<dyn WindowCounter>>,
     ) -> Self {
         Self {
@@ -48,6 +51,7 @@ impl RateLimiter {
             general: general.into(),
             auth: auth.into(),
             trust_forwarded_for,
+            ipv6_prefix: ipv6_prefix.min(128),
             local: LocalCounter::default(),
             shared,
             degraded: AtomicBool::new(false),
@@ -106,6 +110,27 @@ pub fn client_ip(headers: &HeaderMap, peer: Option<IpAddr>, trust_forwarded_for:
     peer
 }
 
+/// Appends the client's counting key to `key`: an IPv4 address as it is; an IPv6
+/// address reduced to its network of `ipv6_prefix` bits (`2001:db8:1:2::/64`), because a
+/// single subscriber usually holds a whole /64 and could otherwise take a fresh budget
+/// per address. `128` keys every IPv6 address on its own. IPv4-mapped IPv6 addresses
+/// (`::ffff:192.0.2.1`, from a dual-stack socket) count as the IPv4 address.
+pub fn push_client_key(key: &mut String, ip: IpAddr, ipv6_prefix: u8) {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => {
+            let _ = write!(key, "{v4}");
+        }
+        IpAddr::V6(v6) if ipv6_prefix >= 128 => {
+            let _ = write!(key, "{v6}");
+        }
+        IpAddr::V6(v6) => {
+            let mask = u128::MAX.checked_shl(128 - u32::from(ipv6_prefix)).unwrap_or(0);
+            let network = std::net::Ipv6Addr::from(v6.to_bits() & mask);
+            let _ = write!(key, "{network}/{ipv6_prefix}");
+        }
+    }
+}
+
 pub async fn rate_limit(State(limiter): State<Arc<RateLimiter>>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if is_exempt(path) {
@@ -114,16 +139,15 @@ pub async fn rate_limit(State(limiter): State<Arc<RateLimiter>>, request: Reques
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
     let ip = client_ip(request.headers(), peer, limiter.trust_forwarded_for);
     let auth = is_auth(request.method(), path).then_some(("auth", limiter.auth));
-    // One key buffer for both buckets: `all:1.2.3.4`, then `auth:1.2.3.4`.
+    // One key buffer for both buckets: `all:1.2.3.4`, then `auth:1.2.3.4` (IPv6:
+    // `all:2001:db8::/64`).
     let mut key = String::with_capacity(48);
     for (bucket, limit) in std::iter::once(("all", limiter.general)).chain(auth) {
         key.clear();
         key.push_str(bucket);
         key.push(':');
         match ip {
-            Some(ip) => {
-                let _ = write!(key, "{ip}");
-            }
+            Some(ip) => push_client_key(&mut key, ip, limiter.ipv6_prefix),
             None => key.push_str("unknown"),
         }
         let count = limiter.hit(&key).await;
@@ -187,6 +211,35 @@ impl LocalCounter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn client_key(ip: &str, ipv6_prefix: u8) -> String {
+        let mut key = String::new();
+        push_client_key(&mut key, ip.parse().expect("an address"), ipv6_prefix);
+        key
+    }
+
+    #[test]
+    fn two_ipv6_addresses_in_one_64_share_a_key_and_other_64s_do_not() {
+        let a = client_key("2001:db8:1:2::1", 64);
+        assert_eq!(a, client_key("2001:db8:1:2:ffff:ffff:ffff:fffe", 64));
+        assert_eq!(a, "2001:db8:1:2::/64");
+        assert_ne!(a, client_key("2001:db8:1:3::1", 64), "a neighbouring /64 is another client");
+        assert_ne!(a, client_key("2001:db9:1:2::1", 64));
+    }
+
+    #[test]
+    fn the_ipv6_prefix_is_configurable_and_128_keys_the_exact_address() {
+        assert_eq!(client_key("2001:db8:1:2::1", 48), client_key("2001:db8:1:ff::9", 48));
+        assert_ne!(client_key("2001:db8:1:2::1", 128), client_key("2001:db8:1:2::2", 128));
+        assert_eq!(client_key("2001:db8:1:2::1", 128), "2001:db8:1:2::1");
+    }
+
+    #[test]
+    fn ipv4_keys_are_the_exact_address_also_when_mapped_into_ipv6() {
+        assert_eq!(client_key("192.0.2.1", 64), "192.0.2.1");
+        assert_ne!(client_key("192.0.2.1", 64), client_key("192.0.2.2", 64));
+        assert_eq!(client_key("::ffff:192.0.2.1", 64), "192.0.2.1");
+    }
 
     #[test]
     fn a_window_counts_hits_per_key_and_starts_again_when_it_ends() {

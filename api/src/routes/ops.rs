@@ -2,8 +2,9 @@
 //! debug routes that exist only when `http.debug_routes` is on.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use application::readiness::{self, Health};
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
@@ -20,59 +21,64 @@ use crate::extract::{AdminUser, ApiQuery};
 /// One dependency's result.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Check {
-    /// `ok` or `error`.
+    /// `ok`; `degraded` when an optional dependency (Redis as cache or rate-limit store)
+    /// fails and requests are served without it; `error` when a required one fails.
     #[schema(example = "ok")]
     pub status: &'static str,
     /// How long the check took, in milliseconds.
     pub latency_ms: f64,
-    /// Why it failed (absent when ok), or what backs it.
+    /// What backs it (e.g. `in-memory`); never an error text, which is logged instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReadyResponse {
-    /// `ok` when every dependency is usable, `unavailable` otherwise.
+    /// `ok` when every dependency is usable, `degraded` when only optional ones fail,
+    /// `unavailable` when a required one (database, job queue) fails.
     #[schema(example = "ok")]
     pub status: &'static str,
     /// Per dependency (`database`, `cache`/`redis`, `queue`, ...).
     pub checks: BTreeMap<String, Check>,
 }
 
-/// Readiness: every dependency is checked concurrently, each bounded by its own timeout.
+/// How long one dependency's probe may take before it counts as failed.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Readiness: every dependency is checked concurrently, each bounded by its own timeout;
+/// 503 only when a dependency requests cannot be served without fails.
 #[utoipa::path(
     get,
     path = "/ready",
     tag = "health",
     responses(
-        (status = 200, description = "Every dependency is usable", body = ReadyResponse),
-        (status = 503, description = "At least one dependency is not (named in `checks`)", body = ReadyResponse),
+        (status = 200, description = "Every required dependency is usable (optional ones may be `degraded`)", body = ReadyResponse),
+        (status = 503, description = "A required dependency is not (named in `checks`)", body = ReadyResponse),
     )
 )]
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<ReadyResponse>) {
-    let runs = state.ops.probes.iter().map(|probe| async move {
-        let started = Instant::now();
-        let result = probe.check().await;
-        (probe.name(), started.elapsed(), result)
-    });
+    let readiness = readiness::check_all(&state.ops.probes, PROBE_TIMEOUT, tokio::time::sleep).await;
     let mut checks = BTreeMap::new();
-    for (name, elapsed, result) in futures::future::join_all(runs).await {
-        let (status, detail) = match result {
-            Ok(()) => ("ok", None),
-            Err(e) => {
-                tracing::warn!(dependency = name, error = %format!("{e:#}"), "readiness check failed");
-                ("error", Some(e.to_string()))
-            }
+    for check in &readiness.checks {
+        let status = match check.health {
+            Health::Ok => "ok",
+            Health::Degraded => "degraded",
+            Health::Failed => "error",
         };
-        checks.insert(name.to_owned(), Check { status, latency_ms: millis(elapsed), detail });
+        checks.insert(check.name.to_owned(), Check { status, latency_ms: millis(check.elapsed), detail: None });
     }
     // Without Redis the cache lives in this process: always usable, named so every
     // report lists the cache.
     if !checks.contains_key("redis") && !checks.contains_key("cache") {
         checks.insert("cache".to_owned(), Check { status: "ok", latency_ms: 0.0, detail: Some("in-memory".into()) });
     }
-    let all_ok = checks.values().all(|check| check.status == "ok");
-    let (code, status) = if all_ok { (StatusCode::OK, "ok") } else { (StatusCode::SERVICE_UNAVAILABLE, "unavailable") };
+    let (code, status) = if !readiness.ready() {
+        (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+    } else if readiness.degraded() {
+        (StatusCode::OK, "degraded")
+    } else {
+        (StatusCode::OK, "ok")
+    };
     (code, Json(ReadyResponse { status, checks }))
 }
 

@@ -10,3 +10,4 @@ mod hostile;
 mod metrics;
 mod pagination;
 mod rejections;
+mod reports;

@@ -125,6 +125,11 @@ impl ReportRepository for FakeReports {
         Ok((page, total))
     }
 
+    async fn count_pending_by_owner(&self, owner: UserId) -> Result<u64, RepoError> {
+        let state = self.lock();
+        Ok(state.reports.values().filter(|r| r.owner == owner && !r.status.is_final()).count() as u64)
+    }
+
     async fn start_attempt(&self, id: ReportId, token: Option<i64>, at: Timestamp) -> Result<Report, RepoError> {
         {
             let state = self.lock();

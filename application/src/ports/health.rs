@@ -8,6 +8,15 @@ pub trait DependencyProbe: Send + Sync {
     /// A short, stable name for reports and metrics, e.g. `"database"`.
     fn name(&self) -> &'static str;
 
+    /// Whether requests cannot be served without this dependency. A required
+    /// dependency that fails makes the process not ready (`/ready` 503); an optional one
+    /// (a cache, the rate limiter's store: both fall back when it is away) is reported as
+    /// `degraded` and the process stays ready. Adapters MUST answer `false` only when
+    /// every caller of the dependency has a fallback.
+    fn required(&self) -> bool {
+        true
+    }
+
     /// Succeeds when the dependency is usable right now.
     ///
     /// # Errors

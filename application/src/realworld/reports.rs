@@ -26,13 +26,19 @@ pub struct ReportPolicy {
     pub batch_size: u64,
     /// Tags listed in the summary.
     pub top_tags: u64,
+    /// Reports one user may have `queued` or `running` at once; 0 is no limit.
+    pub max_pending_per_user: u32,
 }
 
 impl Default for ReportPolicy {
     fn default() -> Self {
-        Self { max_range_days: 366, batch_size: 1000, top_tags: 10 }
+        Self { max_range_days: 366, batch_size: 1000, top_tags: 10, max_pending_per_user: 5 }
     }
 }
+
+/// `Retry-After` of a refused report request: a report usually finishes within this,
+/// freeing a slot; a hint for clients, not a promise.
+pub const PENDING_RETRY_AFTER_SECS: u32 = 30;
 
 /// What `POST /api/reports` carries; every field optional so missing ones are 422s.
 #[derive(Debug, Clone, Default)]
@@ -109,8 +115,11 @@ impl ReportService {
     ///
     /// # Errors
     /// `Validation` (kind, scope, from, to), `Forbidden("report")` for a site-wide report
-    /// requested by a non-admin, `Unexpected` when storage or the queue fail (the report
-    /// is then marked failed, so it never stays queued without a job).
+    /// requested by a non-admin, `TooMany` (subject `report`) when the user already has
+    /// `max_pending_per_user` reports queued or running, `Unexpected` when storage or the
+    /// queue fail (the report is then marked failed, so it never stays queued without a
+    /// job). The quota is checked before the insert, not in the same statement: requests
+    /// racing each other may overshoot it by their number, never without bound.
     #[tracing::instrument(skip_all, fields(user = user.0))]
     pub async fn request(&self, user: UserId, input: RequestReportInput) -> Result<Report, UseCaseError> {
         let mut errors = ValidationErrors::new();
@@ -132,6 +141,14 @@ impl ReportService {
         };
         if scope == ReportScope::Site && !self.users.is_admin(user).await? {
             return Err(UseCaseError::Forbidden("report"));
+        }
+        let limit = self.policy.max_pending_per_user;
+        if limit > 0 && self.reports.count_pending_by_owner(user).await? >= u64::from(limit) {
+            return Err(UseCaseError::TooMany {
+                subject: "report",
+                message: format!("too many reports queued or running (at most {limit}), retry later"),
+                retry_after_secs: PENDING_RETRY_AFTER_SECS,
+            });
         }
         let report =
             self.reports.create(NewReportRecord { owner: user, kind, scope, range, at: self.clock.now() }).await?;

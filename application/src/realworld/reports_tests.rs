@@ -61,6 +61,41 @@ async fn a_range_longer_than_the_policy_is_refused() {
 }
 
 #[tokio::test]
+async fn a_user_over_the_pending_quota_is_refused_with_a_retry_hint_and_nothing_is_enqueued() {
+    let mut fakes = Fakes::new();
+    fakes.report_policy.max_pending_per_user = 2;
+    let alice = fakes.user("alice").await;
+    let bob = fakes.user("bob").await;
+    let reports = fakes.realworld().reports;
+    let first = reports.request(alice, input("own", "2026-01-01", "2026-01-31")).await.expect("1 of 2");
+    reports.request(alice, input("own", "2026-01-01", "2026-01-31")).await.expect("2 of 2");
+
+    let refused = reports.request(alice, input("own", "2026-01-01", "2026-01-31")).await;
+    let Err(UseCaseError::TooMany { subject: "report", message, retry_after_secs }) = refused else {
+        panic!("expected the quota to refuse: {refused:?}");
+    };
+    assert!(message.contains("at most 2"), "{message}");
+    assert!(retry_after_secs > 0);
+    assert_eq!(fakes.reports.jobs().len(), 2, "the refused request enqueued nothing");
+    reports.request(bob, input("own", "2026-01-01", "2026-01-31")).await.expect("another user's quota");
+
+    // A finished report frees its slot.
+    fakes.reports.record_failure(first.id, 0, "boom", true, fakes.clock.now()).await.expect("failed");
+    reports.request(alice, input("own", "2026-01-01", "2026-01-31")).await.expect("a slot is free again");
+}
+
+#[tokio::test]
+async fn a_quota_of_zero_is_no_limit() {
+    let mut fakes = Fakes::new();
+    fakes.report_policy.max_pending_per_user = 0;
+    let alice = fakes.user("alice").await;
+    let reports = fakes.realworld().reports;
+    for _ in 0..8 {
+        reports.request(alice, input("own", "2026-01-01", "2026-01-31")).await.expect("unlimited");
+    }
+}
+
+#[tokio::test]
 async fn site_reports_need_the_admin_role() {
     let fakes = Fakes::new();
     let user = fakes.user("alice").await;

@@ -61,6 +61,8 @@ pub struct JobsSettings {
     pub max_range_days: u32,
     /// Authors read per query while generating (bounds the worker's memory).
     pub batch_size: u64,
+    /// Reports one user may have queued or running at once (more: 429); 0 is no limit.
+    pub max_pending_reports_per_user: u32,
     //{% endif %} How the worker runs.
     /// Run a worker inside the API process (the embedded mode). Production sets this
     /// to false and runs `worker` processes.
@@ -110,6 +112,7 @@ impl Default for JobsSettings {
             purge_after_days: 30,
             max_range_days: 366,
             batch_size: 1000,
+            max_pending_reports_per_user: 5,
             //{% endif %} How the worker runs.
             embedded_worker: true,
             concurrency: 2,
@@ -188,7 +191,12 @@ impl JobsSettings {
 
     //{% if realworld %} The RealWorld example's report limits.
     pub fn policy(&self) -> ReportPolicy {
-        ReportPolicy { max_range_days: self.max_range_days, batch_size: self.batch_size, ..ReportPolicy::default() }
+        ReportPolicy {
+            max_range_days: self.max_range_days,
+            batch_size: self.batch_size,
+            max_pending_per_user: self.max_pending_reports_per_user,
+            ..ReportPolicy::default()
+        }
     }
 
     //{% endif %} The worker's timings.

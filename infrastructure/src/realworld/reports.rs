@@ -187,6 +187,15 @@ impl ReportRepository for SeaOrmReportRepository {
         Ok((reports, total))
     }
 
+    async fn count_pending_by_owner(&self, owner: UserId) -> Result<u64, RepoError> {
+        records::Entity::find()
+            .filter(R::OwnerId.eq(owner.0))
+            .filter(R::Status.is_in([ReportStatus::Queued.as_str(), ReportStatus::Running.as_str()]))
+            .count(&self.db)
+            .await
+            .or_unexpected()
+    }
+
     async fn start_attempt(&self, id: ReportId, token: Option<i64>, at: Timestamp) -> Result<Report, RepoError> {
         let txn = self.db.begin().await.or_unexpected()?;
         let at = at.as_datetime();

@@ -67,6 +67,10 @@ pub trait ReportRepository: Send + Sync {
     /// `owner`'s reports, newest first (`created_at`, then id), and their total count.
     async fn list_by_owner(&self, owner: UserId, limit: u64, offset: u64) -> Result<(Vec<Report>, u64), RepoError>;
 
+    /// How many of `owner`'s reports are `queued` or `running`. MUST be one count query
+    /// (it runs on every report request, to enforce the per-user quota).
+    async fn count_pending_by_owner(&self, owner: UserId) -> Result<u64, RepoError>;
+
     /// Starts a generation attempt for the job holding `token`: status `running`,
     /// `attempts + 1`, progress 0, `started_at = at`; deletes any result lines a previous
     /// attempt left, so the new attempt overwrites rather than appends. Returns the
