@@ -65,18 +65,18 @@ impl ApiError {
     /// treating an overload as a bug.
     pub fn internal(cause: anyhow::Error) -> Self {
         let mut error = match Unavailable::of(&cause) {
-            Some(Unavailable::PoolExhausted) => {
-                Self::new(StatusCode::SERVICE_UNAVAILABLE, "server", "is overloaded, retry later")
-            }
-            Some(Unavailable::StatementTimeout) => {
-                Self::new(StatusCode::SERVICE_UNAVAILABLE, "server", "took too long, retry later")
-            }
+            Some(Unavailable::PoolExhausted) => Self::unavailable("is overloaded, retry later"),
+            Some(Unavailable::StatementTimeout) => Self::unavailable("took too long, retry later"),
             None => Self::new(StatusCode::INTERNAL_SERVER_ERROR, "server", "internal error"),
         };
-        if error.status == StatusCode::SERVICE_UNAVAILABLE {
-            error.retry_after = Some(DATABASE_RETRY_AFTER_SECS);
-        }
         error.cause = Some(cause);
+        error
+    }
+
+    /// 503 with `Retry-After`: the service works but is short of capacity right now.
+    fn unavailable(message: &str) -> Self {
+        let mut error = Self::new(StatusCode::SERVICE_UNAVAILABLE, "server", message);
+        error.retry_after = Some(DATABASE_RETRY_AFTER_SECS);
         error
     }
 
@@ -126,7 +126,7 @@ impl IntoResponse for ApiError {
             // `{:#}` prints the whole chain on one line ("a: b: c"); this is the only
             // place a 5xx is logged, so each failure appears exactly once. An overload
             // is a WARN: the service works, it is short of capacity.
-            if self.retry_after.is_some() {
+            if self.status == StatusCode::SERVICE_UNAVAILABLE {
                 tracing::warn!(error = %format!("{cause:#}"), status = self.status.as_u16(), "request shed");
             } else {
                 tracing::error!(error = %format!("{cause:#}"), status = self.status.as_u16(), "request failed");
