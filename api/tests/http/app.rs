@@ -12,7 +12,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
-    _db: TestDb,
+    /// The database lives as long as the first server on it; a second server on the
+    /// same database ([`spawn_again`]) holds none.
+    _db: Option<TestDb>,
 }
 
 pub struct Reply {
@@ -43,6 +45,14 @@ pub async fn spawn_on(db: TestDb) -> TestApp {
 
 /// Starts the app on `db` with custom settings (which should point at `db`).
 pub async fn spawn_with(db: TestDb, settings: &infrastructure::Settings) -> TestApp {
+    let mut app = spawn_again(settings).await;
+    app._db = Some(db);
+    app
+}
+
+/// Another server on the database of `settings`, as after a restart: it sees everything
+/// the first one accepted.
+pub async fn spawn_again(settings: &infrastructure::Settings) -> TestApp {
     let app = Application::build(settings).await.expect("application builds");
     let addr = app.local_addr().expect("bound address");
     let (stop, stopped) = oneshot::channel::<()>();
@@ -54,7 +64,7 @@ pub async fn spawn_with(db: TestDb, settings: &infrastructure::Settings) -> Test
         client: reqwest::Client::new(),
         stop: Some(stop),
         server: Some(server),
-        _db: db,
+        _db: None,
     }
 }
 
@@ -91,16 +101,6 @@ impl TestApp {
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
         reply.json["user"]["token"].as_str().expect("token").to_owned()
     }
-
-    //{% if realworld %} The RealWorld example's articles.
-    /// Publishes an article and returns its slug.
-    pub async fn publish(&self, token: &str, title: &str, tags: &[&str]) -> String {
-        let body = json!({"article": {"title": title, "description": "about it", "body": "the body", "tagList": tags}});
-        let reply = self.send(Method::POST, "/api/articles", Some(token), Some(body)).await;
-        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
-        reply.json["article"]["slug"].as_str().expect("slug").to_owned()
-    }
-    //{% endif %} Shutdown.
 
     /// Triggers the graceful shutdown and returns how the server ended.
     pub async fn stop(mut self) -> anyhow::Result<()> {

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::app::{spawn_app, spawn_on, spawn_with};
+use crate::app::{spawn_again, spawn_app, spawn_on, spawn_with};
 use infrastructure::testing::TestDb;
 
 #[tokio::test]
@@ -43,16 +43,11 @@ async fn data_survives_a_restart_of_the_server() {
     let app = spawn_on(db).await;
     let token = app.register("durable").await;
     // A second server on the same database file sees everything the first accepted.
-    let again = api::startup::Application::build(&settings).await.expect("rebuilt");
-    let addr = again.local_addr().expect("addr");
-    let server = tokio::spawn(again.run_until_stopped(std::future::pending()));
-    let client = reqwest::Client::new();
-    let reply = client.get(format!("http://{addr}/api/user")).header("Authorization", format!("Token {token}"));
-    let reply = reply.send().await.expect("sent");
-    assert_eq!(reply.status(), StatusCode::OK);
-    let user: serde_json::Value = reply.json().await.expect("json");
-    assert_eq!(user["user"]["username"], "durable");
-    server.abort();
+    let again = spawn_again(&settings).await;
+    let reply = again.get("/api/user", Some(&token)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json["user"]["username"], "durable");
+    again.stop().await.expect("stopped");
     app.stop().await.expect("stopped");
 }
 

@@ -4,7 +4,8 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::app::{TestApp, spawn_on};
+use crate::app::{TestApp, spawn_again, spawn_on};
+use crate::publish::Publish;
 use infrastructure::testing::TestDb;
 
 #[tokio::test]
@@ -93,11 +94,8 @@ async fn articles_survive_a_restart_of_the_server() {
     let token = app.register("durable").await;
     app.publish(&token, "Kept", &["kept"]).await;
     // A second server on the same database file sees everything the first accepted.
-    let again = api::startup::Application::build(&settings).await.expect("rebuilt");
-    let addr = again.local_addr().expect("addr");
-    let server = tokio::spawn(again.run_until_stopped(std::future::pending()));
-    let reply = reqwest::get(format!("http://{addr}/api/articles/kept")).await.expect("sent");
-    assert_eq!(reply.status(), StatusCode::OK);
-    server.abort();
+    let again = spawn_again(&settings).await;
+    assert_eq!(again.get("/api/articles/kept", None).await.status, StatusCode::OK);
+    again.stop().await.expect("stopped");
     app.stop().await.expect("stopped");
 }
