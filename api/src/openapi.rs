@@ -1,7 +1,9 @@
-//! The OpenAPI document's fixed parts: title, tags and the `Token` security scheme.
+//! The OpenAPI document's fixed parts: title, the platform's and the accounts' tags, and
+//! the `Token` security scheme.
 //!
 //! Paths and schemas are not listed here: `routes::documented_routes` adds them from the
-//! handlers' `#[utoipa::path]` annotations.
+//! handlers' `#[utoipa::path]` annotations, and each feature's routes bring their own
+//! tags (see `realworld::routes`).
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -12,9 +14,7 @@ pub const TOKEN_SCHEME: &str = "Token";
 #[derive(OpenApi)]
 #[openapi(
     info(
-        //{% if realworld %} The RealWorld example's title.
-        title = "RealWorld (Conduit) API",
-        //{% endif %} Errors have one shape everywhere.
+        title = "HTTP API",
         description = "Errors always have the shape `{\"errors\": {\"field\": [\"message\"]}}`."
     ),
     modifiers(&TokenScheme, &ServiceTitle),
@@ -22,14 +22,6 @@ pub const TOKEN_SCHEME: &str = "Token";
         (name = "users", description = "Registration, login and the current user"),
         (name = "health", description = "Liveness and readiness"),
         (name = "admin", description = "Operational endpoints for admins"),
-        //{% if realworld %} The RealWorld example's resources.
-        (name = "profiles", description = "Public profiles and following"),
-        (name = "articles", description = "Articles and the feed"),
-        (name = "favorites", description = "Favorite articles"),
-        (name = "comments", description = "Comments on articles"),
-        (name = "tags", description = "Tags in use"),
-        (name = "reports", description = "Activity reports, generated in the background"),
-        //{% endif %} (Every tag is listed above.)
     )
 )]
 pub(crate) struct ApiDoc;

@@ -12,6 +12,7 @@ pub(crate) mod tags;
 
 use application::realworld::RealWorld;
 use axum::extract::FromRef;
+use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -21,7 +22,7 @@ use crate::AppState;
 /// axum's router prefers over the `{slug}` capture, so the feed is never read as an
 /// article named "feed". One `routes!` call per path: utoipa-axum merges its methods.
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    OpenApiRouter::with_openapi(Tags::openapi())
         .routes(routes!(profiles::get_profile))
         .routes(routes!(profiles::follow, profiles::unfollow))
         .routes(routes!(articles::list_articles, articles::create_article))
@@ -36,6 +37,18 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::get_report))
         .routes(routes!(reports::download_report))
 }
+
+/// The example's tags in the OpenAPI document, merged into the platform's with its routes.
+#[derive(utoipa::OpenApi)]
+#[openapi(tags(
+    (name = "profiles", description = "Public profiles and following"),
+    (name = "articles", description = "Articles and the feed"),
+    (name = "favorites", description = "Favorite articles"),
+    (name = "comments", description = "Comments on articles"),
+    (name = "tags", description = "Tags in use"),
+    (name = "reports", description = "Activity reports, generated in the background"),
+))]
+struct Tags;
 
 /// The example's handlers' sub-state.
 impl FromRef<AppState> for RealWorld {

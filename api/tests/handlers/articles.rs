@@ -5,6 +5,21 @@ use serde_json::{Value, json};
 
 use crate::support::TestApp;
 
+/// Publishing an article, for the handler tests of the example.
+pub(crate) trait CreateArticle {
+    /// Publishes an article and returns its slug.
+    async fn create_article(&self, token: &str, title: &str, tags: &[&str]) -> String;
+}
+
+impl CreateArticle for TestApp {
+    async fn create_article(&self, token: &str, title: &str, tags: &[&str]) -> String {
+        let body = json!({"article": {"title": title, "description": "about", "body": "the body", "tagList": tags}});
+        let response = self.call(Method::POST, "/api/articles", Some(token), Some(body)).await;
+        assert_eq!(response.status, StatusCode::CREATED, "create {title}: {}", response.text);
+        response.json()["article"]["slug"].as_str().expect("a slug").to_owned()
+    }
+}
+
 #[tokio::test]
 async fn creating_an_article_returns_201_with_every_field() {
     let app = TestApp::new();

@@ -3,6 +3,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
+use crate::articles::CreateArticle;
 use crate::support::TestApp;
 
 async fn comment(app: &TestApp, token: &str, slug: &str, body: &str) -> i64 {

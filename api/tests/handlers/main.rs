@@ -6,6 +6,7 @@
 //{% if realworld %} The RealWorld example's handlers.
 mod articles;
 mod comments;
+mod docs_realworld;
 mod errors_realworld;
 mod profiles;
 mod reports;

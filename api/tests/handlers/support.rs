@@ -122,16 +122,6 @@ impl TestApp {
         assert_eq!(response.status, StatusCode::CREATED, "register {name}: {}", response.text);
         response.json()["user"]["token"].as_str().expect("a token").to_owned()
     }
-
-    //{% if realworld %} The RealWorld example's articles.
-    /// Publishes an article and returns its slug.
-    pub async fn create_article(&self, token: &str, title: &str, tags: &[&str]) -> String {
-        let body = json!({"article": {"title": title, "description": "about", "body": "the body", "tagList": tags}});
-        let response = self.call(Method::POST, "/api/articles", Some(token), Some(body)).await;
-        assert_eq!(response.status, StatusCode::CREATED, "create {title}: {}", response.text);
-        response.json()["article"]["slug"].as_str().expect("a slug").to_owned()
-    }
-    //{% endif %} (Every helper is above.)
 }
 
 impl TestResponse {

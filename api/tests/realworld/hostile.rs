@@ -6,6 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::app::{TestApp, spawn_on};
+use crate::publish::Publish;
 use infrastructure::testing::TestDb;
 
 #[tokio::test]

@@ -9,5 +9,6 @@ mod flows;
 mod hostile;
 mod metrics;
 mod pagination;
+mod publish;
 mod rejections;
 mod reports;

@@ -4,6 +4,7 @@
 use reqwest::StatusCode;
 
 use crate::app::spawn_app;
+use crate::publish::Publish;
 
 #[tokio::test]
 async fn article_routes_are_labelled_by_template_and_their_queries_by_table() {

@@ -6,6 +6,7 @@ use infrastructure::testing::TestDb;
 use reqwest::StatusCode;
 
 use crate::app::{TestApp, spawn_app, spawn_on};
+use crate::publish::Publish;
 
 /// Walks `path` page by page with `nextCursor`, returning every slug in order.
 async fn walk(app: &TestApp, path: &str, token: Option<&str>) -> Vec<String> {

@@ -6,6 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::app::spawn_app;
+use crate::publish::Publish;
 
 #[tokio::test]
 async fn article_validation_errors_are_422_with_field_messages() {

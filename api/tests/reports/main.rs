@@ -5,12 +5,15 @@
 #[path = "../http/app.rs"]
 #[allow(dead_code)]
 mod app;
+#[path = "../realworld/publish.rs"]
+mod publish;
 #[path = "../http/queues.rs"]
 mod queues;
 
 use std::time::{Duration, Instant};
 
 use app::TestApp;
+use publish::Publish;
 use queues::{Queue, on_queue};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
