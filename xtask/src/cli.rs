@@ -10,7 +10,7 @@ use crate::load::compare::Budget;
 use crate::load::model::{Model, Phases};
 use crate::load::scenario::{self, Mix};
 use crate::load::setup::Accounts;
-use crate::seed::{Counts, DEFAULT_PASSWORD, Existing, SeedOptions};
+use crate::seed::{Counts, DEFAULT_PASSWORD, Existing, SeedOptions, known_counts};
 
 #[derive(Debug, Parser)]
 #[command(name = "xtask", about = "Developer tasks for this workspace")]
@@ -49,12 +49,9 @@ impl Scale {
             Scale::Medium => 10_000,
             Scale::Large => 100_000,
         };
-        Counts {
-            users,
-            //{% if realworld %} The example's tables grow with the users.
-            example: crate::seed::realworld::ExampleCounts::at(self),
-            //{% endif %} Other tables' presets go here as the project seeds them.
-        }
+        // The features' tables grow with the users: each count's preset at this scale.
+        let rows = known_counts().iter().map(|count| (count.name, count.preset[self as usize])).collect();
+        Counts { users, rows }
     }
 }
 
@@ -66,10 +63,9 @@ pub struct SeedArgs {
     /// Users [preset: 20, 1,000, 10,000, 100,000 for tiny, small, medium, large].
     #[arg(long)]
     pub users: Option<usize>,
-    //{% if realworld %} Counts of the RealWorld example's tables.
-    #[command(flatten)]
-    pub example: crate::seed::realworld::ExampleArgs,
-    //{% endif %} Options of every seed.
+    /// Rows of a feature's table, `NAME=N` (repeatable), replacing the preset's.
+    #[arg(long = "rows", value_name = "NAME=N", value_parser = parse_rows, help = rows_help())]
+    pub rows: Vec<(String, usize)>,
     /// What to do when the database already has seeded rows.
     #[arg(long, value_enum, default_value_t = Existing::Refuse)]
     pub existing: Existing,
@@ -91,19 +87,43 @@ pub struct SeedArgs {
 }
 
 impl SeedArgs {
-    pub fn options(&self) -> SeedOptions {
+    /// # Errors
+    /// A `--rows` name that no feature's seed takes.
+    pub fn options(&self) -> anyhow::Result<SeedOptions> {
         let mut counts = self.scale.counts();
         counts.users = self.users.unwrap_or(counts.users);
-        //{% if realworld %} The example's counts given as flags replace the preset's too.
-        self.example.apply(&mut counts.example);
-        //{% endif %} Everything else is taken as given.
-        SeedOptions {
+        for (name, rows) in &self.rows {
+            counts.set(name, *rows)?;
+        }
+        Ok(SeedOptions {
             counts,
             existing: self.existing,
             password: self.password.clone(),
             rng_seed: self.rng_seed,
             batch_rows: self.batch_rows,
-        }
+        })
+    }
+}
+
+fn parse_rows(text: &str) -> Result<(String, usize), String> {
+    let (name, rows) = text.split_once('=').ok_or_else(|| format!("{text:?}: expected NAME=N"))?;
+    let rows = rows.trim().parse().map_err(|_| format!("{text:?}: N must be a whole number"))?;
+    Ok((name.trim().to_owned(), rows))
+}
+
+/// The `--rows` help: every feature's count with its presets.
+fn rows_help() -> String {
+    let counts: Vec<String> = known_counts()
+        .iter()
+        .map(|c| {
+            let [tiny, small, medium, large] = c.preset;
+            format!("{} ({}; presets {tiny}, {small}, {medium}, {large})", c.name, c.about)
+        })
+        .collect();
+    if counts.is_empty() {
+        "Rows of a feature's table, NAME=N (repeatable); no feature seeds tables yet".to_owned()
+    } else {
+        format!("Rows of a feature's table, NAME=N (repeatable), replacing the preset: {}", counts.join("; "))
     }
 }
 
@@ -210,5 +230,37 @@ impl LoadArgs {
             budget: Budget { p95_pct: self.max_p95_regression, error_rate_points: self.max_error_rate_increase },
             progress: !self.quiet,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    fn seed_args(args: &[&str]) -> SeedArgs {
+        let cli = Cli::try_parse_from(["xtask", "seed"].iter().chain(args)).expect("parses");
+        match cli.command {
+            Command::Seed(args) => args,
+            Command::Loadtest(_) => unreachable!("a seed command"),
+        }
+    }
+
+    #[test]
+    fn a_rows_name_no_feature_seeds_is_refused_with_the_known_names() {
+        let error = seed_args(&["--rows", "bogus=3"]).options().expect_err("an unknown table");
+        assert!(error.to_string().contains("bogus"), "{error}");
+        assert!(Cli::try_parse_from(["xtask", "seed", "--rows", "bogus"]).is_err(), "NAME=N is required");
+        assert!(Cli::try_parse_from(["xtask", "seed", "--rows", "bogus=x"]).is_err(), "N is a number");
+    }
+
+    #[test]
+    fn the_scale_sets_the_users_and_every_feature_count() {
+        let options = seed_args(&["--scale", "tiny", "--users", "7"]).options().expect("valid");
+        assert_eq!(options.counts.users, 7);
+        for count in known_counts() {
+            assert_eq!(options.counts.get(count.name), count.preset[0], "{}", count.name);
+        }
     }
 }

@@ -26,7 +26,7 @@ async fn seed(args: xtask::cli::SeedArgs) -> anyhow::Result<ExitCode> {
     if let Some(url) = &args.database_url {
         settings.database.url.clone_from(url);
     }
-    let options = args.options();
+    let options = args.options()?;
     eprintln!("seeding {} with {:?}", infrastructure::db::describe(&settings.database), options.counts);
     let report = xtask::seed::run(&settings, &options).await?;
     print!("{}", report.render());

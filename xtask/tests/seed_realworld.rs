@@ -6,12 +6,12 @@
 use application::realworld::CreateArticleInput;
 use domain::UserId;
 use infrastructure::testing::TestDb;
-use xtask::seed::realworld::ExampleCounts;
+use xtask::realworld::seed::ExampleCounts;
 use xtask::seed::{Counts, DEFAULT_PASSWORD, Existing, SeedOptions};
 
 fn counts() -> Counts {
     let mut counts = Counts::users(30);
-    counts.example = ExampleCounts { articles: 120, favorites: 500, comments: 250, follows: 80, tags: 12 };
+    ExampleCounts { articles: 120, favorites: 500, comments: 250, follows: 80, tags: 12 }.into_counts(&mut counts);
     counts
 }
 

@@ -6,9 +6,6 @@
 pub mod compare;
 pub mod metrics;
 pub mod model;
-//{% if realworld %} The RealWorld example's operations.
-pub mod realworld;
-//{% endif %} Reports, scenarios, setup and statistics of every load test.
 pub mod report;
 pub mod scenario;
 pub mod setup;
@@ -30,6 +27,27 @@ use self::report::Results;
 use self::scenario::{Mix, Op, Target};
 use self::setup::Accounts;
 use self::stats::{Recorder, Summary};
+
+/// A feature's part of the load test: its scenarios and the setup its operations need.
+#[async_trait::async_trait]
+pub trait LoadOperations: Sync {
+    /// Its scenarios; one named like a platform scenario (`read`, `write`) replaces it.
+    fn scenarios(&self) -> &'static [scenario::Scenario];
+
+    /// Runs before the measured run, after the virtual users are set up: collects what
+    /// its operations pick from into a [`Target::state`] and adds notes for the report.
+    ///
+    /// # Errors
+    /// The server fails a request the setup needs, or an operation named in an
+    /// `explicit` mix cannot run.
+    async fn prepare(
+        &self,
+        target: &mut Target,
+        accounts_from: &Accounts,
+        explicit: bool,
+        notes: &mut Vec<String>,
+    ) -> anyhow::Result<()>;
+}
 
 /// Everything `loadtest` needs, parsed from the command line.
 #[derive(Debug, Clone)]
@@ -76,9 +94,11 @@ pub async fn run(options: &LoadOptions) -> anyhow::Result<Results> {
     eprintln!("setting up against {} ...", target.base);
     setup::prepare(&mut target, &options.accounts).await?;
     let mut notes = Vec::new();
-    //{% if realworld %} The example's operations need articles, authors and tags to pick from.
-    realworld::prepare(&mut target, &options.accounts, options.explicit_mix, &mut notes).await?;
-    //{% endif %} Setup is done: the target is shared, read-only, by every request.
+    for feature in crate::FEATURES {
+        // A feature's operations pick from what its setup collects (articles, authors, ...).
+        feature.load.prepare(&mut target, &options.accounts, options.explicit_mix, &mut notes).await?;
+    }
+    // Setup is done: the target is shared, read-only, by every request.
     let target = Arc::new(target);
 
     let ceiling = if options.ceiling.is_zero() {
@@ -211,7 +231,7 @@ async fn drive(target: &Arc<Target>, model: Model, phases: Phases, progress: boo
         async move {
             let (op, request) = {
                 let mut rng = rand::rng();
-                let op = if ceiling { Op::Health } else { target.mix.pick(&mut rng) };
+                let op = if ceiling { Op::HEALTH } else { target.mix.pick(&mut rng) };
                 (op, target.request(op, &mut rng))
             };
             (op.name(), scenario::send(request).await)

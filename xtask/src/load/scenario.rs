@@ -2,101 +2,146 @@
 //! logins, ...: `cargo xtask loadtest --help` lists them), and the weighted mix that
 //! picks the next one.
 
-use std::collections::BTreeMap;
+use std::any::{Any, TypeId};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rand::Rng;
+use rand::{Rng, RngCore};
 use reqwest::{Client, RequestBuilder};
 use serde_json::json;
 
 use super::stats::Outcome;
 
-/// One kind of request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Op {
-    //{% if realworld %} The RealWorld example's operations (see load/realworld.rs).
-    List,
-    Feed,
-    Article,
-    Tags,
-    Profile,
-    Create,
-    Comment,
-    Favorite,
-    Report,
-    //{% endif %} The account operations, which every project has.
-    /// `POST /api/users/login`: one password hash per request.
-    Login,
-    /// `GET /api/user`: the virtual user's own account.
-    User,
-    /// `PUT /api/user`: a new bio for the virtual user.
-    Bio,
-    /// `GET /health`: the ceiling, never part of a mix.
-    Health,
+/// One kind of request: its name on the command line, whether it acts as a logged-in
+/// virtual user, and how to build the next request.
+pub struct Operation {
+    pub name: &'static str,
+    pub needs_user: bool,
+    pub request: fn(&Call<'_>, &mut dyn RngCore) -> RequestBuilder,
 }
 
-/// The scenarios: name, weight in the default mix, and operations (a scenario's weight
-/// is split evenly over them).
-const SCENARIOS: &[(&str, u32, &[Op])] = &[
-    //{% if realworld %} The example's reads, writes and report jobs; the account operations apart.
-    ("read", 8, &[Op::List, Op::Feed, Op::Article, Op::Tags, Op::Profile]),
-    ("write", 1, &[Op::Create, Op::Comment, Op::Favorite]),
-    ("report", 1, &[Op::Report]),
-    ("account", 0, &[Op::User, Op::Bio]),
-    //{% else %} Reading and updating one's own account are the reads and writes.{{ nl }}    ("read", 8, &[Op::User]),{{ nl }}    ("write", 1, &[Op::Bio]),
-    //{% endif %} Logging in costs a password hash: a scenario of its own.
-    ("login", 1, &[Op::Login]),
+/// An operation, compared and ordered by name.
+#[derive(Clone, Copy)]
+pub struct Op(pub &'static Operation);
+
+impl PartialEq for Op {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.name == other.0.name
+    }
+}
+
+impl Eq for Op {}
+
+impl PartialOrd for Op {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Op {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.name.cmp(other.0.name)
+    }
+}
+
+impl std::hash::Hash for Op {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.name.hash(state);
+    }
+}
+
+impl std::fmt::Debug for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
+
+/// A named group of operations with its weight in the default mix (split evenly over
+/// its operations; 0 keeps it out of the default mix).
+pub struct Scenario {
+    pub name: &'static str,
+    pub weight: u32,
+    pub ops: &'static [Op],
+}
+
+/// The account operations, which every project has.
+impl Op {
+    /// `POST /api/users/login`: one password hash per request.
+    pub const LOGIN: Op = Op(&Operation {
+        name: "login",
+        needs_user: true,
+        request: |call, _| {
+            let (email, password) = call.user.map_or(("", ""), |u| (u.email.as_str(), u.password.as_str()));
+            call.post("/api/users/login").json(&json!({"user": {"email": email, "password": password}}))
+        },
+    });
+    /// `GET /api/user`: the virtual user's own account.
+    pub const USER: Op =
+        Op(&Operation { name: "user", needs_user: true, request: |call, _| call.auth(call.get("/api/user")) });
+    /// `PUT /api/user`: a new bio for the virtual user.
+    pub const BIO: Op = Op(&Operation {
+        name: "bio",
+        needs_user: true,
+        request: |call, _| {
+            call.auth(call.put("/api/user"))
+                .json(&json!({"user": {"bio": format!("Bio {} of load test {}", call.n, call.target.run_id)}}))
+        },
+    });
+    /// `GET /health`: the ceiling, never part of a mix.
+    pub const HEALTH: Op = Op(&Operation { name: "health", needs_user: false, request: |call, _| call.get("/health") });
+}
+
+/// The platform's scenarios. A feature's scenario of the same name replaces one of them:
+/// with the RealWorld example, `read` and `write` are its pages, and the account's
+/// reads and writes remain as `account`.
+const PLATFORM: &[Scenario] = &[
+    Scenario { name: "read", weight: 8, ops: &[Op::USER] },
+    Scenario { name: "write", weight: 1, ops: &[Op::BIO] },
+    Scenario { name: "account", weight: 0, ops: &[Op::USER, Op::BIO] },
+    // Logging in costs a password hash: a scenario of its own.
+    Scenario { name: "login", weight: 1, ops: &[Op::LOGIN] },
 ];
 
-impl Op {
-    /// Its name on the command line, and whether it acts as a logged-in virtual user.
-    fn describe(self) -> (&'static str, bool) {
-        match self {
-            //{% if realworld %} The example's public pages need no account.
-            Op::List => ("list", false),
-            Op::Feed => ("feed", true),
-            Op::Article => ("article", false),
-            Op::Tags => ("tags", false),
-            Op::Profile => ("profile", false),
-            Op::Create => ("create", true),
-            Op::Comment => ("comment", true),
-            Op::Favorite => ("favorite", true),
-            Op::Report => ("report", true),
-            //{% endif %} The account operations act as the virtual user.
-            Op::Login => ("login", true),
-            Op::User => ("user", true),
-            Op::Bio => ("bio", true),
-            Op::Health => ("health", false),
+/// Every scenario: the features' (in `crate::FEATURES` order), then the platform's that
+/// no feature replaced.
+pub fn scenarios() -> Vec<&'static Scenario> {
+    let mut all: Vec<&'static Scenario> = crate::FEATURES.iter().flat_map(|f| f.load.scenarios()).collect();
+    for scenario in PLATFORM {
+        if !all.iter().any(|s| s.name == scenario.name) {
+            all.push(scenario);
         }
     }
+    all
+}
 
+impl Op {
     pub fn name(self) -> &'static str {
-        self.describe().0
+        self.0.name
     }
 
     /// Whether it needs logged-in virtual users.
     pub fn needs_user(self) -> bool {
-        self.describe().1
+        self.0.needs_user
     }
 
-    /// The scenario this operation belongs to.
+    /// The first scenario this operation belongs to.
     pub fn scenario(self) -> &'static str {
-        SCENARIOS.iter().find(|(_, _, ops)| ops.contains(&self)).map_or("ceiling", |(name, _, _)| name)
+        scenarios().into_iter().find(|s| s.ops.contains(&self)).map_or("ceiling", |s| s.name)
     }
 
     pub fn by_name(name: &str) -> Option<Op> {
-        SCENARIOS.iter().flat_map(|(_, _, ops)| ops.iter().copied()).find(|op| op.name() == name)
+        scenarios().into_iter().flat_map(|s| s.ops.iter().copied()).find(|op| op.name() == name)
     }
 }
 
 /// The `--scenario` help: the scenarios with their operations, and the default mix.
 pub fn help() -> String {
-    let scenarios: Vec<String> = SCENARIOS
+    let scenarios: Vec<String> = scenarios()
         .iter()
-        .map(|(name, _, ops)| match ops {
-            [op] if op.name() == *name => (*name).to_owned(),
-            _ => format!("{name} ({})", ops.iter().map(|op| op.name()).collect::<Vec<_>>().join(", ")),
+        .map(|s| match s.ops {
+            [op] if op.name() == s.name => s.name.to_owned(),
+            ops => format!("{} ({})", s.name, ops.iter().map(|op| op.name()).collect::<Vec<_>>().join(", ")),
         })
         .collect();
     format!(
@@ -109,11 +154,8 @@ pub fn help() -> String {
 
 /// The default mix as `--scenario` text: every scenario with a default weight.
 fn default_text() -> String {
-    let parts: Vec<String> = SCENARIOS
-        .iter()
-        .filter(|(_, weight, _)| *weight > 0)
-        .map(|(name, weight, _)| format!("{name}={weight}"))
-        .collect();
+    let parts: Vec<String> =
+        scenarios().iter().filter(|s| s.weight > 0).map(|s| format!("{}={}", s.name, s.weight)).collect();
     parts.join(",")
 }
 
@@ -151,8 +193,8 @@ impl Mix {
                 .parse()
                 .map_err(|_| anyhow::anyhow!("--scenario {part}: the weight must be a whole number"))?;
             let name = name.trim();
-            let ops: Vec<Op> = match SCENARIOS.iter().find(|(s, _, _)| *s == name) {
-                Some((_, _, ops)) => ops.to_vec(),
+            let ops: Vec<Op> = match scenarios().into_iter().find(|s| s.name == name) {
+                Some(scenario) => scenario.ops.to_vec(),
                 None => vec![Op::by_name(name).ok_or_else(|| unknown(name))?],
             };
             let share = u64::from(weight) * SPLIT / ops.len() as u64;
@@ -199,11 +241,14 @@ impl Mix {
 
 /// The error for a name that is neither a scenario nor an operation, listing the names.
 fn unknown(name: &str) -> anyhow::Error {
-    let scenarios: Vec<&str> = SCENARIOS.iter().map(|(s, _, _)| *s).collect();
-    let ops: Vec<&str> = SCENARIOS.iter().flat_map(|(_, _, ops)| ops.iter().map(|op| op.name())).collect();
+    let all = scenarios();
+    let names: Vec<&str> = all.iter().map(|s| s.name).collect();
+    let mut ops: Vec<&str> = all.iter().flat_map(|s| s.ops.iter().map(|op| op.name())).collect();
+    ops.sort_unstable();
+    ops.dedup();
     anyhow::anyhow!(
         "--scenario: unknown scenario {name:?} (scenarios: {}; operations: {})",
-        scenarios.join(", "),
+        names.join(", "),
         ops.join(", ")
     )
 }
@@ -216,35 +261,25 @@ pub struct VirtualUser {
     pub token: String,
 }
 
-/// What the operations run against: the server, the accounts, and names that exist.
+/// What the operations run against: the server, the accounts, and what each feature's
+/// setup collected for its operations to pick from ([`Target::state`]).
 pub struct Target {
     pub base: String,
     pub client: Client,
     pub mix: Mix,
     pub users: Vec<VirtualUser>,
-    //{% if realworld %} Articles, authors and tags for the example's operations to pick from.
-    pub names: super::realworld::Names,
-    //{% endif %} Marks what this run writes, so runs never collide.
+    /// Marks what this run writes, so runs never collide.
     pub run_id: String,
     counter: AtomicU64,
+    states: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
 }
 
 impl Target {
     pub fn new(base: String, client: Client, mix: Mix, run_id: String) -> Self {
-        Self {
-            base,
-            client,
-            mix,
-            users: Vec::new(),
-            //{% if realworld %} Filled by the example's setup.
-            names: super::realworld::Names::default(),
-            //{% endif %} The run's tag and a request counter number what the requests write.
-            run_id,
-            counter: AtomicU64::new(0),
-        }
+        Self { base, client, mix, users: Vec::new(), run_id, counter: AtomicU64::new(0), states: HashMap::new() }
     }
 
-    /// A copy without users or names, for setup tasks.
+    /// A copy without users or feature states, for setup tasks.
     pub fn clone_for_setup(&self) -> Self {
         Self::new(self.base.clone(), self.client.clone(), self.mix.clone(), self.run_id.clone())
     }
@@ -253,48 +288,51 @@ impl Target {
         format!("{}{path}", self.base)
     }
 
+    /// What a feature's setup stored for its operations (names that exist, ...).
+    pub fn state<T: Any + Send + Sync>(&self) -> Option<&T> {
+        self.states.get(&TypeId::of::<T>()).and_then(|state| state.downcast_ref())
+    }
+
+    /// Stores (or replaces) a feature's state.
+    pub fn set_state<T: Any + Send + Sync>(&mut self, state: T) {
+        self.states.insert(TypeId::of::<T>(), Box::new(state));
+    }
+
     /// Builds the next request of `op`, choosing its user and parameters at random.
     /// Synchronous, so no random generator is held across an `.await`.
     pub fn request(&self, op: Op, rng: &mut impl Rng) -> RequestBuilder {
-        let c = &self.client;
         let user = (!self.users.is_empty()).then(|| &self.users[rng.random_range(0..self.users.len())]);
-        let auth = |r: RequestBuilder| match user {
-            Some(u) => r.header("Authorization", format!("Token {}", u.token)),
-            None => r,
-        };
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        match op {
-            //{% if realworld %} The example's operations.
-            Op::List => {
-                let offset = 20 * rng.random_range(0..5);
-                match self.names.tag(rng).filter(|_| rng.random_bool(0.25)) {
-                    Some(tag) => c.get(self.url(&format!("/api/articles?limit=20&offset={offset}&tag={tag}"))),
-                    None => c.get(self.url(&format!("/api/articles?limit=20&offset={offset}"))),
-                }
-            }
-            Op::Feed => auth(c.get(self.url("/api/articles/feed?limit=20"))),
-            Op::Article => c.get(self.url(&format!("/api/articles/{}", self.names.slug(rng)))),
-            Op::Tags => c.get(self.url("/api/tags")),
-            Op::Profile => c.get(self.url(&format!("/api/profiles/{}", self.names.username(rng)))),
-            Op::Create => auth(c.post(self.url("/api/articles"))).json(&json!({"article": {
-                "title": format!("Load test {} {n}", self.run_id),
-                "description": "Written by cargo xtask loadtest",
-                "body": "A short body, long enough to look like a post. ".repeat(8),
-                "tagList": ["loadtest"],
-            }})),
-            Op::Comment => auth(c.post(self.url(&format!("/api/articles/{}/comments", self.names.slug(rng)))))
-                .json(&json!({"comment": {"body": format!("Comment {n} from the load test")}})),
-            Op::Favorite => auth(c.post(self.url(&format!("/api/articles/{}/favorite", self.names.slug(rng))))),
-            Op::Report => auth(c.post(self.url("/api/reports"))).json(&super::realworld::report_body()),
-            //{% endif %} The account operations.
-            Op::Login => {
-                let (email, password) = user.map_or(("", ""), |u| (u.email.as_str(), u.password.as_str()));
-                c.post(self.url("/api/users/login")).json(&json!({"user": {"email": email, "password": password}}))
-            }
-            Op::User => auth(c.get(self.url("/api/user"))),
-            Op::Bio => auth(c.put(self.url("/api/user")))
-                .json(&json!({"user": {"bio": format!("Bio {n} of load test {}", self.run_id)}})),
-            Op::Health => c.get(self.url("/health")),
+        (op.0.request)(&Call { target: self, user, n }, rng)
+    }
+}
+
+/// One request being built: the target, the virtual user it acts as (if any), and a
+/// number unique within the run for what it writes.
+pub struct Call<'a> {
+    pub target: &'a Target,
+    pub user: Option<&'a VirtualUser>,
+    pub n: u64,
+}
+
+impl Call<'_> {
+    pub fn get(&self, path: &str) -> RequestBuilder {
+        self.target.client.get(self.target.url(path))
+    }
+
+    pub fn post(&self, path: &str) -> RequestBuilder {
+        self.target.client.post(self.target.url(path))
+    }
+
+    pub fn put(&self, path: &str) -> RequestBuilder {
+        self.target.client.put(self.target.url(path))
+    }
+
+    /// Sends the request as the virtual user, when there is one.
+    pub fn auth(&self, request: RequestBuilder) -> RequestBuilder {
+        match self.user {
+            Some(u) => request.header("Authorization", format!("Token {}", u.token)),
+            None => request,
         }
     }
 }
@@ -383,24 +421,27 @@ mod tests {
     }
 
     #[test]
-    fn every_operation_has_one_scenario_and_a_name_that_parses_back() {
-        let ops: Vec<Op> = SCENARIOS.iter().flat_map(|(_, _, ops)| ops.iter().copied()).collect();
+    fn every_operation_has_a_scenario_and_a_name_that_parses_back() {
+        let ops: Vec<Op> = scenarios().iter().flat_map(|s| s.ops.iter().copied()).collect();
         for op in &ops {
-            assert_eq!(ops.iter().filter(|o| *o == op).count(), 1, "{op:?} is in one scenario");
             assert_eq!(Op::by_name(op.name()), Some(*op));
             assert_ne!(op.scenario(), "ceiling");
         }
-        for op in [Op::Login, Op::User, Op::Bio] {
+        let names: Vec<&str> = scenarios().iter().map(|s| s.name).collect();
+        for name in &names {
+            assert_eq!(names.iter().filter(|n| *n == name).count(), 1, "one scenario is named {name}");
+        }
+        for op in [Op::LOGIN, Op::USER, Op::BIO] {
             assert!(ops.contains(&op) && op.needs_user(), "{op:?}");
         }
-        assert_eq!(Op::by_name("health"), None, "the ceiling is never part of a mix");
+        assert_eq!(Op::by_name(Op::HEALTH.name()), None, "the ceiling is never part of a mix");
     }
 
     #[test]
     fn single_operations_and_bad_input() {
         let mix = Mix::parse("bio=1").expect("an operation alone");
         assert!(mix.needs_users());
-        assert_eq!(mix.pick(&mut StdRng::seed_from_u64(1)), Op::Bio);
+        assert_eq!(mix.pick(&mut StdRng::seed_from_u64(1)), Op::BIO);
         let unknown = Mix::parse("bogus=1").expect_err("an unknown name");
         assert!(unknown.to_string().contains("user") && unknown.to_string().contains("login"), "{unknown}");
         assert!(Mix::parse("read=x").is_err());
@@ -412,18 +453,18 @@ mod tests {
     fn account_operations_act_as_the_virtual_user() {
         let target = target("user=1");
         let mut rng = StdRng::seed_from_u64(1);
-        let get = target.request(Op::User, &mut rng).build().expect("a request");
+        let get = target.request(Op::USER, &mut rng).build().expect("a request");
         assert_eq!((get.method().as_str(), get.url().path()), ("GET", "/api/user"));
         assert_eq!(get.headers()["authorization"], "Token tok");
 
-        let put = target.request(Op::Bio, &mut rng).build().expect("a request");
+        let put = target.request(Op::BIO, &mut rng).build().expect("a request");
         assert_eq!((put.method().as_str(), put.url().path()), ("PUT", "/api/user"));
         assert_eq!(put.headers()["authorization"], "Token tok");
         let body: serde_json::Value =
             serde_json::from_slice(put.body().and_then(|b| b.as_bytes()).expect("a body")).expect("JSON");
         assert!(body["user"]["bio"].as_str().is_some_and(|bio| bio.contains("r1")), "{body}");
 
-        let login = target.request(Op::Login, &mut rng).build().expect("a request");
+        let login = target.request(Op::LOGIN, &mut rng).build().expect("a request");
         assert_eq!((login.method().as_str(), login.url().path()), ("POST", "/api/users/login"));
         let body: serde_json::Value =
             serde_json::from_slice(login.body().and_then(|b| b.as_bytes()).expect("a body")).expect("JSON");
@@ -439,8 +480,8 @@ mod tests {
     #[test]
     fn removing_the_only_operation_leaves_nothing() {
         let mut mix = Mix::parse("user=1,bio=1").expect("valid");
-        assert!(mix.remove(Op::User));
+        assert!(mix.remove(Op::USER));
         assert!(!mix.given.contains_key("user"));
-        assert!(!mix.remove(Op::Bio));
+        assert!(!mix.remove(Op::BIO));
     }
 }

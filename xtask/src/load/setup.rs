@@ -19,7 +19,7 @@ pub enum Accounts {
 
 /// POSTs `body` as JSON, as `token`'s user if given: the status and the JSON reply
 /// (null when there is none).
-pub(super) async fn post(
+pub async fn post(
     target: &Target,
     path: &str,
     body: Value,
@@ -57,7 +57,7 @@ async fn account(target: &Target, accounts: &Accounts, i: usize) -> anyhow::Resu
 }
 
 /// Logs in (or registers) the virtual users, four at a time: each costs a password hash.
-pub(super) async fn accounts(target: &Target, accounts: &Accounts) -> anyhow::Result<Vec<VirtualUser>> {
+pub async fn accounts(target: &Target, accounts: &Accounts) -> anyhow::Result<Vec<VirtualUser>> {
     let count = match accounts {
         Accounts::Register { count, .. } | Accounts::Seeded { count, .. } => *count,
     };

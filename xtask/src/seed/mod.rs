@@ -1,7 +1,7 @@
 //! `cargo xtask seed`: fills the app's database with realistic data.
 //!
 //! Connects with the app's own settings (`DATABASE_URL`, the service's prefixed variables, config file),
-//! migrates, then writes the seeded tables ([`TABLES`]) in ONE transaction with multi-row
+//! migrates, then writes the seeded tables ([`tables`]) in ONE transaction with multi-row
 //! `INSERT`s, so a failed run leaves the database as it was, then refreshes PostgreSQL's
 //! planner statistics (`ANALYZE`). Ids are assigned here (continuing after the current
 //! maximum), so child rows can reference them without reading anything back.
@@ -10,13 +10,12 @@
 //! ([`DEFAULT_PASSWORD`] unless `--password`), hashed once with the app's argon2 settings.
 
 pub mod data;
-//{% if realworld %} The RealWorld example's tables.
-pub mod realworld;
-//{% endif %} Multi-row INSERTs (public: a project's own seeded tables use them too), and
-// the users table, which every project has.
+// Multi-row INSERTs (public: a feature's seeded tables use them too), and the users
+// table, which every project has.
 pub mod sql;
-mod tables;
+pub mod tables;
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -24,35 +23,71 @@ use application::ports::PasswordHasher;
 use domain::PlainPassword;
 use infrastructure::Settings;
 use infrastructure::security::Argon2Hasher;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement, TransactionTrait};
 
 /// The password of every seeded account.
 pub const DEFAULT_PASSWORD: &str = "password123";
 
-/// Every table the seed writes, children first (the order `--existing reset` empties them
-/// in), and whether the seed gives its rows explicit ids (a PostgreSQL sequence must then
-/// be moved past them, and rows already there make the seed refuse without `--existing`).
-pub const TABLES: &[(&str, bool)] = &[
-    //{% if realworld %} The RealWorld example's tables reference users (and each other).
-    ("comments", true),
-    ("favorites", false),
-    ("article_tags", false),
-    ("follows", false),
-    ("articles", true),
-    ("tags", false),
-    //{% endif %} Users last: every other seeded table references them.
-    ("users", true),
-];
+/// The platform's seeded table, `users`, with explicit ids: every feature's tables
+/// reference it, so it is emptied last and written first.
+const USERS: (&str, bool) = ("users", true);
 
-/// How many rows of each kind to add. Non-exhaustive: a count per seeded table, and
-/// projects seed more tables as they grow; start from [`Counts::users`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
+/// Every table the seed writes, children first (the order `--existing reset` empties them
+/// in: the features' in reverse `crate::FEATURES` order, then users), and whether the seed
+/// gives its rows explicit ids (a PostgreSQL sequence must then be moved past them, and
+/// rows already there make the seed refuse without `--existing`).
+pub fn tables() -> Vec<(&'static str, bool)> {
+    let mut tables: Vec<(&'static str, bool)> =
+        crate::FEATURES.iter().rev().flat_map(|f| f.seed.tables().iter().copied()).collect();
+    tables.push(USERS);
+    tables
+}
+
+/// One count a feature's seed takes (`--rows NAME=N`), with its preset per `--scale`.
+#[derive(Debug, Clone, Copy)]
+pub struct Count {
+    pub name: &'static str,
+    pub about: &'static str,
+    /// For tiny, small, medium and large.
+    pub preset: [usize; 4],
+}
+
+/// A feature's seeded tables: they reference the users (and the tables of the features
+/// before it in `crate::FEATURES`), and are written after them in the one transaction.
+#[async_trait::async_trait]
+pub trait SeedTables: Sync {
+    /// Its tables, children first, and whether the seed gives their rows explicit ids.
+    fn tables(&self) -> &'static [(&'static str, bool)];
+
+    /// The counts it takes, by name.
+    fn counts(&self) -> &'static [Count];
+
+    /// Refuses combinations that cannot be built (favorites without articles, ...).
+    ///
+    /// # Errors
+    /// The first impossible count, with the reason.
+    fn validate(&self, counts: &Counts) -> anyhow::Result<()>;
+
+    /// Writes its rows after the users, in dependency order, timing each table.
+    ///
+    /// # Errors
+    /// A statement fails (for example a name that already exists in append mode).
+    async fn write(
+        &self,
+        txn: &DatabaseTransaction,
+        options: &SeedOptions,
+        start: &tables::Start,
+        timings: &mut Vec<TableTiming>,
+    ) -> anyhow::Result<()>;
+}
+
+/// How many rows of each kind to add: users, and the features' counts by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
     pub users: usize,
-    //{% if realworld %} Rows of the RealWorld example's tables.
-    pub example: realworld::ExampleCounts,
-    //{% endif %} Counts of the project's own seeded tables belong here too.
+    /// The features' counts ([`Count::name`]); a name not given is 0.
+    pub rows: BTreeMap<&'static str, usize>,
 }
 
 impl Counts {
@@ -61,17 +96,42 @@ impl Counts {
         Self { users, ..Self::default() }
     }
 
-    /// Refuses combinations that cannot be built (favorites without articles, ...).
+    /// The count called `name` (0 when not given).
+    pub fn get(&self, name: &str) -> usize {
+        self.rows.get(name).copied().unwrap_or(0)
+    }
+
+    /// Sets the count called `name`, which must be one of a feature's [`Count`]s.
+    ///
+    /// # Errors
+    /// No feature takes a count of that name.
+    pub fn set(&mut self, name: &str, rows: usize) -> anyhow::Result<()> {
+        let known = known_counts();
+        let Some(count) = known.iter().find(|c| c.name == name) else {
+            let names: Vec<&str> = known.iter().map(|c| c.name).collect();
+            anyhow::bail!("--rows {name}: no seeded table takes this count (known: {})", names.join(", "));
+        };
+        self.rows.insert(count.name, rows);
+        Ok(())
+    }
+
+    /// Refuses combinations that cannot be built.
     ///
     /// # Errors
     /// The first impossible count, with the reason.
     pub fn validate(&self) -> anyhow::Result<()> {
-        //{% if realworld %} The example's rows reference users and each other.
-        self.example.validate(self.users)?;
-        //{% endif %} Ids are drawn as `u32` (see `data::unique_pairs`).
+        // Ids are drawn as `u32` (see `data::unique_pairs`).
         anyhow::ensure!(self.users <= u32::MAX as usize, "--users: too many rows");
+        for feature in crate::FEATURES {
+            feature.seed.validate(self)?;
+        }
         Ok(())
     }
+}
+
+/// Every feature's counts.
+pub fn known_counts() -> Vec<Count> {
+    crate::FEATURES.iter().flat_map(|f| f.seed.counts().iter().copied()).collect()
 }
 
 /// What to do with a database that already has seeded rows.
@@ -170,7 +230,7 @@ pub async fn run(settings: &Settings, options: &SeedOptions) -> anyhow::Result<S
 pub async fn seed(db: &DatabaseConnection, settings: &Settings, options: &SeedOptions) -> anyhow::Result<SeedReport> {
     let started = Instant::now();
     let mut existing = Vec::new();
-    for (table, _) in TABLES.iter().filter(|(_, explicit_ids)| *explicit_ids) {
+    for (table, _) in tables().iter().filter(|(_, explicit_ids)| *explicit_ids) {
         let rows = count(db, table).await?;
         if rows > 0 {
             existing.push(format!("{rows} {table}"));
@@ -195,12 +255,14 @@ pub async fn seed(db: &DatabaseConnection, settings: &Settings, options: &SeedOp
     let start = tables::Start::read(&txn).await?;
     let mut timings = Vec::new();
     tables::write_users(&txn, options, &hash.0, &start, &mut timings).await?;
-    //{% if realworld %} Then the example's tables, which reference the users.
-    realworld::write(&txn, options, &start, &mut timings).await?;
-    //{% endif %} Every table is written; on PostgreSQL the id sequences now lag behind.
+    for feature in crate::FEATURES {
+        // Then the features' tables, which reference the users.
+        feature.seed.write(&txn, options, &start, &mut timings).await?;
+    }
+    // Every table is written; on PostgreSQL the id sequences now lag behind.
     if txn.get_database_backend() == DbBackend::Postgres {
         // Explicit ids do not advance the sequences; the app's next INSERT would collide.
-        for (table, _) in TABLES.iter().filter(|(_, explicit_ids)| *explicit_ids) {
+        for (table, _) in tables().iter().filter(|(_, explicit_ids)| *explicit_ids) {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
             );
@@ -237,11 +299,11 @@ async fn count(db: &impl ConnectionTrait, table: &str) -> anyhow::Result<i64> {
 /// Deletes the seeded kinds of rows (and, through the foreign keys, what references them).
 async fn reset(txn: &impl ConnectionTrait) -> anyhow::Result<()> {
     if txn.get_database_backend() == DbBackend::Postgres {
-        let tables: Vec<&str> = TABLES.iter().map(|(table, _)| *table).collect();
+        let tables: Vec<&str> = tables().iter().map(|(table, _)| *table).collect();
         let sql = format!("TRUNCATE {} RESTART IDENTITY CASCADE", tables.join(", "));
         txn.execute_unprepared(&sql).await.context("--existing reset")?;
     } else {
-        for (table, _) in TABLES {
+        for (table, _) in tables() {
             txn.execute_unprepared(&format!("DELETE FROM {table}"))
                 .await
                 .with_context(|| format!("emptying {table}"))?;

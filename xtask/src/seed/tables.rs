@@ -17,36 +17,36 @@ const HISTORY_DAYS: i64 = 730;
 
 /// Per-table random generators derived from the one seed, so each table's data does not
 /// depend on how much randomness the tables before it consumed.
-pub(super) fn rng(options: &SeedOptions, table: u64) -> StdRng {
+pub fn rng(options: &SeedOptions, table: u64) -> StdRng {
     StdRng::seed_from_u64(options.rng_seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(table))
 }
 
-pub(super) fn at(now: DateTime<Utc>, seconds_ago: i64) -> Value {
+pub fn at(now: DateTime<Utc>, seconds_ago: i64) -> Value {
     Value::from(now - Duration::seconds(seconds_ago))
 }
 
 /// A moment between `since_seconds_ago` and now.
-pub(super) fn after(rng: &mut impl Rng, since_seconds_ago: i64) -> i64 {
+pub fn after(rng: &mut impl Rng, since_seconds_ago: i64) -> i64 {
     rng.random_range(0..=since_seconds_ago.max(0))
 }
 
-pub(super) async fn max_id(conn: &impl ConnectionTrait, table: &str) -> anyhow::Result<i64> {
+pub async fn max_id(conn: &impl ConnectionTrait, table: &str) -> anyhow::Result<i64> {
     let sql = format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}");
     let row = conn.query_one_raw(Statement::from_string(conn.get_database_backend(), sql)).await?;
     Ok(row.map(|r| r.try_get::<i64>("", "m")).transpose()?.unwrap_or(0))
 }
 
-pub(super) fn timing(table: &'static str, rows: u64, started: Instant) -> TableTiming {
+pub fn timing(table: &'static str, rows: u64, started: Instant) -> TableTiming {
     TableTiming { table, rows, seconds: started.elapsed().as_secs_f64() }
 }
 
-pub(super) fn id(base: i64, index: usize) -> i64 {
+pub fn id(base: i64, index: usize) -> i64 {
     base + i64::try_from(index).unwrap_or(i64::MAX - base) + 1
 }
 
 /// Where the seeded rows start, read once before the first table is written.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Start {
+pub struct Start {
     /// The seeded rows' "now", in microseconds as PostgreSQL stores them, so both
     /// databases hold the same values.
     pub now: DateTime<Utc>,
@@ -73,7 +73,7 @@ impl Start {
 ///
 /// # Errors
 /// A statement fails (for example a name that already exists in append mode).
-pub(super) async fn write_users(
+pub async fn write_users(
     conn: &impl ConnectionTrait,
     options: &SeedOptions,
     hash: &str,

@@ -1,6 +1,6 @@
 //! The RealWorld example's tables: tags, articles (with 1-5 tags each), follows,
 //! favorites and comments, drawn with skewed popularity like real traffic, plus their
-//! `--articles`, `--favorites`, ... flags and sizes per `--scale`.
+//! counts (`--rows articles=N`, ...) and sizes per `--scale`.
 
 mod text;
 
@@ -8,13 +8,33 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use rand::Rng;
-use sea_orm::{ConnectionTrait, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement, Value};
 
-use super::data::{self, Zipf};
-use super::sql::BatchInsert;
-use super::tables::{Start, after, at, id, max_id, rng, timing};
-use super::{SeedOptions, TableTiming};
-use crate::cli::Scale;
+use crate::seed::data::{self, Zipf};
+use crate::seed::sql::BatchInsert;
+use crate::seed::tables::{Start, after, at, id, max_id, rng, timing};
+use crate::seed::{Count, Counts, SeedOptions, SeedTables, TableTiming};
+
+/// The example's tables, children first (`--existing reset` empties them in this order),
+/// and whether the seed gives their rows explicit ids.
+const TABLES: &[(&str, bool)] = &[
+    ("comments", true),
+    ("favorites", false),
+    ("article_tags", false),
+    ("follows", false),
+    ("articles", true),
+    ("tags", false),
+];
+
+/// The example's counts (`--rows NAME=N`): 5 to 10 articles per user at each preset,
+/// favorites growing faster than articles.
+const COUNTS: &[Count] = &[
+    Count { name: "articles", about: "articles", preset: [100, 10_000, 100_000, 1_000_000] },
+    Count { name: "favorites", about: "favorites", preset: [300, 50_000, 1_000_000, 10_000_000] },
+    Count { name: "comments", about: "comments", preset: [200, 20_000, 200_000, 2_000_000] },
+    Count { name: "follows", about: "follows", preset: [60, 10_000, 100_000, 1_000_000] },
+    Count { name: "tags", about: "tag vocabulary, 1 to 5 per article", preset: [10, 50, 200, 1_000] },
+];
 
 /// How many rows of each of the example's tables to add.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -27,16 +47,29 @@ pub struct ExampleCounts {
 }
 
 impl ExampleCounts {
-    /// The preset sizes (as listed in [`ExampleArgs`]' help): 5 to 10 articles per user,
-    /// favorites growing faster than articles.
-    pub fn at(scale: Scale) -> Self {
-        let (articles, favorites, comments, follows, tags) = match scale {
-            Scale::Tiny => (100, 300, 200, 60, 10),
-            Scale::Small => (10_000, 50_000, 20_000, 10_000, 50),
-            Scale::Medium => (100_000, 1_000_000, 200_000, 100_000, 200),
-            Scale::Large => (1_000_000, 10_000_000, 2_000_000, 1_000_000, 1_000),
-        };
-        Self { articles, favorites, comments, follows, tags }
+    /// The example's counts in `counts`.
+    pub fn of(counts: &Counts) -> Self {
+        Self {
+            articles: counts.get("articles"),
+            favorites: counts.get("favorites"),
+            comments: counts.get("comments"),
+            follows: counts.get("follows"),
+            tags: counts.get("tags"),
+        }
+    }
+
+    /// Puts these counts into `counts`.
+    pub fn into_counts(self, counts: &mut Counts) {
+        let pairs = [
+            ("articles", self.articles),
+            ("favorites", self.favorites),
+            ("comments", self.comments),
+            ("follows", self.follows),
+            ("tags", self.tags),
+        ];
+        for (name, rows) in pairs {
+            counts.rows.insert(name, rows);
+        }
     }
 
     /// Refuses combinations that cannot be built (favorites without articles, ...).
@@ -51,55 +84,46 @@ impl ExampleCounts {
         );
         anyhow::ensure!(
             self.articles > 0 || self.favorites + self.comments == 0,
-            "favorites and comments need --articles > 0"
+            "favorites and comments need --rows articles=N with N > 0"
         );
         anyhow::ensure!(
             (self.favorites as u128) <= users_n * self.articles as u128 / 2,
-            "--favorites must be at most half of users x articles"
+            "favorites must be at most half of users x articles"
         );
         anyhow::ensure!(
             (self.follows as u128) <= users_n * users_n.saturating_sub(1) / 2,
-            "--follows must be at most half of users x (users - 1)"
+            "follows must be at most half of users x (users - 1)"
         );
-        anyhow::ensure!(self.articles <= u32::MAX as usize, "--articles: too many rows");
+        anyhow::ensure!(self.articles <= u32::MAX as usize, "articles: too many rows");
         Ok(())
     }
 }
 
-/// The example's counts on the command line; each one given replaces the preset's.
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct ExampleArgs {
-    /// Articles [preset: 100, 10,000, 100,000, 1,000,000 for tiny, small, medium, large].
-    #[arg(long)]
-    pub articles: Option<usize>,
-    /// Favorites [preset: 300, 50,000, 1,000,000, 10,000,000].
-    #[arg(long)]
-    pub favorites: Option<usize>,
-    /// Comments [preset: 200, 20,000, 200,000, 2,000,000].
-    #[arg(long)]
-    pub comments: Option<usize>,
-    /// Follows [preset: 60, 10,000, 100,000, 1,000,000].
-    #[arg(long)]
-    pub follows: Option<usize>,
-    /// Size of the tag vocabulary, each article gets 1 to 5 of them [preset: 10, 50, 200, 1,000].
-    #[arg(long)]
-    pub tags: Option<usize>,
-}
+/// The example's part of `cargo xtask seed`.
+pub struct Seed;
 
-impl ExampleArgs {
-    pub fn apply(&self, counts: &mut ExampleCounts) {
-        let pairs = [
-            (self.articles, &mut counts.articles),
-            (self.favorites, &mut counts.favorites),
-            (self.comments, &mut counts.comments),
-            (self.follows, &mut counts.follows),
-            (self.tags, &mut counts.tags),
-        ];
-        for (given, count) in pairs {
-            if let Some(given) = given {
-                *count = given;
-            }
-        }
+#[async_trait::async_trait]
+impl SeedTables for Seed {
+    fn tables(&self) -> &'static [(&'static str, bool)] {
+        TABLES
+    }
+
+    fn counts(&self) -> &'static [Count] {
+        COUNTS
+    }
+
+    fn validate(&self, counts: &Counts) -> anyhow::Result<()> {
+        ExampleCounts::of(counts).validate(counts.users)
+    }
+
+    async fn write(
+        &self,
+        txn: &DatabaseTransaction,
+        options: &SeedOptions,
+        start: &Start,
+        timings: &mut Vec<TableTiming>,
+    ) -> anyhow::Result<()> {
+        write(txn, options, start, timings).await
     }
 }
 
@@ -107,13 +131,13 @@ impl ExampleArgs {
 ///
 /// # Errors
 /// A statement fails (for example a name that already exists in append mode).
-pub(super) async fn write(
+async fn write(
     conn: &impl ConnectionTrait,
     options: &SeedOptions,
     start: &Start,
     timings: &mut Vec<TableTiming>,
 ) -> anyhow::Result<()> {
-    let c = options.counts.example;
+    let c = ExampleCounts::of(&options.counts);
     let users = options.counts.users;
     let batch = options.batch_rows;
     let (now, history, user_base) = (start.now, start.history, start.user_base);
@@ -265,4 +289,30 @@ async fn tag_ids(conn: &impl ConnectionTrait, names: &[String]) -> anyhow::Resul
         }
     }
     names.iter().map(|n| by_name.get(n).copied().ok_or_else(|| anyhow::anyhow!("tag {n} vanished"))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    #[test]
+    fn rows_flags_replace_the_presets_of_the_example() {
+        let cli = Cli::try_parse_from(["xtask", "seed", "--scale", "tiny", "--rows", "articles=5", "--rows", "tags=2"])
+            .expect("parses");
+        let Command::Seed(args) = cli.command else { unreachable!("a seed command") };
+        let counts = ExampleCounts::of(&args.options().expect("valid").counts);
+        assert_eq!((counts.articles, counts.tags, counts.favorites), (5, 2, 300), "favorites keep the tiny preset");
+    }
+
+    #[test]
+    fn impossible_counts_are_refused() {
+        let mut counts = Counts::users(2);
+        ExampleCounts { articles: 0, comments: 1, ..ExampleCounts::default() }.into_counts(&mut counts);
+        assert!(counts.validate().is_err(), "comments need articles");
+        ExampleCounts { articles: 1, follows: 5, ..ExampleCounts::default() }.into_counts(&mut counts);
+        assert!(counts.validate().is_err(), "2 users have at most 1 follow pair");
+    }
 }
