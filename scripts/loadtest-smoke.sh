@@ -92,9 +92,9 @@ section "api serve on 127.0.0.1:$PORT"
 # All load comes from one IP: per-IP rate limits (http.rate_limit) would answer 429
 # and measure the limiter, not the app. Likewise each virtual user requests reports
 # faster than the worker finishes them, which the per-user pending-report quota
-# (jobs.max_pending_reports_per_user) answers with 429: 0 turns it off. Builds without
+# (reports.max_pending_per_user) answers with 429: 0 turns it off. Builds without
 # a limiter or without reports ignore the variables.
-HOST=127.0.0.1 PORT=$PORT STRATA_HTTP__RATE_LIMIT__ENABLED=false STRATA_JOBS__MAX_PENDING_REPORTS_PER_USER=0 "$API_BIN" serve >"$WORK/server.log" 2>&1 &
+HOST=127.0.0.1 PORT=$PORT STRATA_HTTP__RATE_LIMIT__ENABLED=false STRATA_REPORTS__MAX_PENDING_PER_USER=0 "$API_BIN" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 deadline=$((SECONDS + HEALTH_TIMEOUT))
 until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/health" 2>/dev/null; do

@@ -55,7 +55,7 @@ impl Application {
         let worker = settings
             .jobs
             .embedded_worker
-            .then(|| worker::spawn(app.features.clone(), app.jobs.clone(), settings.jobs.clone()));
+            .then(|| worker::spawn(app.features.clone(), app.jobs.clone(), settings.clone()));
         let metrics = if settings.http.metrics { Some(infrastructure::metrics::install()?) } else { None };
         let ops = Ops { probes: app.probes, pool: Some(app.pool), metrics, debug_routes: settings.http.debug_routes };
         let state = AppState::new(app.features, &app.platform).with_ops(ops);

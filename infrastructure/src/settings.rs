@@ -4,6 +4,7 @@
 //! layer overriding the one before. Parsed once at start-up; a wrong value stops the
 //! process with a message naming the setting. `docs/configuration.md` lists them all.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -306,7 +307,7 @@ impl RateLimitSettings {
 }
 
 /// Every setting of the service.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     /// `development` or `production`; when unset, production exactly when the database
@@ -319,8 +320,58 @@ pub struct Settings {
     pub log: LogSettings,
     pub http: HttpSettings,
     pub cache: crate::cache::CacheSettings,
-    /// Report jobs: queue backend, worker, retries (see `infrastructure::jobs`).
+    /// Background jobs: queue backend, worker, retries (see `infrastructure::jobs`).
     pub jobs: JobsSettings,
+    /// The features' own sections (`[reports]` of the RealWorld example, ...) by name, as
+    /// configured: each feature registers its [`SettingsSection`] with its entry point in
+    /// `wiring::FEATURES` and reads it with [`Settings::section`].
+    #[serde(flatten)]
+    pub features: BTreeMap<String, figment::value::Value>,
+}
+
+/// A feature's own settings section, registered with the feature (`wiring::Feature`), so
+/// that the platform's settings name no feature: its defaults are part of
+/// `Settings::default()` (and so of the documented settings), it is checked with the
+/// rest, and settings it took over from the platform's sections are refused by their old
+/// names instead of being silently ignored.
+pub struct SettingsSection {
+    /// The section's name: `[name]` in the config file, `<PREFIX>NAME__KEY` in the environment.
+    pub name: &'static str,
+    /// Its defaults (see [`SettingsSection::defaults_of`]).
+    pub defaults: fn() -> figment::value::Value,
+    /// Checks the section, and what it needs of the other settings.
+    pub validate: fn(&Settings) -> Result<(), SettingsError>,
+    /// Settings that moved into this section, `(old name, new name)`.
+    pub renamed: &'static [(&'static str, &'static str)],
+}
+
+impl SettingsSection {
+    /// The defaults of a section type, for [`SettingsSection::defaults`].
+    ///
+    /// # Panics
+    /// When `T` does not serialise to a map, a bug every settings test shows.
+    pub fn defaults_of<T: Default + Serialize>() -> figment::value::Value {
+        figment::value::Value::serialize(T::default()).expect("a settings section serialises")
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            environment: None,
+            server: ServerSettings::default(),
+            database: DatabaseSettings::default(),
+            redis: RedisSettings::default(),
+            auth: AuthSettings::default(),
+            log: LogSettings::default(),
+            http: HttpSettings::default(),
+            cache: crate::cache::CacheSettings::default(),
+            jobs: JobsSettings::default(),
+            features: crate::wiring::settings_sections()
+                .map(|section| (section.name.to_owned(), (section.defaults)()))
+                .collect(),
+        }
+    }
 }
 
 /// A setting that cannot be used, with the setting's name.
@@ -381,10 +432,35 @@ impl Settings {
     /// # Errors
     /// As for [`Settings::load`].
     pub fn from_figment(figment: Figment) -> Result<Self, SettingsError> {
+        for section in crate::wiring::settings_sections() {
+            if let Some((old, new)) = section.renamed.iter().find(|(old, _)| figment.contains(old)) {
+                return Err(invalid(old, format!("was renamed to `{new}`: set that instead")));
+            }
+        }
         let mut settings: Self = figment.extract().map_err(|e| SettingsError::Parse(Box::new(e)))?;
         settings.validate()?;
         settings.jobs.backend = settings.jobs.backend.resolve(settings.database.is_postgres());
         Ok(settings)
+    }
+
+    /// A feature's section, typed (its defaults when the section is absent).
+    ///
+    /// # Errors
+    /// A value of the wrong type in the section.
+    pub fn section<T: Default + for<'de> Deserialize<'de>>(&self, name: &'static str) -> Result<T, SettingsError> {
+        match self.features.get(name) {
+            Some(value) => value.deserialize().map_err(|e| invalid(name, e.to_string())),
+            None => Ok(T::default()),
+        }
+    }
+
+    /// Replaces a feature's section (tests and tools that build settings in code).
+    ///
+    /// # Panics
+    /// When `section` does not serialise, a bug the first test using it shows.
+    pub fn set_section<T: Serialize>(&mut self, name: &'static str, section: &T) {
+        let value = figment::value::Value::serialize(section).expect("a settings section serialises");
+        self.features.insert(name.to_owned(), value);
     }
 
     /// The environment in force: as configured, else production for PostgreSQL.
@@ -431,6 +507,9 @@ impl Settings {
         self.validate_http()?;
         self.cache.validate()?;
         self.jobs.validate(self.database.is_postgres(), self.redis.url.is_some())?;
+        for section in crate::wiring::settings_sections() {
+            (section.validate)(self)?;
+        }
         if self.log.level.trim().is_empty() {
             return Err(invalid("log.level", "must not be empty"));
         }

@@ -16,7 +16,7 @@ use crate::db;
 use crate::jobs::Queues;
 use crate::probes::{DatabaseProbe, RedisProbe};
 use crate::security::{Argon2Hasher, JwtTokens};
-use crate::settings::Settings;
+use crate::settings::{Settings, SettingsSection};
 
 /// Everything a binary needs to serve requests.
 pub struct App {
@@ -107,13 +107,26 @@ pub struct Wiring<'a> {
 /// registers them.
 pub type Wire = fn(&Wiring<'_>, &mut FeaturesBuilder) -> anyhow::Result<()>;
 
+/// A feature's entry points in this crate.
+pub struct Feature {
+    /// Puts its use cases on the database, the queues and the shared ports.
+    pub wire: Wire,
+    /// Its own settings section, if it has one.
+    pub settings: Option<&'static SettingsSection>,
+}
+
 /// Every feature, in dependency order (the one list of features in this crate).
-const FEATURES: &[Wire] = &[
-    crate::accounts::wire,
+const FEATURES: &[Feature] = &[
+    crate::accounts::FEATURE,
     //{% if realworld %} The RealWorld example.
-    crate::realworld::wire,
+    crate::realworld::FEATURE,
     //{% endif %} (Every feature is listed above.)
 ];
+
+/// The features' settings sections (part of `Settings::default()` and its checks).
+pub(crate) fn settings_sections() -> impl Iterator<Item = &'static SettingsSection> {
+    FEATURES.iter().filter_map(|feature| feature.settings)
+}
 
 /// The wired features and the ports they share.
 pub struct Wired {
@@ -152,8 +165,8 @@ pub fn wire(
     };
     let wiring = Wiring { db: &db, settings, platform: &platform, queues: &queues };
     let mut features = FeaturesBuilder::default();
-    for wire in FEATURES {
-        wire(&wiring, &mut features)?;
+    for feature in FEATURES {
+        (feature.wire)(&wiring, &mut features)?;
     }
     Ok(Wired { features: features.build(), platform })
 }

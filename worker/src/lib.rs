@@ -53,6 +53,7 @@ use std::future::Future;
 use anyhow::Context;
 use apalis::prelude::Monitor;
 use application::Features;
+use infrastructure::Settings;
 use infrastructure::jobs::{JobsSettings, Queues};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -76,6 +77,8 @@ pub struct Registration<'a> {
     pub features: &'a Features,
     pub queues: &'a Queues,
     pub jobs: &'a JobsSettings,
+    /// Every setting, for a feature's own section (`Settings::section`).
+    pub settings: &'a Settings,
     pub background: &'a mut Vec<JoinHandle<()>>,
 }
 
@@ -98,13 +101,19 @@ const FEATURES: &[Register] = &[
 pub async fn run(
     features: Features,
     queues: Queues,
-    jobs: JobsSettings,
+    settings: Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let jobs = settings.jobs.clone();
     tracing::info!(backend = queues.backend_name(), concurrency = jobs.concurrency, "worker started");
     let mut background: Vec<JoinHandle<()>> = Vec::new();
-    let mut registration =
-        Registration { features: &features, queues: &queues, jobs: &jobs, background: &mut background };
+    let mut registration = Registration {
+        features: &features,
+        queues: &queues,
+        jobs: &jobs,
+        settings: &settings,
+        background: &mut background,
+    };
     let monitor = FEATURES.iter().fold(Monitor::new(), |monitor, register| register(monitor, &mut registration));
     let result = monitor
         .shutdown_timeout(jobs.shutdown_grace())
@@ -128,9 +137,9 @@ pub struct EmbeddedWorker {
 }
 
 /// Starts the worker on the current runtime.
-pub fn spawn(features: Features, queues: Queues, jobs: JobsSettings) -> EmbeddedWorker {
+pub fn spawn(features: Features, queues: Queues, settings: Settings) -> EmbeddedWorker {
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(run(features, queues, jobs, async move {
+    let task = tokio::spawn(run(features, queues, settings, async move {
         let _ = stopped.await;
     }));
     EmbeddedWorker { stop, task }

@@ -54,7 +54,7 @@ async fn run(settings: &Settings) -> anyhow::Result<()> {
     // `/ready` fails only on what the worker cannot run jobs without (the probes marked
     // required: database, queue); Redis as a cache shows as `degraded`.
     let _ = probes.set(app.probes.clone());
-    let result = worker::run(app.features, app.jobs, settings.jobs.clone(), shutdown_signal()).await;
+    let result = worker::run(app.features, app.jobs, settings.clone(), shutdown_signal()).await;
     if let Some(metrics) = metrics {
         metrics.abort();
     }

@@ -56,9 +56,9 @@ async fn on_sigterm_the_worker_finishes_the_running_report_then_exits() {
 #[tokio::test]
 async fn a_job_that_always_fails_ends_failed_after_the_configured_attempts_with_its_error() {
     let setup = setup(3).await;
-    let mut jobs = setup.settings.jobs.clone();
-    jobs.max_attempts = 3;
-    jobs.fail_with = Some("injected failure".to_owned());
+    let mut jobs = setup.settings.clone();
+    jobs.jobs.max_attempts = 3;
+    jobs.jobs.fail_with = Some("injected failure".to_owned());
     let worker = worker::spawn(setup.app.features.clone(), setup.app.jobs.clone(), jobs);
     let id = setup.request_site_report().await;
     let report = setup.wait(id, Duration::from_secs(30), |r| r.status.is_final()).await;
@@ -83,8 +83,8 @@ async fn a_report_stored_without_a_job_is_requeued_by_the_sweep_and_completes() 
     let new = NewReportRecord { owner: setup.admin, kind: ReportKind::Activity, scope: ReportScope::Site, range, at };
     let id = repo.create(new).await.expect("stored").id;
 
-    let mut jobs = setup.settings.jobs.clone();
-    jobs.requeue_after_secs = 300;
+    let mut jobs = setup.settings.clone();
+    jobs.jobs.requeue_after_secs = 300;
     let worker = worker::spawn(setup.app.features.clone(), setup.app.jobs.clone(), jobs);
     let report = setup.wait(id, Duration::from_secs(30), |r| r.status.is_final()).await;
     worker.stop().await.expect("worker stops cleanly");

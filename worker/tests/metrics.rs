@@ -19,7 +19,10 @@ async fn the_worker_binary_serves_job_metrics_with_queue_and_outcome_labels() {
     let report = setup.wait(id, Duration::from_secs(30), |r| r.status.is_final()).await;
     assert_eq!(report.status, domain::realworld::ReportStatus::Succeeded, "{:?}", report.error);
 
-    let expected = format!("jobs_total{{queue=\"{}\",outcome=\"succeeded\"}} 1", setup.settings.jobs.queue);
+    let expected = format!(
+        "jobs_total{{queue=\"{}\",outcome=\"succeeded\"}} 1",
+        infrastructure::realworld::ReportSettings::of(&setup.settings).expect("valid").queue
+    );
     let deadline = Instant::now() + Duration::from_secs(10);
     let response = loop {
         // The counter is recorded just after the report is stored as succeeded.

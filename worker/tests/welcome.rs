@@ -23,11 +23,11 @@ async fn failing_attempts_are_retried_then_given_up_and_the_sweep_welcomes_the_a
     settings.jobs.welcome_queue = "welcome-retries".to_owned();
     let app = infrastructure::build(&settings).await.expect("wired");
 
-    let mut failing = settings.jobs.clone();
-    failing.fail_with = Some("injected failure".to_owned());
-    failing.max_attempts = 3;
-    failing.backoff_base_ms = 10;
-    failing.requeue_after_secs = 0;
+    let mut failing = settings.clone();
+    failing.jobs.fail_with = Some("injected failure".to_owned());
+    failing.jobs.max_attempts = 3;
+    failing.jobs.backoff_base_ms = 10;
+    failing.jobs.requeue_after_secs = 0;
     let worker = worker::spawn(app.features.clone(), app.jobs.clone(), failing);
     let input = RegisterInput {
         username: Some("jake".to_owned()),
@@ -42,9 +42,9 @@ async fn failing_attempts_are_retried_then_given_up_and_the_sweep_welcomes_the_a
     assert!(text.contains(r#"jobs_total{queue="welcome-retries",outcome="retried"} 2"#), "{text}");
     assert!(!welcomed(&db.db, "jake").await, "given up: not welcomed");
 
-    let mut healthy = settings.jobs.clone();
-    healthy.requeue_after_secs = 1;
-    healthy.requeue_interval_secs = 1;
+    let mut healthy = settings.clone();
+    healthy.jobs.requeue_after_secs = 1;
+    healthy.jobs.requeue_interval_secs = 1;
     let worker = worker::spawn(app.features.clone(), app.jobs.clone(), healthy);
     eventually("the sweep's welcome", || welcomed(&db.db, "jake")).await;
     worker.stop().await.expect("worker stops cleanly");

@@ -5,7 +5,7 @@ use infrastructure::Settings;
 
 #[derive(Subcommand)]
 pub enum ReportsAction {
-    /// Delete finished reports older than DAYS (default: the `jobs.purge_after_days` setting).
+    /// Delete finished reports older than DAYS (default: the `reports.purge_after_days` setting).
     Purge {
         #[arg(long)]
         older_than_days: Option<u32>,
@@ -18,10 +18,10 @@ pub enum ReportsAction {
 /// An age of 0 days, or the database cannot be reached.
 pub async fn run(settings: &Settings, action: ReportsAction) -> anyhow::Result<()> {
     let ReportsAction::Purge { older_than_days } = action;
-    let days = older_than_days.unwrap_or(settings.jobs.purge_after_days);
+    let days = older_than_days.unwrap_or(infrastructure::realworld::ReportSettings::of(settings)?.purge_after_days);
     anyhow::ensure!(
         days > 0,
-        "nothing purged: an age of 0 days means keep forever (jobs.purge_after_days, --older-than-days)"
+        "nothing purged: an age of 0 days means keep forever (reports.purge_after_days, --older-than-days)"
     );
     let app = infrastructure::build(settings).await?;
     let purged = app

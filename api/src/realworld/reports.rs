@@ -36,7 +36,7 @@ fn report_id(text: &str) -> Result<ReportId, ApiError> {
         (status = 401, description = "Missing or invalid token", body = ErrorBody),
         (status = 403, description = "Site-wide report without the admin role", body = ErrorBody),
         (status = 422, description = "Unknown kind or scope, bad or reversed dates, range too long", body = ErrorBody),
-        (status = 429, description = "The caller already has `jobs.max_pending_reports_per_user` reports queued or running; `Retry-After` says when to try again", body = ErrorBody,
+        (status = 429, description = "The caller already has `reports.max_pending_per_user` reports queued or running; `Retry-After` says when to try again", body = ErrorBody,
             headers(("Retry-After" = u32, description = "Seconds to wait before retrying"))),
     )
 )]

@@ -3,6 +3,7 @@
 //! key prefix of the test's own (removed afterwards). Shared by the job tests of every
 //! project; include it next to `app.rs` (it uses `crate::app`).
 
+use infrastructure::Settings;
 use infrastructure::jobs::JobsBackend;
 use infrastructure::testing::{TestDb, redis_url};
 use sea_orm::DatabaseConnection;
@@ -19,7 +20,19 @@ pub enum Queue {
 
 /// Starts the API with its worker on `queue`, runs `scenario` against it and its
 /// database, then stops it cleanly (worker included) and removes the test's Redis keys.
+#[allow(dead_code)] // not every test target runs on the platform queues alone
 pub async fn on_queue(queue: Queue, scenario: impl AsyncFnOnce(&TestApp, &DatabaseConnection)) {
+    on_queues(queue, |_, _| {}, scenario).await;
+}
+
+/// As [`on_queue`], for a feature with queues of its own: on Redis, `name_queues` gives them
+/// names starting with the test's unique prefix (its second argument), so that the
+/// cleanup finds their keys too.
+pub async fn on_queues(
+    queue: Queue,
+    name_queues: impl FnOnce(&mut Settings, &str),
+    scenario: impl AsyncFnOnce(&TestApp, &DatabaseConnection),
+) {
     let db = match queue {
         Queue::Postgres => TestDb::postgres().await,
         Queue::Sqlite | Queue::Redis => TestDb::sqlite().await,
@@ -35,9 +48,8 @@ pub async fn on_queue(queue: Queue, scenario: impl AsyncFnOnce(&TestApp, &Databa
             settings.redis.url = Some(redis_url());
             settings.jobs.backend = JobsBackend::Redis;
             settings.jobs.welcome_queue = format!("{unique}-welcome");
-            //{% if realworld %} The report queue gets its own prefix too, so cleanup finds it.
-            settings.jobs.queue = format!("{unique}-reports");
-            //{% endif %} Every key the test creates starts with `unique`.
+            // Every key the test creates starts with `unique`.
+            name_queues(&mut settings, &unique);
             prefix = Some(unique);
         }
     }

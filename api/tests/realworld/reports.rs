@@ -1,17 +1,19 @@
 //! The per-user report quota over real HTTP: one request past
-//! `jobs.max_pending_reports_per_user` is a 429 in the RealWorld error shape.
+//! `reports.max_pending_per_user` is a 429 in the RealWorld error shape.
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::app::spawn_with;
+use infrastructure::realworld::{ReportSettings, SECTION};
 use infrastructure::testing::TestDb;
 
 #[tokio::test]
 async fn a_user_over_the_pending_report_quota_gets_429_with_retry_after() {
     let db = TestDb::sqlite().await;
     let mut settings = db.settings();
-    settings.jobs.max_pending_reports_per_user = 2;
+    let reports = ReportSettings { max_pending_per_user: 2, ..ReportSettings::default() };
+    settings.set_section(SECTION, &reports);
     // No worker: the accepted reports stay queued, so the count is deterministic.
     settings.jobs.embedded_worker = false;
     let app = spawn_with(db, &settings).await;

@@ -13,8 +13,9 @@ mod queues;
 use std::time::{Duration, Instant};
 
 use app::TestApp;
+use infrastructure::realworld::{ReportSettings, SECTION};
 use publish::Publish;
-use queues::{Queue, on_queue};
+use queues::{Queue, on_queues};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{Value, json};
@@ -131,15 +132,21 @@ async fn scenario(app: &TestApp, db: &DatabaseConnection) {
 
 #[tokio::test]
 async fn sqlite_queue_with_the_worker_embedded_in_the_api() {
-    on_queue(Queue::Sqlite, scenario).await;
+    on_queues(Queue::Sqlite, name_report_queue, scenario).await;
 }
 
 #[tokio::test]
 async fn postgres_queue_in_the_application_database() {
-    on_queue(Queue::Postgres, scenario).await;
+    on_queues(Queue::Postgres, name_report_queue, scenario).await;
 }
 
 #[tokio::test]
 async fn redis_queue_under_its_own_key_prefix() {
-    on_queue(Queue::Redis, scenario).await;
+    on_queues(Queue::Redis, name_report_queue, scenario).await;
+}
+
+/// On Redis, the report queue's keys start with the test's prefix, so cleanup finds them.
+fn name_report_queue(settings: &mut infrastructure::Settings, unique: &str) {
+    let reports = ReportSettings { queue: format!("{unique}-reports"), ..ReportSettings::default() };
+    settings.set_section(SECTION, &reports);
 }

@@ -15,6 +15,10 @@ use application::accounts::{AccountPorts, Accounts, WelcomeJob, WelcomeQueue};
 use crate::jobs::ApalisQueue;
 use crate::wiring::Wiring;
 
+/// The accounts' entry in `wiring::FEATURES`: wired first, no settings of its own (its
+/// settings are the platform's `auth` and `jobs.welcome_queue`).
+pub const FEATURE: crate::wiring::Feature = crate::wiring::Feature { wire, settings: None };
+
 /// Registers the accounts use cases on the database and the welcome queue.
 ///
 /// # Errors

@@ -2,9 +2,6 @@
 
 use std::time::Duration;
 
-//{% if realworld %} The RealWorld example's report limits.
-use application::realworld::ReportPolicy;
-//{% endif %} Settings are read with serde.
 use serde::{Deserialize, Serialize};
 
 use crate::settings::SettingsError;
@@ -51,25 +48,12 @@ pub struct JobsSettings {
     pub sqlite_url: String,
     /// Queue of the welcome job; with Redis, the prefix of every key the queue uses.
     pub welcome_queue: String,
-    //{% if realworld %} The RealWorld example's report jobs.
-    /// Queue of report jobs; with Redis, the prefix of every key the queue uses.
-    pub queue: String,
-    /// Finished reports older than this are deleted by `api reports purge` and by the
-    /// worker's hourly purge; 0 keeps them forever.
-    pub purge_after_days: u32,
-    /// Longest date range a report may cover.
-    pub max_range_days: u32,
-    /// Authors read per query while generating (bounds the worker's memory).
-    pub batch_size: u64,
-    /// Reports one user may have queued or running at once (more: 429); 0 is no limit.
-    pub max_pending_reports_per_user: u32,
-    //{% endif %} How the worker runs.
     /// Run a worker inside the API process (the embedded mode). Production sets this
     /// to false and runs `worker` processes.
     pub embedded_worker: bool,
     /// Jobs one worker process runs at once.
     pub concurrency: usize,
-    /// Attempts per job (a report's include any cut short by a crash), the first included.
+    /// Attempts per job (including any cut short by a crash), the first included.
     pub max_attempts: u32,
     /// Delay before the first retry; doubled for each further one.
     pub backoff_base_ms: u64,
@@ -83,12 +67,12 @@ pub struct JobsSettings {
     pub heartbeat_secs: u64,
     /// How often an idle worker looks for new jobs.
     pub poll_interval_ms: u64,
-    /// Recovery sweep: an account not welcomed this long after it registered (and a
-    /// report still `queued` and never started this long after it was (re)queued) has
-    /// lost its job and is enqueued again, by every worker at start and every
+    /// Recovery sweep: work whose job has not started this long after it was
+    /// (re)queued (an account not welcomed this long after it registered, ...) has lost
+    /// its job and is enqueued again, by every worker at start and every
     /// `requeue_interval_secs`. Keep it well above the normal queue wait; a job that was
-    /// merely slow is harmless (a second welcome is a no-op; only the newest job of a
-    /// report may run it). 0 turns the sweep off.
+    /// merely slow is harmless (each job type makes a second run a no-op). 0 turns the
+    /// sweep off.
     pub requeue_after_secs: u64,
     /// How often each worker runs the recovery sweep.
     pub requeue_interval_secs: u64,
@@ -107,13 +91,6 @@ impl Default for JobsSettings {
             backend: JobsBackend::Auto,
             sqlite_url: "sqlite://data/jobs.sqlite".to_owned(),
             welcome_queue: "welcome".to_owned(),
-            //{% if realworld %} The RealWorld example's report jobs.
-            queue: "reports".to_owned(),
-            purge_after_days: 30,
-            max_range_days: 366,
-            batch_size: 1000,
-            max_pending_reports_per_user: 5,
-            //{% endif %} How the worker runs.
             embedded_worker: true,
             concurrency: 2,
             max_attempts: 3,
@@ -164,10 +141,6 @@ impl JobsSettings {
             ("jobs.job_timeout_secs", self.job_timeout_secs),
             ("jobs.heartbeat_secs", self.heartbeat_secs),
             ("jobs.poll_interval_ms", self.poll_interval_ms),
-            //{% if realworld %} The RealWorld example's report limits.
-            ("jobs.max_range_days", u64::from(self.max_range_days)),
-            ("jobs.batch_size", self.batch_size),
-            //{% endif %} (Every count above must be at least 1.)
         ];
         if let Some((name, _)) = at_least_one.iter().find(|(_, value)| *value == 0) {
             return Err(invalid(name, "must be at least 1"));
@@ -178,28 +151,9 @@ impl JobsSettings {
         if self.welcome_queue.trim().is_empty() {
             return Err(invalid("jobs.welcome_queue", "must not be empty"));
         }
-        //{% if realworld %} The RealWorld example's report queue: its own name.
-        if self.queue.trim().is_empty() {
-            return Err(invalid("jobs.queue", "must not be empty"));
-        }
-        if self.queue == self.welcome_queue {
-            return Err(invalid("jobs.queue", "must differ from jobs.welcome_queue"));
-        }
-        //{% endif %} Every setting is usable.
         Ok(())
     }
 
-    //{% if realworld %} The RealWorld example's report limits.
-    pub fn policy(&self) -> ReportPolicy {
-        ReportPolicy {
-            max_range_days: self.max_range_days,
-            batch_size: self.batch_size,
-            max_pending_per_user: self.max_pending_reports_per_user,
-            ..ReportPolicy::default()
-        }
-    }
-
-    //{% endif %} The worker's timings.
     pub fn heartbeat(&self) -> Duration {
         Duration::from_secs(self.heartbeat_secs)
     }

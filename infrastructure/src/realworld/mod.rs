@@ -9,6 +9,7 @@ mod profiles;
 mod report_data;
 mod report_queue;
 mod reports;
+mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -28,10 +29,15 @@ pub use profiles::SeaOrmProfileRepository;
 pub use report_data::SqlReportData;
 pub use report_queue::ApalisReportQueue;
 pub use reports::SeaOrmReportRepository;
+pub use settings::{ReportSettings, SECTION};
 
 /// The id to compare with when there is no viewer: no row has it, so per-viewer
 /// `EXISTS` checks are false without a separate query shape.
 pub(crate) const NO_VIEWER: i64 = -1;
+
+/// The example's entry in `wiring::FEATURES`: wired after accounts, with its `[reports]`
+/// settings section.
+pub const FEATURE: crate::wiring::Feature = crate::wiring::Feature { wire, settings: Some(&settings::SETTINGS) };
 
 /// Registers the example's use cases on the database and the report queue (after
 /// accounts: reports read the admin flag).
@@ -41,6 +47,7 @@ pub(crate) const NO_VIEWER: i64 = -1;
 pub fn wire(wiring: &Wiring<'_>, features: &mut FeaturesBuilder) -> anyhow::Result<()> {
     let accounts = features.get::<Accounts>().context("the RealWorld example needs accounts wired before it")?;
     let db = wiring.db;
+    let reports = ReportSettings::of(wiring.settings)?;
     let ports = RealWorldPorts {
         profiles: Arc::new(SeaOrmProfileRepository::new(db.clone())),
         articles: Arc::new(SeaOrmArticleRepository::new(db.clone())),
@@ -49,10 +56,10 @@ pub fn wire(wiring: &Wiring<'_>, features: &mut FeaturesBuilder) -> anyhow::Resu
         reports: ReportPorts {
             records: Arc::new(SeaOrmReportRepository::new(db.clone())),
             queue: wiring.queues.port::<dyn ReportQueue>(|queues| {
-                Arc::new(ApalisReportQueue::new(queues.storage::<ReportJob>(&wiring.settings.jobs.queue)))
+                Arc::new(ApalisReportQueue::new(queues.storage::<ReportJob>(&reports.queue)))
             })?,
             data: Arc::new(SqlReportData::new(db.clone())),
-            policy: wiring.settings.jobs.policy(),
+            policy: reports.policy(),
         },
     };
     let realworld = RealWorld::new(ports, accounts, wiring.platform);

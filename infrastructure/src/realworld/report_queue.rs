@@ -1,4 +1,4 @@
-//! The RealWorld example's report job queue (`jobs.queue`).
+//! The RealWorld example's report job queue (`reports.queue`).
 
 use application::realworld::{ReportJob, ReportQueue};
 use async_trait::async_trait;

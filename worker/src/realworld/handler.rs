@@ -18,6 +18,8 @@ use infrastructure::jobs::JobsSettings;
 pub struct JobContext {
     pub reports: ReportService,
     pub jobs: JobsSettings,
+    /// The report queue's name (`reports.queue`), for the metrics' `queue` label.
+    pub queue: String,
 }
 
 /// Handles one report job. Returns `Err` only when the report's own state could not be
@@ -26,7 +28,7 @@ pub struct JobContext {
 /// # Errors
 /// Storage failures while recording the attempt.
 pub async fn handle_report(job: ReportJob, ctx: Data<JobContext>) -> Result<(), BoxDynError> {
-    let queue = ctx.jobs.queue.clone();
+    let queue = ctx.queue.clone();
     let started = Instant::now();
     let outcome = run(job, &ctx).await;
     let label = match &outcome {
@@ -66,7 +68,7 @@ async fn run(job: ReportJob, ctx: &JobContext) -> Result<&'static str, BoxDynErr
         };
         match outcome {
             AttemptOutcome::Retry { attempts } => {
-                metrics::counter!("jobs_total", "queue" => ctx.jobs.queue.clone(), "outcome" => "retried").increment(1);
+                metrics::counter!("jobs_total", "queue" => ctx.queue.clone(), "outcome" => "retried").increment(1);
                 tokio::time::sleep(ctx.jobs.backoff(attempts)).await;
             }
             AttemptOutcome::GaveUp => return Ok("failed"),

@@ -6,6 +6,7 @@ pub mod handler;
 
 use apalis::prelude::Monitor;
 use application::realworld::RealWorld;
+use infrastructure::realworld::ReportSettings;
 
 use crate::Registration;
 use handler::{JobContext, handle_report};
@@ -13,12 +14,13 @@ use handler::{JobContext, handle_report};
 /// Registers the report worker, the hourly purge and the recovery sweep.
 pub(crate) fn register(monitor: Monitor, r: &mut Registration<'_>) -> Monitor {
     let services = r.features.expect::<RealWorld>();
-    r.background.push(tokio::spawn(purge_periodically(services.clone(), r.jobs.purge_after_days)));
+    let reports = ReportSettings::of(r.settings).expect("[reports] was checked when the settings were loaded");
+    r.background.push(tokio::spawn(purge_periodically(services.clone(), reports.purge_after_days)));
     if let Some(age) = r.jobs.requeue_after() {
         r.background.push(tokio::spawn(requeue_periodically(services.clone(), age, r.jobs.requeue_interval())));
     }
-    let ctx = JobContext { reports: services.reports, jobs: r.jobs.clone() };
-    let storage = r.queues.storage::<application::realworld::ReportJob>(&r.jobs.queue);
+    let ctx = JobContext { reports: services.reports, jobs: r.jobs.clone(), queue: reports.queue.clone() };
+    let storage = r.queues.storage::<application::realworld::ReportJob>(&reports.queue);
     register!(monitor, storage, crate::worker_name("report"), ctx, r.jobs.clone(), handle_report)
 }
 

@@ -14,6 +14,7 @@ use domain::UserId;
 use domain::realworld::{Report, ReportId};
 use infrastructure::Settings;
 use infrastructure::identity::ENV_PREFIX;
+use infrastructure::realworld::ReportSettings;
 use infrastructure::testing::TestDb;
 use sea_orm::{ConnectionTrait, Statement};
 
@@ -32,7 +33,8 @@ pub async fn setup(authors: u32) -> Setup {
     let db = TestDb::sqlite().await;
     let mut settings = db.settings();
     settings.jobs.heartbeat_secs = 1;
-    settings.jobs.batch_size = 1;
+    let reports = ReportSettings { batch_size: 1, ..ReportSettings::default() };
+    settings.set_section(infrastructure::realworld::SECTION, &reports);
     settings.jobs.backoff_base_ms = 10;
     let seed = format!(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {authors}) \
@@ -66,6 +68,11 @@ async fn run(db: &TestDb, sql: &str) {
 }
 
 impl Setup {
+    /// The `[reports]` section the test runs with.
+    pub fn reports(&self) -> ReportSettings {
+        ReportSettings::of(&self.settings).expect("valid")
+    }
+
     /// Requests a site-wide report over 2026 (enqueued on the test's queue).
     pub async fn request_site_report(&self) -> ReportId {
         let input = RequestReportInput {
@@ -109,6 +116,7 @@ impl Setup {
     /// [`Setup::spawn_worker`] with extra environment variables (settings).
     pub fn spawn_worker_with(&self, env: &[(&str, &str)]) -> WorkerProcess {
         let jobs = &self.settings.jobs;
+        let reports = self.reports();
         Command::new(infrastructure::testing::worker_binary())
             .envs(env.iter().copied())
             .current_dir(std::env::temp_dir())
@@ -118,7 +126,7 @@ impl Setup {
             .env(format!("{ENV_PREFIX}DATABASE__URL"), &self.db.url)
             .env(format!("{ENV_PREFIX}JOBS__SQLITE_URL"), &jobs.sqlite_url)
             .env(format!("{ENV_PREFIX}JOBS__HEARTBEAT_SECS"), jobs.heartbeat_secs.to_string())
-            .env(format!("{ENV_PREFIX}JOBS__BATCH_SIZE"), jobs.batch_size.to_string())
+            .env(format!("{ENV_PREFIX}REPORTS__BATCH_SIZE"), reports.batch_size.to_string())
             .env(format!("{ENV_PREFIX}JOBS__POLL_INTERVAL_MS"), "50")
             .env(format!("{ENV_PREFIX}JOBS__SHUTDOWN_GRACE_SECS"), "60")
             .env("RUST_LOG", "warn")
