@@ -159,6 +159,30 @@ runtime_contract() {
 }
 check "runtime contract (strata as non-root, env only, 0.0.0.0, SIGTERM)" runtime_contract
 
+# The standalone worker's scrape, for the metric-name check below: the same environment-only
+# start on the runtime contract's data (the backlog gauges and its process metrics are the
+# worker's own, not only the embedded worker's).
+worker_scrape() {
+  local app="$WORK/app" port pid as=()
+  [[ -x "$BIN_DIR/strata-worker" ]] || { log "no $BIN_DIR/strata-worker: build first"; return 1; }
+  [[ -d "$app/data" ]] || { log "no data/ from the runtime contract"; return 1; }
+  cp "$BIN_DIR/strata-worker" "$WORK/strata-worker"
+  is_root && as=(setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs)
+  port=$(free_port $((20000 + RANDOM % 10000))) || return 1
+  env -C "$app" -i STRATA_JOBS__METRICS_PORT="$port" STRATA_JOBS__STATS_INTERVAL_SECS=1 STRATA_AUTH__JWT_SECRET=deploy-check-secret-of-at-least-32-characters "${as[@]}" "$WORK/strata-worker" >"$WORK/worker.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 60); do
+    curl -fsS --max-time 5 "http://127.0.0.1:$port/metrics" >"$WORK/worker-scrape.txt" 2>/dev/null || true
+    grep -q '^jobs_oldest_queued_age_seconds' "$WORK/worker-scrape.txt" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  grep -q '^jobs_oldest_queued_age_seconds' "$WORK/worker-scrape.txt" || { tail -n 20 "$WORK/worker.log"; return 1; }
+}
+check "standalone worker serves /metrics (env only)" worker_scrape
+
 # Alert rules (deploy/observability): syntax, then their unit tests.
 check "promtool check rules" promtool check rules deploy/observability/alerts.yaml
 check "promtool test rules" bash -c 'cd deploy/observability && promtool test rules alerts.test.yaml'
@@ -191,15 +215,17 @@ PY
 }
 check "dashboard structure" dashboard_structure
 
-# Every metric the rules and the dashboard use is one the binary exports: names taken from
+# Every metric the rules and the dashboard use is one the binaries export: names taken from
 # each query (labels, strings, ranges, grouping clauses and functions removed) must appear
-# in the runtime contract's scrape of the real binary; `up` is Prometheus's own.
+# in the runtime contract's scrape of the API or in the standalone worker's; `up` is
+# Prometheus's own.
 observability_metrics_exported() {
   [[ -s "$WORK/scrape.txt" ]] || { log "no scrape from the runtime contract"; return 1; }
-  "$VENV/bin/python" - deploy/observability/alerts.yaml deploy/observability/dashboard.json "$WORK/scrape.txt" <<'PY'
+  [[ -s "$WORK/worker-scrape.txt" ]] || { log "no scrape of the standalone worker"; return 1; }
+  "$VENV/bin/python" - deploy/observability/alerts.yaml deploy/observability/dashboard.json "$WORK/scrape.txt" "$WORK/worker-scrape.txt" <<'PY'
 import json, re, sys, yaml
-rules, dashboard, scrape = sys.argv[1:4]
-exported = {m.group(0) for m in (re.match(r"[a-zA-Z_:][a-zA-Z0-9_:]*", l) for l in open(scrape)) if m}
+rules, dashboard, *scrapes = sys.argv[1:]
+exported = {m.group(0) for scrape in scrapes for m in (re.match(r"[a-zA-Z_:][a-zA-Z0-9_:]*", l) for l in open(scrape)) if m}
 exported.add("up")
 keywords = {"and", "or", "unless", "bool", "offset"}
 queries = {"rules": [r["expr"] for g in yaml.safe_load(open(rules))["groups"] for r in g["rules"]],

@@ -38,6 +38,25 @@ pub fn render(handle: &PrometheusHandle, pool: Option<&dyn PoolMonitor>) -> Stri
     handle.render()
 }
 
+/// `http_rate_limited_total{route,limit}`: requests refused with 429 by the rate limiter,
+/// by route template and by the limit they ran into (`all`: the general one, `auth`: the
+/// login and registration one).
+pub const RATE_LIMITED: &str = "http_rate_limited_total";
+
+/// Counts one request refused by the limit `bucket` (`all`, `auth`) on `route`.
+pub fn rate_limited(route: &str, bucket: &'static str) {
+    metrics::counter!(RATE_LIMITED, "route" => route.to_owned(), "limit" => bucket).increment(1);
+}
+
+/// The login and registration routes' series at 0, from start-up: `rate()` and the
+/// dashboard then see the metric before the first refusal (the general limit's series
+/// appear with the first route refused, as the route is known only then).
+pub fn export_rate_limited() {
+    for route in ["/api/users/login", "/api/users"] {
+        metrics::counter!(RATE_LIMITED, "route" => route, "limit" => "auth").increment(0);
+    }
+}
+
 /// Process statistics from `/proc/self` (Linux); `None` elsewhere.
 mod process {
     /// What could be read.

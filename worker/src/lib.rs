@@ -42,6 +42,7 @@ macro_rules! register {
 }
 
 pub mod accounts;
+mod backlog;
 pub mod metrics;
 mod poll;
 //{% if realworld %} The RealWorld example's report jobs.
@@ -54,7 +55,7 @@ use anyhow::Context;
 use apalis::prelude::Monitor;
 use application::Features;
 use infrastructure::Settings;
-use infrastructure::jobs::{JobsSettings, Queues};
+use infrastructure::jobs::{JobStorage, JobsSettings, Queues};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -80,6 +81,20 @@ pub struct Registration<'a> {
     /// Every setting, for a feature's own section (`Settings::section`).
     pub settings: &'a Settings,
     pub background: &'a mut Vec<JoinHandle<()>>,
+    /// The queues the features consume (through [`Registration::storage`]): the worker
+    /// exports their backlog, so no metric code names a job type.
+    consumed: Vec<String>,
+}
+
+impl Registration<'_> {
+    /// The storage of the queue named `queue` for jobs of type `T` (as
+    /// [`Queues::storage`]); the queue's backlog is exported as `jobs_queued{queue}` etc.
+    pub fn storage<T>(&mut self, queue: &str) -> JobStorage<T> {
+        if !self.consumed.iter().any(|q| q == queue) {
+            self.consumed.push(queue.to_owned());
+        }
+        self.queues.storage(queue)
+    }
 }
 
 /// A feature's entry point in this crate.
@@ -113,8 +128,13 @@ pub async fn run(
         jobs: &jobs,
         settings: &settings,
         background: &mut background,
+        consumed: Vec::new(),
     };
     let monitor = FEATURES.iter().fold(Monitor::new(), |monitor, register| register(monitor, &mut registration));
+    if let Some(every) = jobs.stats_interval() {
+        let backlog = backlog::sample_periodically(queues.clone(), registration.consumed, every);
+        background.push(tokio::spawn(backlog));
+    }
     let result = monitor
         .shutdown_timeout(jobs.shutdown_grace())
         .run_with_signal(async move {

@@ -13,11 +13,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use application::ports::{WindowCount, WindowCounter};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::observe::UNMATCHED_ROUTE;
 use crate::error::ApiError;
 
 /// Paths never limited: probes, metrics and documentation.
@@ -46,6 +47,7 @@ impl RateLimiter {
         ipv6_prefix: u8,
         shared: Option<Arc<dyn WindowCounter>>,
     ) -> Self {
+        crate::metrics::export_rate_limited();
         Self {
             window,
             general: general.into(),
@@ -152,6 +154,9 @@ pub async fn rate_limit(State(limiter): State<Arc<RateLimiter>>, request: Reques
         }
         let count = limiter.hit(&key).await;
         if count.count > limit {
+            // The route template, like the other HTTP metrics (bounded series).
+            let route = request.extensions().get::<MatchedPath>().map_or(UNMATCHED_ROUTE, MatchedPath::as_str);
+            crate::metrics::rate_limited(route, bucket);
             return too_many_requests(count.resets_in);
         }
     }

@@ -8,6 +8,7 @@ mod app;
 mod guards;
 mod headers;
 mod ops;
+mod rate_limit_metrics;
 mod servers;
 mod slow_log;
 mod support;

@@ -4,6 +4,7 @@
 //! through [`ApalisQueue`] (the queue ports) and the worker consumes the same storages.
 
 mod settings;
+mod stats;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -23,6 +24,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use settings::{JobsBackend, JobsSettings, PRODUCTION_BACKEND};
+pub use stats::QueueStats;
 
 use crate::settings::Settings;
 

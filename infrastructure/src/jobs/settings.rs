@@ -83,6 +83,9 @@ pub struct JobsSettings {
     pub metrics_host: String,
     /// TESTING ONLY: every attempt fails with this message, to exercise retries.
     pub fail_with: Option<String>,
+    /// How often each worker reads its queues' backlog (the `jobs_queued`, `jobs_running`,
+    /// `jobs_failed` and `jobs_oldest_queued_age_seconds` gauges); 0 turns it off.
+    pub stats_interval_secs: u64,
 }
 
 impl Default for JobsSettings {
@@ -104,6 +107,7 @@ impl Default for JobsSettings {
             metrics_port: None,
             metrics_host: "127.0.0.1".to_owned(),
             fail_with: None,
+            stats_interval_secs: 15,
         }
     }
 }
@@ -173,6 +177,11 @@ impl JobsSettings {
 
     pub fn requeue_interval(&self) -> Duration {
         Duration::from_secs(self.requeue_interval_secs)
+    }
+
+    /// How often the backlog gauges are sampled; `None` when off.
+    pub fn stats_interval(&self) -> Option<Duration> {
+        (self.stats_interval_secs > 0).then(|| Duration::from_secs(self.stats_interval_secs))
     }
 
     pub fn shutdown_grace(&self) -> Duration {

@@ -21,7 +21,7 @@ pub(crate) fn register(monitor: Monitor, r: &mut Registration<'_>) -> Monitor {
         r.background.push(tokio::spawn(sweep));
     }
     let ctx = WelcomeContext { welcome: accounts.welcome, jobs: r.jobs.clone() };
-    let storage = r.queues.storage::<WelcomeJob>(&r.jobs.welcome_queue);
+    let storage = r.storage::<WelcomeJob>(&r.jobs.welcome_queue);
     register!(monitor, storage, crate::worker_name("welcome"), ctx, r.jobs.clone(), handle_welcome)
 }
 
