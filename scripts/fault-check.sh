@@ -32,7 +32,7 @@ unset TEST_DATABASE_URL
 READY_TIMEOUT=60      # seconds for an instance (or the proxy's view of it) to become ready
 REQUEST_TIMEOUT=10    # the client's per-request timeout (curl --max-time)
 OUTAGE_SECS=2         # how long PostgreSQL stays down
-DRAIN_DELAY_SECS=5    # server.drain_delay_secs: the default, sized for the proxy's checks
+DRAIN_DELAY_SECS=${FAULT_DRAIN_DELAY_SECS:-5} # server.drain_delay_secs: the default, sized for the proxy's checks
 STOP_TIMEOUT=45       # drain delay + shutdown grace (30 s) + margin
 
 PASSED=0
@@ -95,6 +95,7 @@ start_instance() {
   mkdir -p "$dir"
   (cd "$dir" && exec env HOST=127.0.0.1 PORT="$port" DATABASE_URL="$DATABASE_URL" \
     STRATA_HTTP__RATE_LIMIT__ENABLED=false STRATA_SERVER__DRAIN_DELAY_SECS="$DRAIN_DELAY_SECS" \
+    STRATA_AUTH__JWT_SECRET=fault-check-secret-that-is-long-enough-0123 \
     STRATA_AUTH__ARGON2_MEMORY_KIB=64 STRATA_AUTH__ARGON2_ITERATIONS=1 \
     "$API_BIN" serve >>"$dir/server.log" 2>&1) &
   PIDS[$slot]=$!
