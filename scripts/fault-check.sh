@@ -19,7 +19,9 @@
 # Root on a fresh Debian machine: PostgreSQL, HAProxy, curl and jq are installed
 # via scripts/lib/postgres.sh. The PostgreSQL server is always a private one
 # (TEST_DATABASE_URL is ignored: this script stops it).
-# Environment: API_BIN uses a prebuilt binary instead of building.
+# Environment: API_BIN uses a prebuilt binary instead of building;
+# FAULT_DRAIN_DELAY_SECS sets the instances' server.drain_delay_secs (default 5; with 0
+# and a proxy without `option redispatch`, the rolling restart fails requests).
 # Ends with "fault-check: N passed, N failed" (N = checks).
 set -euo pipefail
 
