@@ -109,3 +109,18 @@ mod process {
         }
     }
 }
+
+/// `http_requests_shed_total`: requests answered 503 at once because
+/// `server.max_in_flight_requests` were already running.
+pub const REQUESTS_SHED: &str = "http_requests_shed_total";
+
+/// Puts [`REQUESTS_SHED`] on the first scrape (at 0), so `rate()` and alerts have a
+/// series before the first overload.
+pub fn export_shed_counter() {
+    metrics::counter!(REQUESTS_SHED).increment(0);
+}
+
+/// Counts one shed request.
+pub fn request_shed() {
+    metrics::counter!(REQUESTS_SHED).increment(1);
+}

@@ -2,8 +2,13 @@
 //!
 //! [`Application::build`] wires everything from settings and binds the listener (port 0
 //! picks a free port, which the black-box tests use); [`Application::run_until_stopped`]
-//! serves until the shutdown future resolves, then drains in-flight requests for at
-//! most the configured grace period.
+//! serves until the shutdown future resolves, then answers `/ready` with 503 for
+//! `server.drain_delay_secs` while still serving everything, then stops accepting and
+//! drains in-flight requests for at most the configured grace period.
+//!
+//! Hostile or excessive traffic is bounded here too: at most `server.max_connections`
+//! connections are served (the rest wait in the kernel's accept backlog) and at most
+//! `server.max_in_flight_requests` requests run (the rest are shed with a 503).
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -11,13 +16,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use application::ports::WindowCounter;
+use application::ports::{DependencyProbe, WindowCounter};
+use application::readiness::Drain;
 use axum::Router;
 use infrastructure::Settings;
 use infrastructure::identity::SERVICE_NAME;
 use infrastructure::rate_limit::RedisWindowCounter;
 pub use infrastructure::shutdown::shutdown_signal;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -30,6 +37,11 @@ pub struct Application {
     router: Router,
     shutdown_timeout: Duration,
     header_read_timeout: Duration,
+    /// `server.max_connections`; 0 = no cap.
+    max_connections: usize,
+    /// Flipped when shutdown begins: `/ready` fails from then on.
+    drain: Drain,
+    drain_delay: Duration,
     backends: String,
     /// `auth.jwt_secret`'s source for the start-up line (never the secret).
     secret_source: &'static str,
@@ -57,7 +69,13 @@ impl Application {
             .embedded_worker
             .then(|| worker::spawn(app.features.clone(), app.jobs.clone(), settings.clone()));
         let metrics = if settings.http.metrics { Some(infrastructure::metrics::install()?) } else { None };
-        let ops = Ops { probes: app.probes, pool: Some(app.pool), metrics, debug_routes: settings.http.debug_routes };
+        if metrics.is_some() {
+            crate::metrics::export_shed_counter();
+        }
+        let drain = Drain::default();
+        let mut probes = app.probes;
+        probes.push(Arc::new(drain.clone()) as Arc<dyn DependencyProbe>);
+        let ops = Ops { probes, pool: Some(app.pool), metrics, debug_routes: settings.http.debug_routes };
         let state = AppState::new(app.features, &app.platform).with_ops(ops);
         let router = if settings.http.middleware {
             crate::middleware::layers(router(state), http_layer_config(settings, app.redis))
@@ -66,11 +84,15 @@ impl Application {
             router(state)
         };
         let router = router.layer(trace);
+        let router = crate::middleware::load_shed::layer(router, settings.server.max_in_flight_requests);
         Ok(Self {
             listener,
             router,
             shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_secs),
             header_read_timeout: settings.server.header_read_timeout(),
+            max_connections: settings.server.max_connections,
+            drain,
+            drain_delay: settings.server.drain_delay(),
             backends: app.backends,
             secret_source: settings.auth.secret_source(),
             worker,
@@ -85,8 +107,9 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` resolves, then stops accepting connections and lets
-    /// in-flight requests finish, for at most the configured grace period.
+    /// Serves until `shutdown` resolves; then `/ready` answers 503 for the drain delay
+    /// while every route is still served, then the listener closes and in-flight requests
+    /// finish, for at most the configured grace period (counted after the drain delay).
     ///
     /// # Errors
     /// The server fails, or requests were still running when the grace period ended.
@@ -98,12 +121,18 @@ impl Application {
             self.secret_source
         );
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let (drain, drain_delay) = (self.drain, self.drain_delay);
         let signal = async move {
             shutdown.await;
-            tracing::info!("shutdown requested: draining in-flight requests");
+            drain.start();
+            tracing::info!(
+                "shutdown requested: /ready answers 503, still serving for {drain_delay:?} (server.drain_delay_secs)"
+            );
+            tokio::time::sleep(drain_delay).await;
+            tracing::info!("no longer accepting connections: draining in-flight requests");
             let _ = stopping_tx.send(());
         };
-        let server = serve_http1(self.listener, self.router, self.header_read_timeout, signal);
+        let server = serve_http1(self.listener, self.router, self.header_read_timeout, self.max_connections, signal);
         let result = Self::serve(server, stopping_rx, self.shutdown_timeout).await;
         if let Some(worker) = self.worker {
             worker.stop().await?;
@@ -141,10 +170,17 @@ impl Application {
 /// directly: `axum::serve` cannot set `header_read_timeout`, so a client sending one header
 /// line per second could hold a connection forever. The peer address is attached to each
 /// request as `ConnectInfo`, which the per-client rate limits read.
+///
+/// With `max_connections` above 0, a connection is accepted only when one of that many
+/// slots is free: the rest wait in the kernel's accept backlog (`listen(2)`; clients see
+/// a slow connect, and a refused one once the backlog is full) without costing this
+/// process a task or a buffer. Closing them at once instead would turn a burst into
+/// errors that a short wait would have avoided.
 async fn serve_http1(
     mut listener: TcpListener,
     router: Router,
     header_read_timeout: Duration,
+    max_connections: usize,
     signal: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use axum::extract::ConnectInfo;
@@ -154,8 +190,17 @@ async fn serve_http1(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let slots = (max_connections > 0).then(|| Arc::new(Semaphore::new(max_connections)));
     tokio::pin!(signal);
     loop {
+        let slot = match &slots {
+            Some(slots) => tokio::select! {
+                // The semaphore is never closed, so this is always a permit.
+                permit = Arc::clone(slots).acquire_owned() => permit.ok(),
+                () = &mut signal => break,
+            },
+            None => None,
+        };
         let (stream, peer) = tokio::select! {
             accepted = axum::serve::Listener::accept(&mut listener) => accepted,
             () = &mut signal => break,
@@ -168,6 +213,8 @@ async fn serve_http1(
         });
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
+            // Held until the connection ends: its slot is free again.
+            let _slot = slot;
             if let Err(e) = connection.await {
                 // Header timeouts, resets and malformed requests end here: the client's
                 // problem, not the server's.

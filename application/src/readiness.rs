@@ -2,11 +2,16 @@
 //! concurrently, each bounded by a timeout, and the process is ready unless a
 //! *required* dependency fails. A failing optional one is `degraded`.
 //!
+//! [`Drain`] is the process's own entry in that list: from the moment shutdown begins it
+//! fails, so `/ready` answers 503 while every other route is still served and load
+//! balancers take the instance out of rotation before its listener closes.
+//!
 //! The error text of a failed probe is logged at WARN here and never returned: `/ready`
 //! is unauthenticated, and a driver error can name hosts, users or paths.
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::future::{Either, join_all, select};
@@ -47,6 +52,44 @@ impl Readiness {
     /// Ready, but an optional dependency is away.
     pub fn degraded(&self) -> bool {
         self.ready() && self.checks.iter().any(|check| check.health == Health::Degraded)
+    }
+
+    /// Not ready because the process is shutting down ([`Drain`] failed).
+    pub fn draining(&self) -> bool {
+        self.checks.iter().any(|check| check.name == Drain::NAME && check.health == Health::Failed)
+    }
+}
+
+/// The shutdown flag as a required readiness probe: passes until [`Drain::start`], fails
+/// from then on. Clones share the flag: the server keeps one to flip, the probe list
+/// another.
+#[derive(Debug, Clone, Default)]
+pub struct Drain(Arc<AtomicBool>);
+
+impl Drain {
+    /// The probe's name in readiness reports.
+    pub const NAME: &'static str = "shutdown";
+
+    /// Marks the process as shutting down: readiness fails from now on.
+    pub fn start(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`Drain::start`] was called.
+    pub fn is_draining(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+#[async_trait::async_trait]
+impl DependencyProbe for Drain {
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    async fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(!self.is_draining(), "draining: shutdown in progress");
+        Ok(())
     }
 }
 
@@ -135,6 +178,18 @@ mod tests {
         let readiness = run(&[probe("database", true, false), probe("redis", false, true)]).await;
         assert!(!readiness.ready(), "{readiness:?}");
         assert_eq!(health(&readiness, "database"), Health::Failed);
+    }
+
+    #[tokio::test]
+    async fn a_started_drain_makes_the_process_not_ready_and_says_why() {
+        let drain = Drain::default();
+        let probes: Vec<Arc<dyn DependencyProbe>> = vec![Arc::new(drain.clone()), probe("database", true, true)];
+        let before = run(&probes).await;
+        assert!(before.ready() && !before.draining(), "{before:?}");
+        drain.start();
+        let after = run(&probes).await;
+        assert!(!after.ready() && after.draining(), "{after:?}");
+        assert_eq!(health(&after, "database"), Health::Ok);
     }
 
     #[tokio::test]

@@ -48,17 +48,38 @@ pub struct ServerSettings {
     /// connection is closed: slow-header clients would hold a connection and a task each
     /// for as long as they like. Also closes keep-alive connections idle for this long.
     pub header_read_timeout_secs: u64,
+    /// Open connections served at once; further ones wait in the kernel's accept backlog
+    /// (no task, no memory of ours) until one closes. 0 = no limit.
+    pub max_connections: usize,
+    /// Requests handled at once; one over it is answered 503 with `Retry-After` at once,
+    /// never queued. `/health`, `/ready` and `/metrics` are not counted. 0 = no limit.
+    pub max_in_flight_requests: usize,
+    /// After SIGTERM/SIGINT, how long `/ready` answers 503 while everything else is still
+    /// served, so load balancers stop sending traffic before the listener closes.
+    pub drain_delay_secs: u64,
 }
 
 impl Default for ServerSettings {
     fn default() -> Self {
-        Self { host: "127.0.0.1".to_owned(), port: 8080, shutdown_timeout_secs: 30, header_read_timeout_secs: 10 }
+        Self {
+            host: "127.0.0.1".to_owned(),
+            port: 8080,
+            shutdown_timeout_secs: 30,
+            header_read_timeout_secs: 10,
+            max_connections: 4096,
+            max_in_flight_requests: 512,
+            drain_delay_secs: 5,
+        }
     }
 }
 
 impl ServerSettings {
     pub fn header_read_timeout(&self) -> Duration {
         Duration::from_secs(self.header_read_timeout_secs)
+    }
+
+    pub fn drain_delay(&self) -> Duration {
+        Duration::from_secs(self.drain_delay_secs)
     }
 
     /// Whether `host` can only be reached from this machine: `localhost`, or an IP in

@@ -97,7 +97,7 @@ pub fn settings(url: String) -> Settings {
     let backend = if database.is_postgres() { JobsBackend::Postgres } else { JobsBackend::Sqlite };
     let mut settings = Settings {
         // Port 0: a free port, never a default one another process may hold.
-        server: crate::settings::ServerSettings { port: 0, ..Default::default() },
+        server: crate::settings::ServerSettings { port: 0, drain_delay_secs: 0, ..Default::default() },
         database,
         auth: AuthSettings {
             jwt_secret: "test-secret-that-is-long-enough-0123456789".to_owned(),

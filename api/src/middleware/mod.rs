@@ -7,6 +7,7 @@
 
 pub mod compression;
 pub mod guard;
+pub mod load_shed;
 pub mod observe;
 pub mod rate_limit;
 pub mod request_id;

@@ -35,7 +35,8 @@ pub struct Check {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReadyResponse {
     /// `ok` when every dependency is usable, `degraded` when only optional ones fail,
-    /// `unavailable` when a required one (database, job queue) fails.
+    /// `unavailable` when a required one (database, job queue) fails, `draining` once
+    /// shutdown has begun (the `shutdown` check; other routes are still served).
     #[schema(example = "ok")]
     pub status: &'static str,
     /// Per dependency (`database`, `cache`/`redis`, `queue`, ...).
@@ -46,14 +47,15 @@ pub struct ReadyResponse {
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Readiness: every dependency is checked concurrently, each bounded by its own timeout;
-/// 503 only when a dependency requests cannot be served without fails.
+/// 503 only when a dependency requests cannot be served without fails, or from the moment
+/// shutdown begins (`server.drain_delay_secs` before the listener closes).
 #[utoipa::path(
     get,
     path = "/ready",
     tag = "health",
     responses(
         (status = 200, description = "Every required dependency is usable (optional ones may be `degraded`)", body = ReadyResponse),
-        (status = 503, description = "A required dependency is not (named in `checks`)", body = ReadyResponse),
+        (status = 503, description = "A required dependency is not (named in `checks`), or the process is shutting down (`draining`)", body = ReadyResponse),
     )
 )]
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<ReadyResponse>) {
@@ -72,7 +74,9 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<ReadyResp
     if !checks.contains_key("redis") && !checks.contains_key("cache") {
         checks.insert("cache".to_owned(), Check { status: "ok", latency_ms: 0.0, detail: Some("in-memory".into()) });
     }
-    let (code, status) = if !readiness.ready() {
+    let (code, status) = if readiness.draining() {
+        (StatusCode::SERVICE_UNAVAILABLE, "draining")
+    } else if !readiness.ready() {
         (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
     } else if readiness.degraded() {
         (StatusCode::OK, "degraded")

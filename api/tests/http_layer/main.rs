@@ -5,9 +5,11 @@
 #[allow(dead_code)]
 #[path = "../http/app.rs"]
 mod app;
+mod drain;
 mod guards;
 mod headers;
 mod ops;
+mod overload;
 mod rate_limit_metrics;
 mod servers;
 mod slow_log;
