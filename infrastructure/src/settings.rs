@@ -305,6 +305,35 @@ impl RateLimitSettings {
     }
 }
 
+/// The largest page of `GET /api/articles/{slug}/comments` and `GET /api/tags`, which the
+/// RealWorld spec returns whole: longer lists continue with `nextCursor`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PaginationSettings {
+    /// Comments per page (also the default and the cap of `limit`).
+    pub max_comments: u32,
+    /// Tags per page (also the default and the cap of `limit`).
+    pub max_tags: u32,
+}
+
+impl Default for PaginationSettings {
+    fn default() -> Self {
+        Self { max_comments: 100, max_tags: 200 }
+    }
+}
+
+impl PaginationSettings {
+    fn validate(&self) -> Result<(), SettingsError> {
+        if self.max_comments == 0 {
+            return Err(invalid("pagination.max_comments", "must be at least 1"));
+        }
+        if self.max_tags == 0 {
+            return Err(invalid("pagination.max_tags", "must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
 /// Every setting of the service.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -321,6 +350,8 @@ pub struct Settings {
     pub cache: crate::cache::CacheSettings,
     /// Report jobs: queue backend, worker, retries (see `infrastructure::jobs`).
     pub jobs: JobsSettings,
+    /// Largest pages of the lists that have no `limit` of their own in the RealWorld spec.
+    pub pagination: PaginationSettings,
 }
 
 /// A setting that cannot be used, with the setting's name.
@@ -431,6 +462,7 @@ impl Settings {
         self.validate_http()?;
         self.cache.validate()?;
         self.jobs.validate(self.database.is_postgres(), self.redis.url.is_some())?;
+        self.pagination.validate()?;
         if self.log.level.trim().is_empty() {
             return Err(invalid("log.level", "must not be empty"));
         }

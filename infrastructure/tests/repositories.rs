@@ -133,7 +133,7 @@ async fn deleting_an_article_removes_its_comments_and_favorites(t: TestDb) {
     s.comments.add(fan, "doomed", Some("nice")).await.expect("commented");
     s.articles.delete(jake, "doomed").await.expect("deleted");
     let comments = SeaOrmCommentRepository::new(t.db.clone());
-    assert!(comments.list(created.id, None).await.expect("listed").is_empty());
+    assert!(comments.list(created.id, None, 10, None).await.expect("listed").is_empty());
     let favorited = ArticleFilter { favorited_by: Some("fan".to_owned()), ..Default::default() };
     assert_eq!(s.articles.list(&favorited, Page::default(), None).await.expect("listed").total, 0);
     let articles = SeaOrmArticleRepository::new(t.db.clone());

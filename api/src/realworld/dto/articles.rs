@@ -1,8 +1,8 @@
 //! Bodies and query strings of the article, comment and tag endpoints.
 
-use application::realworld::ArticlePage;
+use application::realworld::{ArticlePage, TagPage};
 use application::realworld::{CreateArticleInput, UpdateArticleInput};
-use domain::realworld::{Article, Comment, Tag};
+use domain::realworld::{Article, Comment};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -199,9 +199,42 @@ pub struct CommentResponse {
     pub comment: CommentDto,
 }
 
+/// A page of an article's comments, oldest first.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct CommentsResponse {
     pub comments: Vec<CommentDto>,
+    /// Pass as `cursor` for the next page; `null` on the last page (an extension of the
+    /// RealWorld spec, as on the article lists).
+    pub next_cursor: Option<String>,
+}
+
+/// Page of `GET /api/articles/{slug}/comments` (an extension of the RealWorld spec, which
+/// returns every comment: here at most `pagination.max_comments` per response).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CommentListQuery {
+    /// Page size: `pagination.max_comments` (100 by default) when absent; larger values
+    /// are clamped to it.
+    #[param(value_type = Option<u32>, minimum = 1)]
+    pub limit: Option<String>,
+    /// The `nextCursor` of the previous page.
+    #[param(max_length = 64)]
+    pub cursor: Option<String>,
+}
+
+/// Page of `GET /api/tags` (an extension of the RealWorld spec, which returns every tag:
+/// here at most `pagination.max_tags` per response).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TagListQuery {
+    /// Page size: `pagination.max_tags` (200 by default) when absent; larger values are
+    /// clamped to it.
+    #[param(value_type = Option<u32>, minimum = 1)]
+    pub limit: Option<String>,
+    /// The `nextCursor` of the previous page.
+    #[param(max_length = 344)]
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -229,15 +262,22 @@ impl From<Comment> for CommentDto {
     }
 }
 
-/// Every tag in use.
+/// A page of the tags in use, by name.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct TagsResponse {
-    #[schema(example = json!(["reactjs", "angularjs"]))]
+    #[schema(example = json!(["angularjs", "reactjs"]))]
     pub tags: Vec<String>,
+    /// Pass as `cursor` for the next page; `null` on the last page (an extension of the
+    /// RealWorld spec, as on the article lists).
+    pub next_cursor: Option<String>,
 }
 
-impl From<Vec<Tag>> for TagsResponse {
-    fn from(tags: Vec<Tag>) -> Self {
-        Self { tags: tags.into_iter().map(|tag| tag.as_str().to_owned()).collect() }
+impl From<TagPage> for TagsResponse {
+    fn from(page: TagPage) -> Self {
+        Self {
+            tags: page.tags.into_iter().map(|tag| tag.as_str().to_owned()).collect(),
+            next_cursor: page.next.as_ref().map(super::cursor::encode_tag),
+        }
     }
 }
