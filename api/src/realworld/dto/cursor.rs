@@ -45,8 +45,9 @@ pub fn limit(raw: Option<&str>) -> Result<Option<u32>, FieldError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(raw) => match raw.parse::<u64>() {
-            Ok(0) | Err(_) => Err(FieldError::new("limit", "must be a positive integer")),
-            Ok(n) => Ok(Some(u32::try_from(n).unwrap_or(u32::MAX))),
+            // Up to `i32::MAX`, the bound of the documented `int32`; the service clamps further.
+            Ok(n @ 1..=0x7FFF_FFFF) => Ok(u32::try_from(n).ok()),
+            Ok(_) | Err(_) => Err(FieldError::new("limit", "must be a positive integer")),
         },
     }
 }
