@@ -137,11 +137,12 @@ check "a user registers and gets a token" test -n "$TOKEN"
 
 section "schemathesis (${MAX_TIME}s, seed $SEED)"
 rc=0
-# --url pins every request to this loopback server, whatever the document says.
-timeout $((MAX_TIME + 120)) "$VENV/bin/st" run "$WORK/openapi.json" --url "$URL" \
+# --url pins every request to this loopback server, whatever the document says. Run in
+# $WORK: schemathesis keeps state (.schemathesis/) in the current directory.
+(cd "$WORK" && exec timeout $((MAX_TIME + 120)) "$VENV/bin/st" run "$WORK/openapi.json" --url "$URL" \
   --checks all --max-time "$MAX_TIME" --seed "$SEED" --workers 2 --request-timeout 10 \
   --header "Authorization: Token $TOKEN" --suppress-health-check all --no-color --generation-database none \
-  --report junit --report-junit-path "$WORK/junit.xml" >"$WORK/st.log" 2>&1 || rc=$?
+  --report junit --report-junit-path "$WORK/junit.xml") >"$WORK/st.log" 2>&1 || rc=$?
 cat "$WORK/st.log"
 log "schemathesis exited $rc"
 check "schemathesis wrote its report" test -s "$WORK/junit.xml"
