@@ -19,7 +19,12 @@ pub struct RegisterUser {
     /// Letters, digits, `_`, `-` and `.`; 1 to 64 characters.
     #[schema(required = true, nullable = false, min_length = 1, max_length = 64, pattern = "^[\\w.-]+$")]
     pub username: Option<String>,
-    #[schema(required = true, nullable = false, max_length = 254, pattern = "^[^\\s@\\u0000-\\u001F\\u007F]+@[^\\s@\\u0000-\\u001F\\u007F]+$")]
+    #[schema(
+        required = true,
+        nullable = false,
+        max_length = 254,
+        pattern = "^[^\\s@\\u0000-\\u001F\\u007F]+@[^\\s@\\u0000-\\u001F\\u007F]+$"
+    )]
     pub email: Option<String>,
     /// 8 to 256 characters, not only spaces.
     #[schema(required = true, nullable = false, min_length = 8, max_length = 256, pattern = "\\S")]
