@@ -133,7 +133,7 @@ async fn deleting_an_article_removes_its_comments_and_favorites(t: TestDb) {
     s.comments.add(fan, "doomed", Some("nice")).await.expect("commented");
     s.articles.delete(jake, "doomed").await.expect("deleted");
     let comments = SeaOrmCommentRepository::new(t.db.clone());
-    assert!(comments.list(created.id, None).await.expect("listed").is_empty());
+    assert!(comments.list(created.id, None, 10, None).await.expect("listed").is_empty());
     let favorited = ArticleFilter { favorited_by: Some("fan".to_owned()), ..Default::default() };
     assert_eq!(s.articles.list(&favorited, Page::default(), None).await.expect("listed").total, 0);
     let articles = SeaOrmArticleRepository::new(t.db.clone());
@@ -285,7 +285,7 @@ async fn comments_are_listed_oldest_first_with_author_flags(t: TestDb) {
     }
     let repo = SeaOrmCommentRepository::new(t.db.clone());
     let located = s.articles.get("talk", None).await.expect("found");
-    let (statements, listed) = t.count_statements(repo.list(located.id, Some(reader))).await;
+    let (statements, listed) = t.count_statements(repo.list(located.id, None, 100, Some(reader))).await;
     let listed = listed.expect("listed");
     assert_eq!(statements, 1);
     let bodies: Vec<_> = listed.iter().map(|c| c.body.as_str()).collect();
@@ -294,7 +294,11 @@ async fn comments_are_listed_oldest_first_with_author_flags(t: TestDb) {
     let theirs = listed.iter().find(|c| c.author_id == reader).expect("reader's comment").id;
     assert!(matches!(s.comments.delete(author, "talk", theirs).await, Err(UseCaseError::Forbidden("comment"))));
     s.comments.delete(reader, "talk", theirs).await.expect("deleted");
-    assert_eq!(repo.list(located.id, None).await.expect("listed").len(), 5);
+    let rest = repo.list(located.id, None, 100, None).await.expect("listed");
+    assert_eq!(rest.len(), 5);
+    // Keyset page: at most `limit` comments after the given id, in id order.
+    let page = repo.list(located.id, Some(rest[1].id), 2, None).await.expect("listed");
+    assert_eq!(page.iter().map(|c| c.id).collect::<Vec<_>>(), [rest[2].id, rest[3].id]);
 }
 
 async fn tags_in_use_exclude_orphans(t: TestDb) {
@@ -306,4 +310,8 @@ async fn tags_in_use_exclude_orphans(t: TestDb) {
     let tags = SeaOrmTagRepository::new(t.db.clone()).in_use().await.expect("listed");
     let names: Vec<_> = tags.iter().map(|t| t.as_str()).collect();
     assert_eq!(names, ["kept", "shared"]);
+    let repo = SeaOrmTagRepository::new(t.db.clone());
+    let after = tags.first().cloned();
+    let page = repo.in_use_after(after.as_ref(), 1).await.expect("listed");
+    assert_eq!(page.iter().map(|t| t.as_str()).collect::<Vec<_>>(), ["shared"]);
 }

@@ -16,11 +16,18 @@ pub struct RegisterRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"username": "jake", "email": "jake@jake.jake", "password": "jakejake"}))]
 pub struct RegisterUser {
-    #[schema(required = true, nullable = false)]
+    /// Letters, digits, `_`, `-` and `.`; 1 to 64 characters.
+    #[schema(required = true, nullable = false, min_length = 1, max_length = 64, pattern = "^[\\w.-]+$")]
     pub username: Option<String>,
-    #[schema(required = true, nullable = false)]
+    #[schema(
+        required = true,
+        nullable = false,
+        max_length = 254,
+        pattern = "^[^\\s@\\u0000-\\u001F\\u007F]+@[^\\s@\\u0000-\\u001F\\u007F]+$"
+    )]
     pub email: Option<String>,
-    #[schema(required = true, nullable = false)]
+    /// 8 to 256 characters, not only spaces.
+    #[schema(required = true, nullable = false, min_length = 8, max_length = 256, pattern = "\\S")]
     pub password: Option<String>,
 }
 
@@ -39,9 +46,14 @@ pub struct LoginRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"email": "jake@jake.jake", "password": "jakejake"}))]
 pub struct LoginUser {
-    #[schema(required = true, nullable = false)]
+    #[schema(
+        required = true,
+        nullable = false,
+        max_length = 254,
+        pattern = "^[^\\s@\\u0000-\\u001F\\u007F]+@[^\\s@\\u0000-\\u001F\\u007F]+$"
+    )]
     pub email: Option<String>,
-    #[schema(required = true, nullable = false)]
+    #[schema(required = true, nullable = false, min_length = 1, max_length = 256)]
     pub password: Option<String>,
 }
 
@@ -63,19 +75,21 @@ pub struct UpdateUserRequest {
 #[schema(as = UpdateUser, example = json!({"bio": "I like to skateboard", "image": null}))]
 pub struct UpdateUserDto {
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = String)]
+    #[schema(value_type = String, max_length = 254, pattern = "^[^\\s@\\u0000-\\u001F\\u007F]+@[^\\s@\\u0000-\\u001F\\u007F]+$")]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 1, max_length = 64, pattern = "^[\\w.-]+$")]
     pub username: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 8, max_length = 256, pattern = "\\S")]
     pub password: Option<Option<String>>,
+    /// Up to 2000 characters; line breaks and tabs allowed.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000, pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$")]
     pub bio: Option<Option<String>>,
+    /// An `http://` or `https://` URL of up to 2048 characters, or `""` to clear it.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2048, pattern = "^$|^[Hh][Tt][Tt][Pp][Ss]?://[^\\s\\u0000-\\u001F\\u007F]*$")]
     pub image: Option<Option<String>>,
 }
 

@@ -6,9 +6,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use domain::realworld::CommentId;
 
+use domain::{FieldError, ValidationErrors};
+
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, AuthUser, MaybeAuthUser};
-use crate::realworld::dto::{CommentResponse, CommentsResponse, NewCommentRequest};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser, MaybeAuthUser};
+use crate::realworld::dto::{self, CommentListQuery, CommentResponse, CommentsResponse, NewCommentRequest};
 
 /// Comment on an article.
 #[utoipa::path(
@@ -35,26 +37,37 @@ pub async fn add_comment(
     Ok((StatusCode::CREATED, Json(CommentResponse { comment: comment.into() })))
 }
 
-/// The comments of an article, oldest first.
+/// The comments of an article, oldest first, at most `pagination.max_comments` per
+/// response; `nextCursor` continues the list.
 #[utoipa::path(
     get,
     path = "/api/articles/{slug}/comments",
     tag = "comments",
-    params(("slug" = String, Path, description = "Slug of the article")),
+    params(("slug" = String, Path, description = "Slug of the article"), CommentListQuery),
     security((), ("Token" = [])),
     responses(
-        (status = 200, description = "The comments", body = CommentsResponse),
+        (status = 200, description = "A page of the comments", body = CommentsResponse),
         (status = 401, description = "Invalid token", body = ErrorBody),
         (status = 404, description = "No such article", body = ErrorBody),
+        (status = 422, description = "Invalid limit or cursor", body = ErrorBody),
     )
 )]
 pub async fn list_comments(
     State(realworld): State<RealWorld>,
     viewer: MaybeAuthUser,
     ApiPath(slug): ApiPath<String>,
+    ApiQuery(query): ApiQuery<CommentListQuery>,
 ) -> Result<Json<CommentsResponse>, ApiError> {
-    let comments = realworld.comments.list(&slug, viewer.id()).await?;
-    Ok(Json(CommentsResponse { comments: comments.into_iter().map(Into::into).collect() }))
+    let limit = dto::cursor::limit(query.limit.as_deref()).map_err(invalid)?;
+    let after = match query.cursor.as_deref().filter(|c| !c.trim().is_empty()) {
+        Some(text) => Some(dto::cursor::decode_comment(text).map_err(invalid)?),
+        None => None,
+    };
+    let page = realworld.comments.list(&slug, viewer.id(), limit, after).await?;
+    Ok(Json(CommentsResponse {
+        comments: page.comments.into_iter().map(Into::into).collect(),
+        next_cursor: page.next.map(dto::cursor::encode_comment),
+    }))
 }
 
 /// Delete one of the caller's comments.
@@ -84,4 +97,9 @@ pub async fn delete_comment(
     let id = id.parse().map(CommentId).map_err(|_| ApiError::not_found("comment"))?;
     realworld.comments.delete(auth.id, &slug, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A bad query value as a 422 under its own name.
+fn invalid(error: FieldError) -> ApiError {
+    ValidationErrors::from(error).into()
 }

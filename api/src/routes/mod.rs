@@ -23,7 +23,9 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(health::health))
         .routes(routes!(ops::ready))
         .routes(routes!(ops::db_pool_status));
-    FEATURES.iter().fold(platform, |router, feature| router.merge(feature()))
+    let mut router = FEATURES.iter().fold(platform, |router, feature| router.merge(feature()));
+    crate::openapi::add_common_responses(router.get_openapi_mut());
+    router
 }
 
 /// Every feature's documented routes, merged into the platform's by [`documented_routes`].

@@ -206,7 +206,7 @@ async fn favoriting_counts_for_the_caller_and_can_be_undone() {
 async fn tags_lists_every_tag_in_use() {
     let app = TestApp::new();
     let token = app.register("author").await;
-    assert_eq!(app.get("/api/tags", None).await.json(), json!({"tags": []}));
+    assert_eq!(app.get("/api/tags", None).await.json(), json!({"tags": [], "nextCursor": null}));
     app.create_article(&token, "Tagged", &["h", "t"]).await;
     let tags = app.get("/api/tags", None).await.json()["tags"].clone();
     assert_eq!(tags, json!(["h", "t"]));

@@ -7,6 +7,7 @@
 mod app;
 mod flows;
 mod hostile;
+mod lists;
 mod metrics;
 mod pagination;
 mod publish;

@@ -14,8 +14,8 @@ use domain::{Timestamp, UserId};
 use super::{InMemoryStore, State};
 use crate::RepoError;
 use crate::realworld::{
-    ArticlePage, ArticleRef, ArticleRepository, CommentRef, CommentRepository, NewArticleRecord, ProfileRepository,
-    RealWorld, RealWorldPorts, ReportPorts, TagRepository, ViewerFlags,
+    ArticlePage, ArticleRef, ArticleRepository, CommentRef, CommentRepository, ListLimits, NewArticleRecord,
+    ProfileRepository, RealWorld, RealWorldPorts, ReportPorts, TagRepository, ViewerFlags,
 };
 
 /// The RealWorld example's part of the store's state.
@@ -290,13 +290,20 @@ impl CommentRepository for InMemoryStore {
         })
     }
 
-    async fn list(&self, article: ArticleId, viewer: Option<UserId>) -> Result<Vec<Comment>, RepoError> {
+    async fn list(
+        &self,
+        article: ArticleId,
+        after: Option<CommentId>,
+        limit: u32,
+        viewer: Option<UserId>,
+    ) -> Result<Vec<Comment>, RepoError> {
         let state = self.lock();
         Ok(state
             .rw
             .comments
             .values()
-            .filter(|c| c.article == article)
+            .filter(|c| c.article == article && after.is_none_or(|after| c.id > after))
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
             .filter_map(|c| {
                 Some(Comment {
                     id: c.id,
@@ -348,6 +355,7 @@ impl super::Fakes {
                 data: Arc::new(self.reports.clone()),
                 policy: self.report_policy,
             },
+            lists: ListLimits::default(),
         }
     }
 

@@ -149,7 +149,11 @@ impl ArticleService {
         let updated_at = current.updated_at.next_update(self.clock.now());
         let base = changes.title.as_ref().map(Slug::from_title).filter(|base| *base != current.slug);
         let Some(base) = base else {
-            self.articles.update(current.id, &changes, None, updated_at).await?;
+            // Deleted since `owned` found it (a concurrent DELETE): a 404, not a 500.
+            self.articles
+                .update(current.id, &changes, None, updated_at)
+                .await
+                .map_err(UseCaseError::from_repo("article"))?;
             return self.get(current.slug.as_str(), Some(user)).await;
         };
         for attempt in 0..SLUG_ATTEMPTS {

@@ -7,7 +7,15 @@ use domain::realworld::{Comment, CommentBody, CommentId, Slug};
 
 use crate::UseCaseError;
 use crate::ports::Clock;
-use crate::realworld::{ArticleRef, ArticleRepository, CommentRepository};
+use crate::realworld::{ArticleRef, ArticleRepository, CommentRepository, ListLimits};
+
+/// One page of an article's comments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentPage {
+    pub comments: Vec<Comment>,
+    /// Pass as `after` for the next page; `None` on the last page.
+    pub next: Option<CommentId>,
+}
 
 /// Comment use cases.
 #[derive(Clone)]
@@ -15,6 +23,7 @@ pub struct CommentService {
     articles: Arc<dyn ArticleRepository>,
     comments: Arc<dyn CommentRepository>,
     clock: Arc<dyn Clock>,
+    max_page: u32,
 }
 
 impl CommentService {
@@ -22,8 +31,9 @@ impl CommentService {
         articles: Arc<dyn ArticleRepository>,
         comments: Arc<dyn CommentRepository>,
         clock: Arc<dyn Clock>,
+        limits: ListLimits,
     ) -> Self {
-        Self { articles, comments, clock }
+        Self { articles, comments, clock, max_page: limits.max_comments.max(1) }
     }
 
     /// # Errors
@@ -35,11 +45,26 @@ impl CommentService {
         Ok(self.comments.add(article.id, author, body, self.clock.now()).await?)
     }
 
+    /// Oldest first: at most `limit` comments (the configured maximum when `None` or
+    /// larger) after the comment `after`.
+    ///
     /// # Errors
     /// `NotFound("article")`.
-    pub async fn list(&self, slug: &str, viewer: Option<UserId>) -> Result<Vec<Comment>, UseCaseError> {
+    pub async fn list(
+        &self,
+        slug: &str,
+        viewer: Option<UserId>,
+        limit: Option<u32>,
+        after: Option<CommentId>,
+    ) -> Result<CommentPage, UseCaseError> {
+        let limit = limit.map_or(self.max_page, |n| n.clamp(1, self.max_page));
         let article = self.article(slug).await?;
-        Ok(self.comments.list(article.id, viewer).await?)
+        // One row more than the page tells whether another page follows.
+        let mut comments = self.comments.list(article.id, after, limit + 1, viewer).await?;
+        let more = comments.len() > limit as usize;
+        comments.truncate(limit as usize);
+        let next = if more { comments.last().map(|c| c.id) } else { None };
+        Ok(CommentPage { comments, next })
     }
 
     /// # Errors
@@ -89,13 +114,36 @@ mod tests {
         services.comments.add(author, "post", Some("second")).await.expect("added");
         let bodies: Vec<_> = services
             .comments
-            .list("post", None)
+            .list("post", None, None, None)
             .await
             .expect("listed")
+            .comments
             .into_iter()
             .map(|c| c.body.as_str().to_owned())
             .collect();
         assert_eq!(bodies, ["first", "second"]);
+    }
+
+    #[tokio::test]
+    async fn comments_are_paged_by_id_without_gaps_or_repeats() {
+        let (fakes, _, reader) = setup().await;
+        let services = fakes.realworld();
+        let mut added = Vec::new();
+        for i in 0..5 {
+            added.push(services.comments.add(reader, "post", Some(&format!("c{i}"))).await.expect("added").id);
+        }
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = services.comments.list("post", None, Some(2), after).await.expect("listed");
+            assert!(page.comments.len() <= 2);
+            seen.extend(page.comments.iter().map(|c| c.id));
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen, added);
     }
 
     #[tokio::test]

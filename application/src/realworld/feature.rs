@@ -18,6 +18,21 @@ pub struct RealWorldPorts {
     pub comments: Arc<dyn CommentRepository>,
     pub tags: Arc<dyn TagRepository>,
     pub reports: ReportPorts,
+    pub lists: ListLimits,
+}
+
+/// The largest page of the lists that RealWorld returns whole (comments, tags); longer
+/// lists continue with a cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListLimits {
+    pub max_comments: u32,
+    pub max_tags: u32,
+}
+
+impl Default for ListLimits {
+    fn default() -> Self {
+        Self { max_comments: 100, max_tags: 200 }
+    }
 }
 
 /// The ports and limits of the report jobs.
@@ -43,7 +58,7 @@ impl RealWorld {
     /// The use cases, reading through the cache when the platform has one; reports read
     /// the accounts' users (the admin flag).
     pub fn new(ports: RealWorldPorts, accounts: &Accounts, platform: &Platform) -> Self {
-        let RealWorldPorts { mut profiles, mut articles, comments, mut tags, reports } = ports;
+        let RealWorldPorts { mut profiles, mut articles, comments, mut tags, reports, lists } = ports;
         if let Some(caching) = &platform.caching {
             let policy = platform.cache_policy;
             profiles = Arc::new(CachedProfileRepository::new(profiles, caching.clone(), policy));
@@ -54,8 +69,8 @@ impl RealWorld {
         Self {
             profiles: ProfileService::new(profiles),
             articles: ArticleService::new(articles.clone(), clock.clone()),
-            comments: CommentService::new(articles, comments, clock.clone()),
-            tags: TagService::new(tags),
+            comments: CommentService::new(articles, comments, clock.clone(), lists),
+            tags: TagService::new(tags, lists),
             reports: ReportService::new(
                 reports.records,
                 reports.queue,

@@ -13,8 +13,8 @@ mod tags;
 
 pub use articles::{ArticleService, CreateArticleInput, UpdateArticleInput};
 pub use cache::{CachedArticleRepository, CachedProfileRepository, CachedTagRepository};
-pub use comments::CommentService;
-pub use feature::{RealWorld, RealWorldPorts, ReportPorts};
+pub use comments::{CommentPage, CommentService};
+pub use feature::{ListLimits, RealWorld, RealWorldPorts, ReportPorts};
 pub use ports::{
     ArticlePage, ArticleRef, ArticleRepository, AuthorActivity, CommentRef, CommentRepository, NewArticleRecord,
     NewReportRecord, ProfileRepository, ReportDataSource, ReportJob, ReportQueue, ReportRepository, ResultLine,
@@ -22,4 +22,4 @@ pub use ports::{
 };
 pub use profiles::ProfileService;
 pub use reports::{AttemptOutcome, CSV_HEADER, Download, ReportPolicy, ReportService, RequestReportInput};
-pub use tags::TagService;
+pub use tags::{TagPage, TagService};

@@ -5,24 +5,74 @@ use std::sync::Arc;
 use domain::realworld::Tag;
 
 use crate::UseCaseError;
-use crate::realworld::TagRepository;
+use crate::realworld::{ListLimits, TagRepository};
+
+/// One page of the tags in use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagPage {
+    pub tags: Vec<Tag>,
+    /// Pass as `after` for the next page; `None` on the last page.
+    pub next: Option<Tag>,
+}
 
 /// Tag use cases.
 #[derive(Clone)]
 pub struct TagService {
     tags: Arc<dyn TagRepository>,
+    max_page: u32,
 }
 
 impl TagService {
-    pub fn new(tags: Arc<dyn TagRepository>) -> Self {
-        Self { tags }
+    pub fn new(tags: Arc<dyn TagRepository>, limits: ListLimits) -> Self {
+        Self { tags, max_page: limits.max_tags.max(1) }
     }
 
-    /// Every tag on at least one article.
+    /// Tags on at least one article, sorted by name (code point order): at most `limit`
+    /// (the configured maximum when `None` or larger) after the tag `after`.
     ///
     /// # Errors
     /// Only `Unexpected`.
-    pub async fn list(&self) -> Result<Vec<Tag>, UseCaseError> {
-        Ok(self.tags.in_use().await?)
+    pub async fn list(&self, limit: Option<u32>, after: Option<&Tag>) -> Result<TagPage, UseCaseError> {
+        let limit = limit.map_or(self.max_page, |n| n.clamp(1, self.max_page));
+        // One row more than the page tells whether another page follows.
+        let mut tags = self.tags.in_use_after(after, limit + 1).await?;
+        let more = tags.len() > limit as usize;
+        tags.truncate(limit as usize);
+        let next = if more { tags.last().cloned() } else { None };
+        Ok(TagPage { tags, next })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fakes::Fakes;
+    use crate::realworld::CreateArticleInput;
+
+    #[tokio::test]
+    async fn tags_are_paged_in_name_order_without_gaps_or_repeats() {
+        let fakes = Fakes::new();
+        let author = fakes.user("author").await;
+        let services = fakes.realworld();
+        let names = ["b", "a", "e", "c", "d"];
+        let input = CreateArticleInput {
+            title: Some("Tagged".to_owned()),
+            description: Some("d".to_owned()),
+            body: Some("b".to_owned()),
+            tag_list: Some(names.iter().map(|n| (*n).to_owned()).collect()),
+        };
+        services.articles.create(author, input).await.expect("created");
+        let mut seen = Vec::new();
+        let mut after: Option<Tag> = None;
+        loop {
+            let page = services.tags.list(Some(2), after.as_ref()).await.expect("listed");
+            assert!(page.tags.len() <= 2);
+            seen.extend(page.tags.iter().map(|t| t.as_str().to_owned()));
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen, ["a", "b", "c", "d", "e"]);
     }
 }

@@ -28,7 +28,7 @@ use domain::{Timestamp, UserId};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::{Asterisk, Cond, Expr, ExprTrait, JoinType, OnConflict, Order, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult,
     QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
@@ -541,9 +541,13 @@ impl SeaOrmTagRepository {
     }
 }
 
-#[async_trait]
-impl TagRepository for SeaOrmTagRepository {
-    async fn in_use(&self) -> Result<Vec<Tag>, RepoError> {
+impl SeaOrmTagRepository {
+    /// Tags in use sorted by name in code point order, after `after` and at most `limit`.
+    ///
+    /// The order is the same on every backend and in Rust (`Tag: Ord`), so a cursor from a
+    /// cached list pages the stored one correctly: SQLite compares text bytewise by default,
+    /// PostgreSQL by the database's collation unless told `COLLATE "C"`.
+    async fn select(&self, after: Option<&Tag>, limit: Option<u32>) -> Result<Vec<Tag>, RepoError> {
         // Tags are never deleted (so concurrent writers can share them safely); the ones
         // no article uses any more are simply not listed.
         let used = Query::select()
@@ -551,13 +555,34 @@ impl TagRepository for SeaOrmTagRepository {
             .from_as(article_tags::Entity, "at")
             .and_where(Expr::col(("at", article_tags::Column::TagId)).equals(("t", tags::Column::Id)))
             .to_owned();
-        let query = Query::select()
+        let postgres = self.db.get_database_backend() == DbBackend::Postgres;
+        // Raw SQL only for the collation, which the builder cannot express.
+        let name =
+            if postgres { Expr::cust(r#""t"."name" COLLATE "C""#) } else { Expr::col(("t", tags::Column::Name)) };
+        let mut query = Query::select();
+        query
             .column(("t", tags::Column::Name))
             .from_as(tags::Entity, "t")
             .and_where(Expr::exists(used))
-            .order_by(("t", tags::Column::Name), Order::Asc)
-            .to_owned();
+            .order_by_expr(name.clone(), Order::Asc);
+        if let Some(after) = after {
+            query.and_where(name.gt(after.as_str()));
+        }
+        if let Some(limit) = limit {
+            query.limit(u64::from(limit));
+        }
         let rows = fetch_all::<TagName>(&self.db, &query).await.or_unexpected()?;
         Ok(rows.into_iter().map(|row| Tag::from_trusted(row.name)).collect())
+    }
+}
+
+#[async_trait]
+impl TagRepository for SeaOrmTagRepository {
+    async fn in_use(&self) -> Result<Vec<Tag>, RepoError> {
+        self.select(None, None).await
+    }
+
+    async fn in_use_after(&self, after: Option<&Tag>, limit: u32) -> Result<Vec<Tag>, RepoError> {
+        self.select(after, Some(limit)).await
     }
 }

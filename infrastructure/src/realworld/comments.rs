@@ -56,7 +56,7 @@ impl SeaOrmCommentRepository {
 
     /// Comments matching `condition`, oldest first, with their authors and whether
     /// `viewer` follows each, in one statement.
-    async fn select(&self, condition: Cond, viewer: Option<UserId>) -> Result<Vec<Comment>, DbErr> {
+    async fn select(&self, condition: Cond, limit: Option<u32>, viewer: Option<UserId>) -> Result<Vec<Comment>, DbErr> {
         let viewer = viewer.map_or(NO_VIEWER, |v| v.0);
         let query = Query::select()
             .columns(
@@ -81,6 +81,9 @@ impl SeaOrmCommentRepository {
             )
             .cond_where(condition)
             .order_by(("c", comments::Column::Id), Order::Asc)
+            .apply_if(limit, |query, limit| {
+                query.limit(u64::from(limit));
+            })
             .to_owned();
         Ok(fetch_all::<CommentRow>(&self.db, &query).await?.into_iter().map(Comment::from).collect())
     }
@@ -108,13 +111,21 @@ impl CommentRepository for SeaOrmCommentRepository {
         // The article was deleted between the lookup and the insert.
         .missing_parent_is_not_found()?;
         let condition = Cond::all().add(Expr::col(("c", comments::Column::Id)).eq(model.id));
-        let mut found = self.select(condition, Some(author)).await.or_unexpected()?;
+        let mut found = self.select(condition, None, Some(author)).await.or_unexpected()?;
         found.pop().ok_or_else(|| RepoError::Unexpected(anyhow::anyhow!("comment {} vanished after insert", model.id)))
     }
 
-    async fn list(&self, article: ArticleId, viewer: Option<UserId>) -> Result<Vec<Comment>, RepoError> {
-        let condition = Cond::all().add(Expr::col(("c", comments::Column::ArticleId)).eq(article.0));
-        self.select(condition, viewer).await.or_unexpected()
+    async fn list(
+        &self,
+        article: ArticleId,
+        after: Option<CommentId>,
+        limit: u32,
+        viewer: Option<UserId>,
+    ) -> Result<Vec<Comment>, RepoError> {
+        let condition = Cond::all()
+            .add(Expr::col(("c", comments::Column::ArticleId)).eq(article.0))
+            .add_option(after.map(|after| Expr::col(("c", comments::Column::Id)).gt(after.0)));
+        self.select(condition, Some(limit), viewer).await.or_unexpected()
     }
 
     async fn locate(&self, article: ArticleId, id: CommentId) -> Result<Option<CommentRef>, RepoError> {

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use application::accounts::Accounts;
-use application::realworld::{RealWorld, RealWorldPorts, ReportJob, ReportPorts, ReportQueue};
+use application::realworld::{ListLimits, RealWorld, RealWorldPorts, ReportJob, ReportPorts, ReportQueue};
 use application::{FeaturesBuilder, RepoError};
 use sea_orm::{DbErr, SqlErr};
 
@@ -60,6 +60,10 @@ pub fn wire(wiring: &Wiring<'_>, features: &mut FeaturesBuilder) -> anyhow::Resu
             })?,
             data: Arc::new(SqlReportData::new(db.clone())),
             policy: reports.policy(),
+        },
+        lists: ListLimits {
+            max_comments: wiring.settings.pagination.max_comments,
+            max_tags: wiring.settings.pagination.max_tags,
         },
     };
     let realworld = RealWorld::new(ports, accounts, wiring.platform);

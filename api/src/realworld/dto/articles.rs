@@ -1,8 +1,8 @@
 //! Bodies and query strings of the article, comment and tag endpoints.
 
-use application::realworld::ArticlePage;
+use application::realworld::{ArticlePage, TagPage};
 use application::realworld::{CreateArticleInput, UpdateArticleInput};
-use domain::realworld::{Article, Comment, Tag};
+use domain::realworld::{Article, Comment};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -24,15 +24,33 @@ pub struct CreateArticleRequest {
     "tagList": ["reactjs", "angularjs", "dragons"]
 }))]
 pub struct NewArticleDto {
-    #[schema(required = true, nullable = false)]
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 256,
+        pattern = "^[^\\u0000-\\u001F\\u007F]*[^\\s\\u0000-\\u001F\\u007F][^\\u0000-\\u001F\\u007F]*$"
+    )]
     pub title: Option<String>,
-    #[schema(required = true, nullable = false)]
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 1024,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*[^\\s\\u0000-\\u001F\\u007F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$"
+    )]
     pub description: Option<String>,
-    #[schema(required = true, nullable = false)]
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 100000,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*[^\\s\\u0000-\\u001F\\u007F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$"
+    )]
     pub body: Option<String>,
     /// Kept in the given order; duplicates are dropped. At most 20 entries, duplicates
     /// included.
-    #[schema(nullable = false, max_items = 20)]
+    #[schema(nullable = false, max_items = 20, value_type = Option<Vec<TagName>>)]
     pub tag_list: Option<Vec<String>>,
 }
 
@@ -41,6 +59,16 @@ impl From<NewArticleDto> for CreateArticleInput {
         Self { title: article.title, description: article.description, body: article.body, tag_list: article.tag_list }
     }
 }
+
+/// A tag: 1 to 64 characters, one line.
+#[derive(ToSchema)]
+#[schema(
+    min_length = 1,
+    max_length = 64,
+    pattern = "^[^\\u0000-\\u001F\\u007F]*[^\\s\\u0000-\\u001F\\u007F][^\\u0000-\\u001F\\u007F]*$"
+)]
+#[allow(dead_code)] // Only a schema: tags arrive as plain strings.
+pub struct TagName(String);
 
 /// `PUT /api/articles/{slug}`
 #[derive(Debug, Deserialize, ToSchema)]
@@ -55,16 +83,16 @@ pub struct UpdateArticleRequest {
 #[schema(as = UpdateArticle, example = json!({"title": "Did you train your dragon?"}))]
 pub struct UpdateArticleDto {
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 1, max_length = 256, pattern = "^[^\\u0000-\\u001F\\u007F]*[^\\s\\u0000-\\u001F\\u007F][^\\u0000-\\u001F\\u007F]*$")]
     pub title: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 1, max_length = 1024, pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*[^\\s\\u0000-\\u001F\\u007F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$")]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 1, max_length = 100000, pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*[^\\s\\u0000-\\u001F\\u007F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$")]
     pub body: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Vec<String>, max_items = 20)]
+    #[schema(value_type = Vec<TagName>, max_items = 20)]
     pub tag_list: Option<Option<Vec<String>>>,
 }
 
@@ -150,19 +178,23 @@ impl From<ArticlePage> for ArticlesResponse {
 #[into_params(parameter_in = Query)]
 pub struct ArticleListQuery {
     /// Only articles with this tag.
+    #[param(pattern = "^[^\\u0000-\\u001F\\u007F]*$")]
     pub tag: Option<String>,
     /// Only articles by this username.
+    #[param(pattern = "^[^\\u0000-\\u001F\\u007F]*$")]
     pub author: Option<String>,
     /// Only articles favorited by this username.
+    #[param(pattern = "^[^\\u0000-\\u001F\\u007F]*$")]
     pub favorited: Option<String>,
     /// Page size, 20 by default, at most 100.
-    #[param(value_type = Option<u32>, minimum = 0)]
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 18446744073709551615_u64)]
     pub limit: Option<String>,
     /// Articles to skip, 0 by default.
-    #[param(value_type = Option<u64>, minimum = 0)]
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 9223372036854775807_i64)]
     pub offset: Option<String>,
     /// Keyset pagination: the `nextCursor` of the previous page. Deep pages cost what the
     /// first does, and inserts meanwhile never repeat or skip rows. Not with `offset`.
+    #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
 }
 
@@ -171,13 +203,14 @@ pub struct ArticleListQuery {
 #[into_params(parameter_in = Query)]
 pub struct FeedQuery {
     /// Page size, 20 by default, at most 100.
-    #[param(value_type = Option<u32>, minimum = 0)]
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 18446744073709551615_u64)]
     pub limit: Option<String>,
     /// Articles to skip, 0 by default.
-    #[param(value_type = Option<u64>, minimum = 0)]
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 9223372036854775807_i64)]
     pub offset: Option<String>,
     /// Keyset pagination: the `nextCursor` of the previous page. Deep pages cost what the
     /// first does, and inserts meanwhile never repeat or skip rows. Not with `offset`.
+    #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
 }
 
@@ -190,7 +223,14 @@ pub struct NewCommentRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = NewComment, example = json!({"body": "His name was my name too."}))]
 pub struct NewCommentDto {
-    #[schema(required = true, nullable = false)]
+    /// 1 to 10000 characters; line breaks and tabs allowed.
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 10000,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*[^\\s\\u0000-\\u001F\\u007F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$"
+    )]
     pub body: Option<String>,
 }
 
@@ -199,9 +239,42 @@ pub struct CommentResponse {
     pub comment: CommentDto,
 }
 
+/// A page of an article's comments, oldest first.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct CommentsResponse {
     pub comments: Vec<CommentDto>,
+    /// Pass as `cursor` for the next page; `null` on the last page (an extension of the
+    /// RealWorld spec, as on the article lists).
+    pub next_cursor: Option<String>,
+}
+
+/// Page of `GET /api/articles/{slug}/comments` (an extension of the RealWorld spec, which
+/// returns every comment: here at most `pagination.max_comments` per response).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CommentListQuery {
+    /// Page size: `pagination.max_comments` (100 by default) when absent; larger values
+    /// are clamped to it.
+    #[param(value_type = Option<i32>, minimum = 1)]
+    pub limit: Option<String>,
+    /// The `nextCursor` of the previous page.
+    #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]*$")]
+    pub cursor: Option<String>,
+}
+
+/// Page of `GET /api/tags` (an extension of the RealWorld spec, which returns every tag:
+/// here at most `pagination.max_tags` per response).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TagListQuery {
+    /// Page size: `pagination.max_tags` (200 by default) when absent; larger values are
+    /// clamped to it.
+    #[param(value_type = Option<i32>, minimum = 1)]
+    pub limit: Option<String>,
+    /// The `nextCursor` of the previous page.
+    #[param(max_length = 344, pattern = "^[A-Za-z0-9_-]*$")]
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -229,15 +302,22 @@ impl From<Comment> for CommentDto {
     }
 }
 
-/// Every tag in use.
+/// A page of the tags in use, by name.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct TagsResponse {
-    #[schema(example = json!(["reactjs", "angularjs"]))]
+    #[schema(example = json!(["angularjs", "reactjs"]))]
     pub tags: Vec<String>,
+    /// Pass as `cursor` for the next page; `null` on the last page (an extension of the
+    /// RealWorld spec, as on the article lists).
+    pub next_cursor: Option<String>,
 }
 
-impl From<Vec<Tag>> for TagsResponse {
-    fn from(tags: Vec<Tag>) -> Self {
-        Self { tags: tags.into_iter().map(|tag| tag.as_str().to_owned()).collect() }
+impl From<TagPage> for TagsResponse {
+    fn from(page: TagPage) -> Self {
+        Self {
+            tags: page.tags.into_iter().map(|tag| tag.as_str().to_owned()).collect(),
+            next_cursor: page.next.as_ref().map(super::cursor::encode_tag),
+        }
     }
 }

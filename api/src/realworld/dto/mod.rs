@@ -6,9 +6,9 @@ mod profiles;
 mod reports;
 
 pub use articles::{
-    ArticleDto, ArticleListQuery, ArticleResponse, ArticlesResponse, CommentDto, CommentResponse, CommentsResponse,
-    CreateArticleRequest, FeedQuery, NewArticleDto, NewCommentDto, NewCommentRequest, TagsResponse, UpdateArticleDto,
-    UpdateArticleRequest,
+    ArticleDto, ArticleListQuery, ArticleResponse, ArticlesResponse, CommentDto, CommentListQuery, CommentResponse,
+    CommentsResponse, CreateArticleRequest, FeedQuery, NewArticleDto, NewCommentDto, NewCommentRequest, TagListQuery,
+    TagsResponse, UpdateArticleDto, UpdateArticleRequest,
 };
 pub use profiles::{ProfileDto, ProfileResponse};
 pub use reports::{NewReportDto, NewReportRequest, ReportDto, ReportListQuery, ReportResponse, ReportsResponse};

@@ -15,12 +15,16 @@ pub struct NewReportRequest {
 #[schema(example = json!({"kind": "activity", "scope": "own", "from": "2026-01-01", "to": "2026-12-31"}))]
 pub struct NewReportDto {
     /// `activity`.
+    #[schema(required = true, nullable = false, pattern = "^activity$")]
     pub kind: Option<String>,
     /// `own` (your articles) or `site` (every author; admins only).
+    #[schema(required = true, nullable = false, pattern = "^(own|site)$")]
     pub scope: Option<String>,
     /// First day, `YYYY-MM-DD` (UTC).
+    #[schema(required = true, nullable = false, format = Date)]
     pub from: Option<String>,
-    /// Last day, inclusive.
+    /// Last day, inclusive; not before `from`, at most `jobs.max_range_days` after it.
+    #[schema(required = true, nullable = false, format = Date)]
     pub to: Option<String>,
 }
 
@@ -92,9 +96,9 @@ pub struct ReportsResponse {
 #[into_params(parameter_in = Query)]
 pub struct ReportListQuery {
     /// Page size, 20 by default, at most 100.
-    #[param(value_type = Option<u32>, minimum = 0)]
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 18446744073709551615_u64)]
     pub limit: Option<String>,
     /// Reports to skip, 0 by default.
-    #[param(value_type = Option<u64>, minimum = 0)]
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 9223372036854775807_i64)]
     pub offset: Option<String>,
 }

@@ -165,7 +165,7 @@ impl Harness {
     }
 
     async fn tags(&self) -> Vec<String> {
-        self.services.tags.list().await.expect("tags").iter().map(|t| t.as_str().to_owned()).collect()
+        self.services.tags.list(None, None).await.expect("tags").tags.iter().map(|t| t.as_str().to_owned()).collect()
     }
 }
 

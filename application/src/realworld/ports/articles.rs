@@ -163,11 +163,20 @@ pub trait CommentRepository: Send + Sync {
         at: Timestamp,
     ) -> Result<Comment, RepoError>;
 
-    /// Oldest first, with `author.following` for `viewer`, in a fixed number of statements.
+    /// At most `limit` comments of `article` with an id greater than `after` (all when
+    /// `None`), oldest (lowest id) first, with `author.following` for `viewer`, in a fixed
+    /// number of statements. Adapters MUST apply the limit in the query, never read the
+    /// whole thread.
     ///
     /// # Errors
     /// Only `Unexpected`.
-    async fn list(&self, article: ArticleId, viewer: Option<UserId>) -> Result<Vec<Comment>, RepoError>;
+    async fn list(
+        &self,
+        article: ArticleId,
+        after: Option<CommentId>,
+        limit: u32,
+        viewer: Option<UserId>,
+    ) -> Result<Vec<Comment>, RepoError>;
 
     /// The comment `id` if it belongs to `article`.
     ///
@@ -188,4 +197,17 @@ pub trait TagRepository: Send + Sync {
     /// # Errors
     /// Only `Unexpected`.
     async fn in_use(&self) -> Result<Vec<Tag>, RepoError>;
+
+    /// At most `limit` tags of [`TagRepository::in_use`] sorted after `after` (from the
+    /// first when `None`), in the same order. Storage adapters SHOULD override this with a
+    /// bounded query; the default slices the full list, which is right for decorators whose
+    /// `in_use` is cheap (the cached list) and for in-memory fakes.
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn in_use_after(&self, after: Option<&Tag>, limit: u32) -> Result<Vec<Tag>, RepoError> {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let tags = self.in_use().await?;
+        Ok(tags.into_iter().filter(|tag| after.is_none_or(|after| tag > after)).take(limit).collect())
+    }
 }
