@@ -1,8 +1,8 @@
 //! The initial schema of accounts: the `users` table and its unique names.
 //!
-//! Released databases ran this migration when it also created the RealWorld example's
-//! tables; those moved to `realworld`'s `m20261122_000001_create_schema_realworld`
-//! (idempotent), so the schema this name stands for is unchanged.
+//! Until the schema was split by feature, this migration also created the tables of the
+//! template's example feature; they moved to that feature's own first migration, which
+//! sorts right after this one. Databases record this name: keep it.
 
 use sea_orm_migration::prelude::*;
 
