@@ -3,7 +3,7 @@
 //! PostgreSQL (production). Each feature's entities, migrations and repositories live in
 //! its own folder (`crate::accounts`, ...).
 
-pub(crate) mod migrations;
+pub mod migrations;
 mod pool;
 pub mod query_metrics;
 pub mod sql;

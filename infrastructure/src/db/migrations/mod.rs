@@ -16,7 +16,7 @@
 //! refuses to start when a recorded name is no longer listed. Hence: never rename, remove
 //! or edit a released migration; add a new one in the feature's folder instead.
 
-pub(crate) mod columns;
+pub mod columns;
 
 use sea_orm_migration::prelude::*;
 
