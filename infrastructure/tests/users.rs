@@ -10,7 +10,7 @@ use application::accounts::{WelcomeJob, WelcomeRepository};
 use application::fakes::FakeWelcomeQueue;
 use domain::{Timestamp, UserId};
 use infrastructure::accounts::SeaOrmWelcomeRepository;
-use infrastructure::db::entities::users;
+use infrastructure::accounts::entities::users;
 use infrastructure::on_both_databases;
 use infrastructure::testing::TestDb;
 use infrastructure::wiring::{self, JobQueues};

@@ -1,9 +1,12 @@
-//! Accounts: the sea-orm repositories of users and of the welcome job's record, and the
-//! feature's wiring.
+//! Accounts: the `users` table (entity and migrations), the sea-orm repositories of users
+//! and of the welcome job's record, and the feature's wiring.
 
+pub mod entities;
+mod migrations;
 mod users;
 mod welcome;
 
+pub(crate) use migrations::SCHEMA;
 pub use users::SeaOrmUserRepository;
 pub use welcome::SeaOrmWelcomeRepository;
 

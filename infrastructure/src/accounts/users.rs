@@ -9,7 +9,7 @@ use domain::{Bio, Email, Image, User, UserId, Username};
 use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
-use crate::db::entities::users;
+use crate::accounts::entities::users;
 use crate::db::sql::{DbResultExt, conflict};
 
 const USER_UNIQUE: &[&str] = &["username", "email"];

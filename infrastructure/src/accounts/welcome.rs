@@ -7,7 +7,7 @@ use domain::{Timestamp, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::db::entities::users;
+use crate::accounts::entities::users;
 use crate::db::sql::DbResultExt;
 
 /// [`WelcomeRepository`] on sea-orm.

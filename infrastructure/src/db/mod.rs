@@ -1,9 +1,9 @@
-//! The database platform: connection pools, the ordered migrations, entities, query
-//! metrics and SQL helpers for SQLite (the embedded default) and PostgreSQL (production).
-//! Each feature's repositories live in its own folder (`crate::accounts`, ...).
+//! The database platform: connection pools, the one ordered list of every feature's
+//! migrations, query metrics and SQL helpers for SQLite (the embedded default) and
+//! PostgreSQL (production). Each feature's entities, migrations and repositories live in
+//! its own folder (`crate::accounts`, ...).
 
-pub mod entities;
-mod migrations;
+pub mod migrations;
 mod pool;
 pub mod query_metrics;
 pub mod sql;

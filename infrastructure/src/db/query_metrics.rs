@@ -1,25 +1,12 @@
 //! `db_query_duration_seconds{operation}`: every statement sea-orm runs, timed.
 //!
 //! The label is the statement's verb and table (`select_articles`, `insert_comments`),
-//! restricted to the schema's tables so the number of series stays bounded whatever SQL
-//! runs.
+//! restricted to the schema's tables (each feature names its own, see
+//! `db::migrations::FeatureSchema`) so the number of series stays bounded whatever SQL
+//! runs; any other name is reported as `other`.
 
 use sea_orm::DatabaseConnection;
 use sea_orm::metric::Info;
-
-/// Tables of the schema; any other name is reported as `other`.
-const TABLES: &[&str] = &[
-    "users",
-    "articles",
-    "comments",
-    "tags",
-    "article_tags",
-    "favorites",
-    "follows",
-    "reports",
-    "report_lines",
-    "seaql_migrations",
-];
 
 /// Records the duration of every statement run on `db` (and its clones made afterwards).
 pub fn instrument(db: &mut DatabaseConnection) {
@@ -47,8 +34,7 @@ pub fn operation(sql: &str) -> String {
         .position(|w| w.eq_ignore_ascii_case(marker))
         .and_then(|i| words.get(i + 1))
         .map(|word| word.rsplit('.').next().unwrap_or_default().trim_matches(|c: char| c == '"' || c == '`'))
-        .and_then(|name| TABLES.iter().find(|t| t.eq_ignore_ascii_case(name)))
-        .copied()
+        .and_then(|name| super::migrations::tables().find(|t| t.eq_ignore_ascii_case(name)))
         .unwrap_or("other");
     format!("{verb}_{table}")
 }
@@ -59,11 +45,11 @@ mod tests {
 
     #[test]
     fn operations_name_the_verb_and_a_known_table() {
-        assert_eq!(operation(r#"SELECT "articles"."id" FROM "articles" WHERE 1"#), "select_articles");
-        assert_eq!(operation(r#"INSERT INTO "comments" ("body") VALUES ($1)"#), "insert_comments");
+        assert_eq!(operation(r#"SELECT "users"."id" FROM "users" WHERE 1"#), "select_users");
+        assert_eq!(operation(r#"INSERT INTO "users" ("email") VALUES ($1)"#), "insert_users");
         assert_eq!(operation(r#"UPDATE "users" SET "bio" = $1"#), "update_users");
-        assert_eq!(operation(r#"INSERT INTO "report_lines" ("report_id") VALUES ($1)"#), "insert_report_lines");
-        assert_eq!(operation(r#"DELETE FROM "favorites" WHERE 1"#), "delete_favorites");
+        assert_eq!(operation(r#"DELETE FROM "users" WHERE 1"#), "delete_users");
+        assert_eq!(operation(r#"SELECT "version" FROM "seaql_migrations""#), "select_seaql_migrations");
     }
 
     #[test]

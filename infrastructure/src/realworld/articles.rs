@@ -35,8 +35,9 @@ use sea_orm::{
 use super::MissingParentExt;
 use super::NO_VIEWER;
 use super::profiles::{ProfileRow, following_flag};
-use crate::db::entities::{article_tags, articles, favorites, follows, tags, users};
+use crate::accounts::entities::users;
 use crate::db::sql::{DbResultExt, fetch_all, fetch_one, literal};
+use crate::realworld::entities::{article_tags, articles, favorites, follows, tags};
 
 const SLUG_UNIQUE: &[&str] = &["slug"];
 

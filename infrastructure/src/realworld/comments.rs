@@ -13,8 +13,9 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTr
 use super::MissingParentExt;
 use super::NO_VIEWER;
 use super::profiles::{ProfileRow, following_flag};
-use crate::db::entities::{comments, users};
+use crate::accounts::entities::users;
 use crate::db::sql::{DbResultExt, fetch_all};
+use crate::realworld::entities::comments;
 
 /// A comment with its author's profile, as [`SeaOrmCommentRepository::select`] reads it.
 #[derive(FromQueryResult)]

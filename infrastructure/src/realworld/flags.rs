@@ -9,8 +9,8 @@ use domain::realworld::ArticleId;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement, UnionType};
 use sea_orm::{DatabaseConnection, DbErr, FromQueryResult};
 
-use crate::db::entities::{favorites, follows};
 use crate::db::sql::{fetch_all, literal};
+use crate::realworld::entities::{favorites, follows};
 
 /// One row of the `UNION ALL`: `kind` 0 is a favorited article, 1 a followed author.
 #[derive(FromQueryResult)]

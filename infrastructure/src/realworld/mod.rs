@@ -1,10 +1,13 @@
-//! The RealWorld example's adapters: repositories of profiles, articles, comments, tags
-//! and reports (sea-orm on SQLite and PostgreSQL), the report data source and the report
-//! job queue. Removed as a whole from projects generated with `realworld=false`.
+//! The RealWorld example's adapters: its tables (entities and migrations), repositories of
+//! profiles, articles, comments, tags and reports (sea-orm on SQLite and PostgreSQL), the
+//! report data source and the report job queue. Removed as a whole from projects
+//! generated with `realworld=false`.
 
 mod articles;
 mod comments;
+pub mod entities;
 mod flags;
+mod migrations;
 mod profiles;
 mod report_data;
 mod report_queue;
@@ -25,6 +28,7 @@ use crate::wiring::Wiring;
 
 pub use articles::{SeaOrmArticleRepository, SeaOrmTagRepository};
 pub use comments::SeaOrmCommentRepository;
+pub(crate) use migrations::SCHEMA;
 pub use profiles::SeaOrmProfileRepository;
 pub use report_data::SqlReportData;
 pub use report_queue::ApalisReportQueue;

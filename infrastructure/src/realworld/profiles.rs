@@ -12,8 +12,9 @@ use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, OnConflict, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter};
 
 use super::NO_VIEWER;
-use crate::db::entities::{follows, users};
+use crate::accounts::entities::users;
 use crate::db::sql::{DbResultExt, fetch_one, literal};
+use crate::realworld::entities::follows;
 
 /// The `username`, `bio`, `image` and `following` columns of a row (an author's, a
 /// commenter's, a profile's).

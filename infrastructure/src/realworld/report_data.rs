@@ -11,8 +11,9 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter};
 
-use crate::db::entities::{article_tags, articles, comments, favorites, follows, tags, users};
+use crate::accounts::entities::users;
 use crate::db::sql::{DbResultExt, fetch_all};
+use crate::realworld::entities::{article_tags, articles, comments, favorites, follows, tags};
 
 /// [`ReportDataSource`] on sea-orm (SQLite and PostgreSQL).
 #[derive(Clone)]

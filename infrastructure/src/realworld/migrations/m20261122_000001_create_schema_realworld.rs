@@ -1,13 +1,28 @@
-//! The initial schema: users, follows, articles, tags, favorites, comments.
+//! The RealWorld example's tables: follows, articles, tags, article tags, favorites and
+//! comments, with their keys and indexes.
+//!
+//! Every filter and sort of the API has an index: `slug` and tag `name` are unique; lists
+//! sort by `(created_at, id)`; author, tag, favorited-by and feed filters use
+//! `(author_id, created_at, id)`, `article_tags(tag_id, article_id)`,
+//! `favorites(user_id, article_id)` (its key) and `follows(follower_id, followee_id)`.
+//!
+//! Until the schema was split by feature, accounts' `m20261122_000001_create_schema`
+//! created these tables. This migration sorts right after it, so a new database gets the
+//! same schema in the same order; a database created before the split already has the
+//! tables and indexes and runs it, once, as a no-op (`IF NOT EXISTS` everywhere). Keep
+//! it that way: it must never do anything those databases lack.
 
 use sea_orm_migration::prelude::*;
 
-/// The initial schema. Its name is stored in `seaql_migrations`: never change it.
+use crate::db::migrations::columns::{cascade, id, index, reference, text, time};
+
+/// The RealWorld half of the initial schema. Its name is stored in `seaql_migrations`:
+/// never change it.
 pub(super) struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
-        "m20261122_000001_create_schema"
+        "m20261122_000001_create_schema_realworld"
     }
 }
 
@@ -15,16 +30,8 @@ impl MigrationName for Migration {
 enum Users {
     Table,
     Id,
-    Username,
-    Email,
-    PasswordHash,
-    Bio,
-    Image,
-    CreatedAt,
-    UpdatedAt,
 }
 
-//{% if realworld %} The RealWorld example's tables.
 #[derive(DeriveIden)]
 enum Follows {
     Table,
@@ -81,40 +88,9 @@ enum Comments {
     UpdatedAt,
 }
 
-//{% endif %} Column helpers.
-fn id(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column).big_integer().not_null().auto_increment().primary_key().to_owned()
-}
-
-fn text(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column).text().not_null().to_owned()
-}
-
-fn time(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column).timestamp_with_time_zone().not_null().to_owned()
-}
-
-//{% if realworld %} References between the RealWorld example's tables.
-fn reference(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column).big_integer().not_null().to_owned()
-}
-
-/// A foreign key that deletes the referencing rows with the referenced one.
-fn cascade(from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoIden)) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Cascade).to_owned()
-}
-
-//{% endif %} A named index, unique or not.
-fn index(name: &str, table: impl IntoIden, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(name).table(table);
-    for column in columns {
-        index.col(Alias::new(*column));
-    }
-    if unique {
-        index.unique();
-    }
-    index.to_owned()
+/// A named index, created only if missing (databases from before the split have it).
+fn index_once(name: &str, table: impl IntoIden, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
+    index(name, table, columns, unique).if_not_exists().to_owned()
 }
 
 #[async_trait::async_trait]
@@ -122,27 +98,8 @@ impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
             Table::create()
-                .table(Users::Table)
-                .col(id(Users::Id))
-                .col(text(Users::Username))
-                .col(text(Users::Email))
-                .col(text(Users::PasswordHash))
-                .col(ColumnDef::new(Users::Bio).text().null())
-                .col(ColumnDef::new(Users::Image).text().null())
-                .col(time(Users::CreatedAt))
-                .col(time(Users::UpdatedAt))
-                .to_owned(),
-        )
-        .await?;
-        // Constraint names carry the column name: adapters map a unique violation to
-        // the field that caused it by finding that name in the database's message.
-        m.create_index(index("ux_users_username", Users::Table, &["username"], true)).await?;
-        m.create_index(index("ux_users_email", Users::Table, &["email"], true)).await?;
-
-        //{% if realworld %} The RealWorld example's tables.
-        m.create_table(
-            Table::create()
                 .table(Follows::Table)
+                .if_not_exists()
                 .col(reference(Follows::FollowerId))
                 .col(reference(Follows::FolloweeId))
                 .col(time(Follows::CreatedAt))
@@ -152,11 +109,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ix_follows_followee", Follows::Table, &["followee_id"], false)).await?;
+        m.create_index(index_once("ix_follows_followee", Follows::Table, &["followee_id"], false)).await?;
 
         m.create_table(
             Table::create()
                 .table(Articles::Table)
+                .if_not_exists()
                 .col(id(Articles::Id))
                 .col(reference(Articles::AuthorId))
                 .col(text(Articles::Slug))
@@ -170,17 +128,26 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ux_articles_slug", Articles::Table, &["slug"], true)).await?;
-        m.create_index(index("ix_articles_created", Articles::Table, &["created_at", "id"], false)).await?;
-        m.create_index(index("ix_articles_author_created", Articles::Table, &["author_id", "created_at", "id"], false))
-            .await?;
+        m.create_index(index_once("ux_articles_slug", Articles::Table, &["slug"], true)).await?;
+        m.create_index(index_once("ix_articles_created", Articles::Table, &["created_at", "id"], false)).await?;
+        m.create_index(index_once(
+            "ix_articles_author_created",
+            Articles::Table,
+            &["author_id", "created_at", "id"],
+            false,
+        ))
+        .await?;
 
-        m.create_table(Table::create().table(Tags::Table).col(id(Tags::Id)).col(text(Tags::Name)).to_owned()).await?;
-        m.create_index(index("ux_tags_name", Tags::Table, &["name"], true)).await?;
+        m.create_table(
+            Table::create().table(Tags::Table).if_not_exists().col(id(Tags::Id)).col(text(Tags::Name)).to_owned(),
+        )
+        .await?;
+        m.create_index(index_once("ux_tags_name", Tags::Table, &["name"], true)).await?;
 
         m.create_table(
             Table::create()
                 .table(ArticleTags::Table)
+                .if_not_exists()
                 .col(reference(ArticleTags::ArticleId))
                 .col(reference(ArticleTags::TagId))
                 .col(ColumnDef::new(ArticleTags::Position).integer().not_null())
@@ -193,11 +160,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ix_article_tags_tag", ArticleTags::Table, &["tag_id", "article_id"], false)).await?;
+        m.create_index(index_once("ix_article_tags_tag", ArticleTags::Table, &["tag_id", "article_id"], false)).await?;
 
         m.create_table(
             Table::create()
                 .table(Favorites::Table)
+                .if_not_exists()
                 .col(reference(Favorites::UserId))
                 .col(reference(Favorites::ArticleId))
                 .col(time(Favorites::CreatedAt))
@@ -207,11 +175,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ix_favorites_article", Favorites::Table, &["article_id"], false)).await?;
+        m.create_index(index_once("ix_favorites_article", Favorites::Table, &["article_id"], false)).await?;
 
         m.create_table(
             Table::create()
                 .table(Comments::Table)
+                .if_not_exists()
                 .col(id(Comments::Id))
                 .col(reference(Comments::ArticleId))
                 .col(reference(Comments::AuthorId))
@@ -223,9 +192,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ix_comments_article", Comments::Table, &["article_id", "id"], false)).await?;
-        m.create_index(index("ix_comments_author", Comments::Table, &["author_id"], false)).await?;
-        //{% endif %} The schema is in place.
+        m.create_index(index_once("ix_comments_article", Comments::Table, &["article_id", "id"], false)).await?;
+        m.create_index(index_once("ix_comments_author", Comments::Table, &["author_id"], false)).await?;
         Ok(())
     }
 }
