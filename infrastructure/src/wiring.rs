@@ -13,6 +13,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::clock::SystemClock;
 use crate::db;
+use crate::db::migrations::FeatureSchema;
 use crate::jobs::Queues;
 use crate::probes::{DatabaseProbe, RedisProbe};
 use crate::security::{Argon2Hasher, JwtTokens};
@@ -113,6 +114,8 @@ pub struct Feature {
     pub wire: Wire,
     /// Its own settings section, if it has one.
     pub settings: Option<&'static SettingsSection>,
+    /// Its entities' migrations and tables, if it has any.
+    pub schema: Option<&'static FeatureSchema>,
 }
 
 /// Every feature, in dependency order (the one list of features in this crate).
@@ -122,6 +125,11 @@ const FEATURES: &[Feature] = &[
     crate::realworld::FEATURE,
     //{% endif %} (Every feature is listed above.)
 ];
+
+/// The features' schemas, merged into one ordered migration list by `db::migrations`.
+pub(crate) fn schemas() -> impl Iterator<Item = &'static FeatureSchema> {
+    FEATURES.iter().filter_map(|feature| feature.schema)
+}
 
 /// The features' settings sections (part of `Settings::default()` and its checks).
 pub(crate) fn settings_sections() -> impl Iterator<Item = &'static SettingsSection> {

@@ -41,7 +41,8 @@ pub(crate) const NO_VIEWER: i64 = -1;
 
 /// The example's entry in `wiring::FEATURES`: wired after accounts, with its `[reports]`
 /// settings section.
-pub const FEATURE: crate::wiring::Feature = crate::wiring::Feature { wire, settings: Some(&settings::SETTINGS) };
+pub const FEATURE: crate::wiring::Feature =
+    crate::wiring::Feature { wire, settings: Some(&settings::SETTINGS), schema: Some(&SCHEMA) };
 
 /// Registers the example's use cases on the database and the report queue (after
 /// accounts: reports read the admin flag).

@@ -3,8 +3,8 @@
 //!
 //! Each feature keeps its entities and migrations in its own folder
 //! (`crate::accounts::migrations`, ...) and describes its schema in one [`FeatureSchema`]
-//! entry: its migrations, oldest first, the released ones, its tables. [`FEATURES`] names
-//! every feature once. The global order is the order of the names: a migration's
+//! entry: its migrations, oldest first, the released ones, its tables; its entry in
+//! `wiring::FEATURES` names it. The global order is the order of the names: a migration's
 //! `mYYYYMMDD_NNNNNN_` prefix is its position among every feature's migrations, as with
 //! `sea-orm-cli migrate generate`. The tests below check that names are unique, that each
 //! feature lists its own in that order, that released migrations keep their names and
@@ -20,8 +20,8 @@ pub mod columns;
 
 use sea_orm_migration::prelude::*;
 
-/// One feature's schema: its entry in [`FEATURES`].
-pub(crate) struct FeatureSchema {
+/// One feature's schema, named by its entry in `wiring::FEATURES`.
+pub struct FeatureSchema {
     /// Every migration of the feature, oldest first.
     pub(crate) migrations: fn() -> Vec<Box<dyn MigrationTrait>>,
     /// The names of those in released databases, oldest first: frozen (never renamed,
@@ -33,13 +33,11 @@ pub(crate) struct FeatureSchema {
     pub(crate) tables: &'static [&'static str],
 }
 
-/// Every feature with tables (the one list of them in this crate).
-const FEATURES: &[FeatureSchema] = &[
-    crate::accounts::SCHEMA,
-    //{% if realworld %} The RealWorld example.
-    crate::realworld::SCHEMA,
-    //{% endif %} (Every feature is listed above.)
-];
+/// Every feature with tables, in the order of `wiring::FEATURES` (each feature's
+/// entry there names its schema).
+fn features() -> Vec<&'static FeatureSchema> {
+    crate::wiring::schemas().collect()
+}
 
 /// Every feature's migrations, merged in the order of their names.
 pub struct Migrator;
@@ -47,7 +45,7 @@ pub struct Migrator;
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         let mut migrations: Vec<Box<dyn MigrationTrait>> =
-            FEATURES.iter().flat_map(|feature| (feature.migrations)()).collect();
+            features().into_iter().flat_map(|feature| (feature.migrations)()).collect();
         // Stable: equal names (refused by the tests) would keep their feature order.
         migrations.sort_by(|a, b| a.name().cmp(b.name()));
         migrations
@@ -56,7 +54,7 @@ impl MigratorTrait for Migrator {
 
 /// Every feature's tables, then sea-orm-migration's own.
 pub(crate) fn tables() -> impl Iterator<Item = &'static str> {
-    FEATURES.iter().flat_map(|feature| feature.tables.iter().copied()).chain(["seaql_migrations"])
+    features().into_iter().flat_map(|feature| feature.tables.iter().copied()).chain(["seaql_migrations"])
 }
 
 #[cfg(test)]
@@ -66,7 +64,7 @@ mod tests {
     use sea_orm::{ConnectionTrait, DbBackend, Statement};
     use sea_orm_migration::MigratorTrait;
 
-    use super::{FEATURES, FeatureSchema, Migrator};
+    use super::{FeatureSchema, Migrator, features};
     use crate::testing::TestDb;
 
     fn names(feature: &FeatureSchema) -> Vec<String> {
@@ -74,7 +72,7 @@ mod tests {
     }
 
     fn all_names() -> Vec<String> {
-        FEATURES.iter().flat_map(names).collect()
+        features().into_iter().flat_map(names).collect()
     }
 
     #[test]
@@ -102,7 +100,7 @@ mod tests {
 
     #[test]
     fn each_feature_lists_its_migrations_in_name_order() {
-        for feature in FEATURES {
+        for feature in features() {
             let listed = names(feature);
             let mut sorted = listed.clone();
             sorted.sort();
@@ -112,7 +110,7 @@ mod tests {
 
     #[test]
     fn released_migrations_keep_their_names_and_order() {
-        for feature in FEATURES {
+        for feature in features() {
             let listed = names(feature);
             let released: Vec<String> = feature.released.iter().map(|&name| name.to_owned()).collect();
             assert!(
@@ -124,7 +122,7 @@ mod tests {
 
     #[test]
     fn new_migrations_sort_after_every_released_one() {
-        let released: HashSet<&str> = FEATURES.iter().flat_map(|f| f.released.iter().copied()).collect();
+        let released: HashSet<&str> = features().into_iter().flat_map(|f| f.released.iter().copied()).collect();
         let newest_released = released.iter().max().copied().unwrap_or_default();
         for name in all_names().iter().filter(|name| !released.contains(name.as_str())) {
             assert!(
