@@ -23,7 +23,7 @@ pub use welcome::FakeWelcomeQueue;
 
 use crate::accounts::{AccountPorts, Accounts, NewUserRecord, UserRepository, UserUpdate};
 use crate::cache::CachePolicy;
-use crate::ports::{Clock, PasswordHash, PasswordHasher, TokenError, TokenService};
+use crate::ports::{Clock, PasswordHash, PasswordHasher, TokenClaims, TokenError, TokenService};
 use crate::{Features, FeaturesBuilder, Platform, RepoError, UseCaseError};
 
 #[derive(Clone)]
@@ -94,7 +94,7 @@ impl UserRepository for InMemoryStore {
         let mut state = self.lock();
         state.check_unique_user(None, Some(&new.username), Some(&new.email))?;
         let id = UserId(state.next_id());
-        let user = User { id, username: new.username, email: new.email, bio: None, image: None };
+        let user = User { id, username: new.username, email: new.email, bio: None, image: None, credential_version: 0 };
         let registered_at = self.clock.now();
         let stored =
             StoredUser { user: user.clone(), hash: new.password_hash, admin: false, registered_at, welcomed_at: None };
@@ -122,6 +122,7 @@ impl UserRepository for InMemoryStore {
         }
         if let Some(hash) = update.password_hash {
             stored.hash = hash;
+            stored.user.credential_version += 1;
         }
         if let Some(bio) = update.bio {
             stored.user.bio = bio;
@@ -130,6 +131,10 @@ impl UserRepository for InMemoryStore {
             stored.user.image = image;
         }
         Ok(stored.user.clone())
+    }
+
+    async fn credential_version(&self, id: UserId) -> Result<Option<i64>, RepoError> {
+        Ok(self.lock().users.get(&id).map(|u| u.user.credential_version))
     }
 
     async fn is_admin(&self, id: UserId) -> Result<bool, RepoError> {
@@ -174,17 +179,24 @@ impl PasswordHasher for FakeHasher {
     }
 }
 
-/// Tokens of the form `token-<user id>`.
+/// Tokens of the form `token-<user id>.v<credential version>`; `token-<user id>` alone
+/// is version 0, as a real token without the version claim is.
 #[derive(Default)]
 pub struct FakeTokens;
 
 impl TokenService for FakeTokens {
-    fn issue(&self, user: UserId) -> anyhow::Result<String> {
-        Ok(format!("token-{}", user.0))
+    fn issue(&self, claims: TokenClaims) -> anyhow::Result<String> {
+        Ok(format!("token-{}.v{}", claims.user.0, claims.credential_version))
     }
 
-    fn verify(&self, token: &str) -> Result<UserId, TokenError> {
-        token.strip_prefix("token-").and_then(|id| id.parse().ok()).map(UserId).ok_or(TokenError::Invalid)
+    fn verify(&self, token: &str) -> Result<TokenClaims, TokenError> {
+        let rest = token.strip_prefix("token-").ok_or(TokenError::Invalid)?;
+        let (id, version) = match rest.split_once(".v") {
+            Some((id, version)) => (id, version.parse().map_err(|_| TokenError::Invalid)?),
+            None => (rest, 0),
+        };
+        let user = id.parse().map(UserId).map_err(|_| TokenError::Invalid)?;
+        Ok(TokenClaims { user, credential_version: version })
     }
 }
 

@@ -46,6 +46,7 @@ on_both_databases!(
     the_admin_role_is_granted_and_revoked_by_username,
     registering_enqueues_a_welcome_job_that_welcomes_once,
     the_welcome_sweep_finds_old_unwelcomed_accounts_only,
+    a_password_change_increments_the_credential_version_and_nothing_else_does,
 );
 
 async fn users_are_unique_by_username_and_email(t: TestDb) {
@@ -87,6 +88,32 @@ async fn user_updates_change_only_given_fields(t: TestDb) {
         s.users.update(UserId(999_999), UpdateUserInput::default()).await,
         Err(UseCaseError::UnknownUser)
     ));
+}
+
+async fn a_password_change_increments_the_credential_version_and_nothing_else_does(t: TestDb) {
+    let s = services(&t);
+    let jake = register(&s, "jake").await;
+    register(&s, "taken").await;
+    let version = |id| {
+        let db = t.db.clone();
+        async move {
+            let row = users::Entity::find_by_id(id).one(&db).await.expect("read").expect("stored");
+            row.credential_version
+        }
+    };
+    assert_eq!(version(jake.0).await, 0, "a new account starts at 0");
+    let bio = UpdateUserInput { bio: Some(Some("hi".to_owned())), ..Default::default() };
+    assert_eq!(s.users.update(jake, bio).await.expect("updated").credential_version, 0);
+    let password = || UpdateUserInput { password: Some(Some("a-new-password".to_owned())), ..Default::default() };
+    assert_eq!(s.users.update(jake, password()).await.expect("updated").credential_version, 1);
+    assert_eq!(s.users.update(jake, password()).await.expect("updated").credential_version, 2);
+    assert_eq!(version(jake.0).await, 2);
+
+    // A change that fails leaves the version as it was (one transaction).
+    let clash = UpdateUserInput { username: Some(Some("taken".to_owned())), ..password() };
+    assert!(matches!(s.users.update(jake, clash).await, Err(UseCaseError::Conflict("username"))));
+    assert_eq!(version(jake.0).await, 2);
+    assert!(matches!(s.users.update(UserId(999_999), password()).await, Err(UseCaseError::UnknownUser)));
 }
 
 async fn the_admin_role_is_granted_and_revoked_by_username(t: TestDb) {

@@ -47,6 +47,11 @@ impl UserRepository for CachedUserRepository {
         Ok(user)
     }
 
+    async fn credential_version(&self, id: UserId) -> Result<Option<i64>, RepoError> {
+        // Not cached: a stale version would keep a retired token working.
+        self.inner.credential_version(id).await
+    }
+
     async fn is_admin(&self, id: UserId) -> Result<bool, RepoError> {
         self.inner.is_admin(id).await
     }

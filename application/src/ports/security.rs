@@ -38,15 +38,35 @@ pub enum TokenError {
     Invalid,
 }
 
+/// What a token says: whose it is, and the account's credential version when it was
+/// issued ([`domain::User::credential_version`]). A token is only honoured while that
+/// version is still the account's, so a password change retires the older tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenClaims {
+    pub user: UserId,
+    pub credential_version: i64,
+}
+
+impl TokenClaims {
+    /// The claims of a token for `user` as it is now.
+    pub fn for_user(user: &domain::User) -> Self {
+        Self { user: user.id, credential_version: user.credential_version }
+    }
+}
+
 /// Issues and checks the bearer tokens that identify a signed-in user.
 pub trait TokenService: Send + Sync {
     /// # Errors
     /// Only when signing fails.
-    fn issue(&self, user: UserId) -> anyhow::Result<String>;
+    fn issue(&self, claims: TokenClaims) -> anyhow::Result<String>;
 
+    /// The claims of a well-signed, unexpired token. Adapters MUST read a token that
+    /// carries no credential version (issued before versions existed) as version 0, so
+    /// sessions survive the upgrade until the account's password changes.
+    ///
     /// # Errors
     /// `Expired` for a well-signed token past its expiry, `Invalid` for anything else.
-    fn verify(&self, token: &str) -> Result<UserId, TokenError>;
+    fn verify(&self, token: &str) -> Result<TokenClaims, TokenError>;
 }
 
 /// The current time; a port so that tests control it.

@@ -1,5 +1,5 @@
 //! Accounts: the sea-orm repositories of users and of the welcome job's record, and the
-//! feature's wiring.
+//! feature's wiring (with the per-account login throttle).
 
 mod users;
 mod welcome;
@@ -10,9 +10,12 @@ pub use welcome::SeaOrmWelcomeRepository;
 use std::sync::Arc;
 
 use application::FeaturesBuilder;
-use application::accounts::{AccountPorts, Accounts, WelcomeJob, WelcomeQueue};
+use application::accounts::{AccountPorts, Accounts, LoginThrottle, WelcomeJob, WelcomeQueue};
+use application::ports::WindowCounter;
 
+use crate::identity::SERVICE_NAME;
 use crate::jobs::ApalisQueue;
+use crate::rate_limit::{InMemoryWindowCounter, RedisWindowCounter};
 use crate::wiring::Wiring;
 
 /// Registers the accounts use cases on the database and the welcome queue.
@@ -27,6 +30,17 @@ pub fn wire(wiring: &Wiring<'_>, features: &mut FeaturesBuilder) -> anyhow::Resu
             Arc::new(ApalisQueue::new(queues.storage::<WelcomeJob>(&wiring.settings.jobs.welcome_queue)))
         })?,
     };
-    features.insert(Accounts::new(ports, wiring.platform));
+    features.insert(Accounts::new(ports, wiring.platform).with_login_throttle(login_throttle(wiring)));
     Ok(())
+}
+
+/// The per-account login throttle, counting where the rate limits count: in Redis when
+/// they are shared, else in this process.
+fn login_throttle(wiring: &Wiring<'_>) -> Option<LoginThrottle> {
+    let settings = &wiring.settings.http;
+    let counter: Arc<dyn WindowCounter> = match wiring.redis.filter(|_| settings.rate_limit.shared) {
+        Some(redis) => Arc::new(RedisWindowCounter::new(redis.clone(), format!("{SERVICE_NAME}:loginthrottle:"))),
+        None => Arc::new(InMemoryWindowCounter::default()),
+    };
+    LoginThrottle::new(counter, settings.login_throttle.max_failures, settings.login_throttle.window())
 }

@@ -44,11 +44,21 @@ pub trait UserRepository: Send + Sync {
     /// Only `Unexpected`.
     async fn find_credentials(&self, email: &Email) -> Result<Option<(User, PasswordHash)>, RepoError>;
 
-    /// Applies `update` atomically and returns the account as stored.
+    /// Applies `update` atomically and returns the account as stored. A new
+    /// `password_hash` MUST increment the credential version in the same transaction
+    /// (older tokens stop working at once, also against concurrent requests).
     ///
     /// # Errors
     /// `NotFound` for an unknown id; `Conflict` as for `create`.
     async fn update(&self, id: UserId, update: UserUpdate) -> Result<User, RepoError>;
+
+    /// The account's current credential version, `None` for an unknown id. Read on every
+    /// authenticated request, so adapters MUST answer with one primary-key read (or from
+    /// a cache that a password change invalidates before `update` returns).
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn credential_version(&self, id: UserId) -> Result<Option<i64>, RepoError>;
 
     /// Whether the account holds the admin role; `false` for an unknown id. Read on every
     /// admin check (not carried in tokens), so a revocation takes effect at once.

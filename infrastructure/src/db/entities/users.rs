@@ -16,6 +16,8 @@ pub struct Model {
     pub image: Option<String>,
     pub is_admin: bool,
     pub welcomed_at: Option<DateTimeUtc>,
+    /// Incremented by each password change; tokens of an older version are refused.
+    pub credential_version: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -14,6 +14,7 @@ mod m20261122_000003_create_reports;
 mod m20261122_000004_add_report_job_token;
 //{% endif %} The welcome job's record on each account.
 mod m20261122_000005_add_user_welcomed_at;
+mod m20261203_000006_add_user_credential_version;
 
 use sea_orm_migration::prelude::*;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_add_report_job_token::Migration),
             //{% endif %} The welcome job (every project).
             Box::new(m20261122_000005_add_user_welcomed_at::Migration),
+            Box::new(m20261203_000006_add_user_credential_version::Migration),
         ]
     }
 }
