@@ -4,7 +4,7 @@
 //! always gets JSON it can parse, with the status axum chose (400, 413, 415, 422).
 
 use application::accounts::Accounts;
-use application::ports::TokenError;
+use application::ports::{TokenClaims, TokenError};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRef, FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::StatusCode;
@@ -21,9 +21,9 @@ use crate::error::ApiError;
 #[derive(Debug, Clone)]
 pub struct AuthUser {
     pub id: UserId,
-    /// The credential version the token was issued under (the account's current one:
-    /// older tokens are refused before a handler runs).
-    pub credential_version: i64,
+    /// What the token says (its credential version, its id): the session a password
+    /// change made with it keeps signed in.
+    pub claims: TokenClaims,
     /// The token as presented, so `GET`/`PUT /api/user` can echo it back.
     pub token: String,
 }
@@ -50,8 +50,9 @@ fn credentials(value: &str) -> Option<&str> {
 }
 
 /// `Ok(None)` without an `Authorization` header, the caller for a valid one. A valid
-/// token is well signed, unexpired, and of its account's current credential version
-/// (one primary-key read): a password change retires the tokens issued before it.
+/// token is well signed, unexpired, and of its account's current credential version or
+/// the one the last password change was made with (one primary-key read): a password
+/// change retires every other token issued before it.
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<AuthUser>, ApiError> {
     let Some(header) = parts.headers.get(AUTHORIZATION) else {
         return Ok(None);
@@ -64,10 +65,10 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<AuthUser
     };
     // A retired token (or one whose account is gone) looks to the client like any other
     // invalid token: the answer says nothing about why.
-    if !Accounts::from_ref(state).users.token_is_current(claims).await? {
+    if !Accounts::from_ref(state).users.token_is_current(&claims).await? {
         return Err(ApiError::token_invalid());
     }
-    Ok(Some(AuthUser { id: claims.user, credential_version: claims.credential_version, token: token.to_owned() }))
+    Ok(Some(AuthUser { id: claims.user, claims, token: token.to_owned() }))
 }
 
 impl FromRequestParts<AppState> for AuthUser {

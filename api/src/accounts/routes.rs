@@ -70,8 +70,9 @@ pub async fn current_user(State(accounts): State<Accounts>, auth: AuthUser) -> R
 }
 
 /// Update the signed-in user; absent fields are left unchanged. A new password retires
-/// every token issued before it, the presented one included: the response carries a
-/// fresh token.
+/// every other token issued before it: the presented one stays valid (the session that
+/// changed the password stays signed in), and the response carries a fresh token of the
+/// new credential version.
 #[utoipa::path(
     put,
     path = "/api/user",
@@ -90,10 +91,10 @@ pub async fn update_user(
     auth: AuthUser,
     ApiJson(request): ApiJson<UpdateUserRequest>,
 ) -> Result<Json<UserResponse>, ApiError> {
-    let user = accounts.users.update(auth.id, request.user.into()).await?;
+    let user = accounts.users.update_in_session(&auth.claims, request.user.into()).await?;
     // Tokens name the user by id, so the presented one stays valid after a rename; only
-    // a password change (a new credential version) retires it.
-    let token = if user.credential_version == auth.credential_version {
+    // a password change (a new credential version) gives a token of the new version.
+    let token = if user.credential_version == auth.claims.credential_version {
         auth.token
     } else {
         accounts.users.issue_token(&user)?

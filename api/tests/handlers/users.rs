@@ -139,10 +139,8 @@ async fn update_refuses_null_or_empty_required_fields_and_short_passwords() {
         let field = user.as_object().and_then(|u| u.keys().next().cloned()).unwrap_or_default();
         assert!(response.json()["errors"][&field].is_array(), "{user}: {}", response.text);
     }
-    let changed = update(&app, &token, json!({"password": "bonjour1"})).await;
-    assert_eq!(changed.status, StatusCode::OK);
-    // A password change retires the token it was made with: the next one uses the new token.
-    let token = changed.json()["user"]["token"].as_str().expect("a new token").to_owned();
+    assert_eq!(update(&app, &token, json!({"password": "bonjour1"})).await.status, StatusCode::OK);
+    // The token a password change was made with stays valid (as the RealWorld suite expects).
     assert_eq!(update(&app, &token, json!({"password": "a".repeat(64)})).await.status, StatusCode::OK);
 }
 

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use domain::{Email, User, UserId, Username};
 
 use crate::RepoError;
-use crate::accounts::{NewUserRecord, UserRepository, UserUpdate};
+use crate::accounts::{Credentials, NewUserRecord, UserRepository, UserUpdate};
 use crate::cache::{Caching, PEOPLE};
 use crate::ports::PasswordHash;
 
@@ -47,9 +47,9 @@ impl UserRepository for CachedUserRepository {
         Ok(user)
     }
 
-    async fn credential_version(&self, id: UserId) -> Result<Option<i64>, RepoError> {
+    async fn credentials(&self, id: UserId) -> Result<Option<Credentials>, RepoError> {
         // Not cached: a stale version would keep a retired token working.
-        self.inner.credential_version(id).await
+        self.inner.credentials(id).await
     }
 
     async fn is_admin(&self, id: UserId) -> Result<bool, RepoError> {

@@ -11,7 +11,7 @@ mod welcome;
 
 pub use cache::CachedUserRepository;
 pub use feature::{AccountPorts, Accounts};
-pub use ports::{NewUserRecord, UserRepository, UserUpdate, WelcomeJob, WelcomeQueue, WelcomeRepository};
+pub use ports::{Credentials, NewUserRecord, UserRepository, UserUpdate, WelcomeJob, WelcomeQueue, WelcomeRepository};
 pub use throttle::LoginThrottle;
 pub use users::{AuthenticatedUser, LoginInput, RegisterInput, UpdateUserInput, UserService};
 pub use welcome::{WelcomeOutcome, WelcomeService};

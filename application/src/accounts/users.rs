@@ -134,14 +134,19 @@ impl UserService {
         self.users.find_by_id(id).await?.ok_or(UseCaseError::UnknownUser)
     }
 
-    /// Whether a verified token may still act for its user: the account exists and its
-    /// credential version is the token's (a password change since then retires the
-    /// token). One primary-key read.
+    /// Whether a verified token may still act for its user: the account exists and
+    /// either its credential version is the token's, or the token is the one the last
+    /// password change was made with (that session stays signed in; every other token
+    /// issued before the change is retired). One primary-key read.
     ///
     /// # Errors
     /// `Unexpected` when storage fails.
-    pub async fn token_is_current(&self, claims: TokenClaims) -> Result<bool, UseCaseError> {
-        Ok(self.users.credential_version(claims.user).await? == Some(claims.credential_version))
+    pub async fn token_is_current(&self, claims: &TokenClaims) -> Result<bool, UseCaseError> {
+        let Some(stored) = self.users.credentials(claims.user).await? else {
+            return Ok(false);
+        };
+        let kept = claims.token_id.is_some() && claims.token_id == stored.kept_token_id;
+        Ok(claims.credential_version == stored.version || kept)
     }
 
     /// A fresh token for `user` at its current credential version (after a password
@@ -170,14 +175,33 @@ impl UserService {
         self.users.set_admin(&username, admin).await.map_err(UseCaseError::from_repo("user"))
     }
 
-    /// Updates the signed-in user's account. A new password also increments the
-    /// account's credential version, which retires every token issued before.
+    /// Updates an account outside any session (no token is kept by a password change).
+    ///
+    /// # Errors
+    /// As for [`Self::update_in_session`].
+    pub async fn update(&self, id: UserId, input: UpdateUserInput) -> Result<User, UseCaseError> {
+        self.update_keeping(id, None, input).await
+    }
+
+    /// Updates the signed-in user's account from the session of the token `session`.
+    /// A new password also increments the account's credential version, which retires
+    /// every token issued before, except `session`'s own: the session that changed the
+    /// password stays signed in.
     ///
     /// # Errors
     /// `Validation` for bad fields, `Conflict` for a taken username or e-mail,
     /// `UnknownUser` if the account no longer exists.
+    pub async fn update_in_session(&self, session: &TokenClaims, input: UpdateUserInput) -> Result<User, UseCaseError> {
+        self.update_keeping(session.user, session.token_id.clone(), input).await
+    }
+
     #[tracing::instrument(skip_all, fields(user = id.0))]
-    pub async fn update(&self, id: UserId, input: UpdateUserInput) -> Result<User, UseCaseError> {
+    async fn update_keeping(
+        &self,
+        id: UserId,
+        kept_token_id: Option<String>,
+        input: UpdateUserInput,
+    ) -> Result<User, UseCaseError> {
         let changes = UserChanges::parse(
             patch(&input.username),
             patch(&input.email),
@@ -195,6 +219,7 @@ impl UserService {
             password_hash,
             bio: changes.bio,
             image: changes.image,
+            kept_token_id,
         };
         self.users.update(id, update).await.map_err(|e| match e {
             RepoError::NotFound => UseCaseError::UnknownUser,
@@ -298,14 +323,14 @@ mod tests {
         let claims = |token: &str| fakes.tokens.verify(token).expect("well signed");
         let bio = UpdateUserInput { bio: Some(Some("hello".to_owned())), ..Default::default() };
         services.users.update(first.user.id, bio).await.expect("updated");
-        assert!(services.users.token_is_current(claims(&first.token)).await.expect("read"));
+        assert!(services.users.token_is_current(&claims(&first.token)).await.expect("read"));
 
         let change = UpdateUserInput { password: Some(Some("new-password".to_owned())), ..Default::default() };
         let changed = services.users.update(first.user.id, change).await.expect("updated");
         assert_eq!(changed.credential_version, first.user.credential_version + 1);
-        assert!(!services.users.token_is_current(claims(&first.token)).await.expect("read"));
+        assert!(!services.users.token_is_current(&claims(&first.token)).await.expect("read"));
         let fresh = services.users.issue_token(&changed).expect("signed");
-        assert!(services.users.token_is_current(claims(&fresh)).await.expect("read"));
+        assert!(services.users.token_is_current(&claims(&fresh)).await.expect("read"));
     }
 
     #[tokio::test]

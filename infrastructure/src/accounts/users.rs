@@ -1,7 +1,7 @@
 //! Accounts on sea-orm.
 
 use application::RepoError;
-use application::accounts::{NewUserRecord, UserRepository, UserUpdate};
+use application::accounts::{Credentials, NewUserRecord, UserRepository, UserUpdate};
 use application::ports::PasswordHash;
 use async_trait::async_trait;
 use chrono::Utc;
@@ -54,6 +54,7 @@ impl UserRepository for SeaOrmUserRepository {
             is_admin: Set(false),
             welcomed_at: NotSet,
             credential_version: Set(0),
+            kept_token_id: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -91,6 +92,7 @@ impl UserRepository for SeaOrmUserRepository {
         let password_changed = update.password_hash.is_some();
         if let Some(hash) = update.password_hash {
             model.password_hash = Set(hash.0);
+            model.kept_token_id = Set(update.kept_token_id);
         }
         if let Some(bio) = update.bio {
             model.bio = Set(bio.map(|b| b.as_str().to_owned()));
@@ -124,14 +126,16 @@ impl UserRepository for SeaOrmUserRepository {
         }
     }
 
-    async fn credential_version(&self, id: UserId) -> Result<Option<i64>, RepoError> {
-        users::Entity::find_by_id(id.0)
+    async fn credentials(&self, id: UserId) -> Result<Option<Credentials>, RepoError> {
+        let row: Option<(i64, Option<String>)> = users::Entity::find_by_id(id.0)
             .select_only()
             .column(users::Column::CredentialVersion)
+            .column(users::Column::KeptTokenId)
             .into_tuple()
             .one(&self.db)
             .await
-            .or_unexpected()
+            .or_unexpected()?;
+        Ok(row.map(|(version, kept_token_id)| Credentials { version, kept_token_id }))
     }
 
     async fn is_admin(&self, id: UserId) -> Result<bool, RepoError> {

@@ -19,6 +19,10 @@ struct Claims {
     /// read as 0, the version every account had before password changes counted.
     #[serde(default)]
     ver: i64,
+    /// The token's random id (128 bits, hex): the session a password change keeps
+    /// signed in. Tokens of older releases lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    jti: Option<String>,
 }
 
 /// Signs and checks JWTs with a shared secret.
@@ -51,6 +55,7 @@ impl JwtTokens {
             exp: now.saturating_add(self.ttl_secs),
             iss: SERVICE_NAME.to_owned(),
             ver: claims.credential_version,
+            jti: Some(format!("{:032x}", rand::random::<u128>())),
         };
         Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
     }
@@ -68,7 +73,7 @@ impl TokenService for JwtTokens {
                 _ => TokenError::Invalid,
             })?;
         let user = data.claims.sub.parse().map(UserId).map_err(|_| TokenError::Invalid)?;
-        Ok(TokenClaims { user, credential_version: data.claims.ver })
+        Ok(TokenClaims { user, credential_version: data.claims.ver, token_id: data.claims.jti })
     }
 }
 
@@ -79,14 +84,19 @@ mod tests {
     const SECRET: &str = "a-test-secret-that-is-long-enough-000";
 
     fn claims(user: i64, credential_version: i64) -> TokenClaims {
-        TokenClaims { user: UserId(user), credential_version }
+        TokenClaims { user: UserId(user), credential_version, token_id: None }
     }
 
     #[test]
-    fn a_token_names_its_user_and_credential_version() {
+    fn a_token_names_its_user_and_credential_version_and_has_a_random_id() {
         let tokens = JwtTokens::new(SECRET, 60);
         let token = tokens.issue(claims(42, 3)).expect("signed");
-        assert_eq!(tokens.verify(&token), Ok(claims(42, 3)));
+        let verified = tokens.verify(&token).expect("valid");
+        let id = verified.token_id.clone().expect("an id");
+        assert_eq!(id.len(), 32, "128 bits in hex");
+        assert_eq!(verified, TokenClaims { token_id: Some(id.clone()), ..claims(42, 3) });
+        let again = tokens.verify(&tokens.issue(claims(42, 3)).expect("signed")).expect("valid");
+        assert_ne!(again.token_id, Some(id), "each token has its own id");
     }
 
     #[test]
