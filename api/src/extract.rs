@@ -4,7 +4,7 @@
 //! always gets JSON it can parse, with the status axum chose (400, 413, 415, 422).
 
 use application::accounts::Accounts;
-use application::ports::TokenError;
+use application::ports::{TokenClaims, TokenError};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRef, FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::StatusCode;
@@ -21,6 +21,9 @@ use crate::error::ApiError;
 #[derive(Debug, Clone)]
 pub struct AuthUser {
     pub id: UserId,
+    /// What the token says (its credential version, its id): the session a password
+    /// change made with it keeps signed in.
+    pub claims: TokenClaims,
     /// The token as presented, so `GET`/`PUT /api/user` can echo it back.
     pub token: String,
 }
@@ -46,24 +49,33 @@ fn credentials(value: &str) -> Option<&str> {
     (known && !token.is_empty()).then_some(token)
 }
 
-/// `Ok(None)` without an `Authorization` header, the caller for a valid one.
-fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<AuthUser>, ApiError> {
+/// `Ok(None)` without an `Authorization` header, the caller for a valid one. A valid
+/// token is well signed, unexpired, and of its account's current credential version or
+/// the one the last password change was made with (one primary-key read): a password
+/// change retires every other token issued before it.
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<AuthUser>, ApiError> {
     let Some(header) = parts.headers.get(AUTHORIZATION) else {
         return Ok(None);
     };
     let token = header.to_str().ok().and_then(credentials).ok_or_else(ApiError::token_invalid)?;
-    match state.tokens.verify(token) {
-        Ok(id) => Ok(Some(AuthUser { id, token: token.to_owned() })),
-        Err(TokenError::Expired) => Err(ApiError::token_expired()),
-        Err(TokenError::Invalid) => Err(ApiError::token_invalid()),
+    let claims = match state.tokens.verify(token) {
+        Ok(claims) => claims,
+        Err(TokenError::Expired) => return Err(ApiError::token_expired()),
+        Err(TokenError::Invalid) => return Err(ApiError::token_invalid()),
+    };
+    // A retired token (or one whose account is gone) looks to the client like any other
+    // invalid token: the answer says nothing about why.
+    if !Accounts::from_ref(state).users.token_is_current(&claims).await? {
+        return Err(ApiError::token_invalid());
     }
+    Ok(Some(AuthUser { id: claims.user, claims, token: token.to_owned() }))
 }
 
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        authenticate(parts, state)?.ok_or_else(ApiError::token_missing)
+        authenticate(parts, state).await?.ok_or_else(ApiError::token_missing)
     }
 }
 
@@ -89,7 +101,7 @@ impl FromRequestParts<AppState> for MaybeAuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        authenticate(parts, state).map(Self)
+        authenticate(parts, state).await.map(Self)
     }
 }
 

@@ -21,9 +21,9 @@ pub use reports::FakeReports;
 mod welcome;
 pub use welcome::FakeWelcomeQueue;
 
-use crate::accounts::{AccountPorts, Accounts, NewUserRecord, UserRepository, UserUpdate};
+use crate::accounts::{AccountPorts, Accounts, Credentials, NewUserRecord, UserRepository, UserUpdate};
 use crate::cache::CachePolicy;
-use crate::ports::{Clock, PasswordHash, PasswordHasher, TokenError, TokenService};
+use crate::ports::{Clock, PasswordHash, PasswordHasher, TokenClaims, TokenError, TokenService};
 use crate::{Features, FeaturesBuilder, Platform, RepoError, UseCaseError};
 
 #[derive(Clone)]
@@ -33,6 +33,7 @@ struct StoredUser {
     admin: bool,
     registered_at: Timestamp,
     welcomed_at: Option<Timestamp>,
+    kept_token_id: Option<String>,
 }
 
 #[derive(Default)]
@@ -94,10 +95,16 @@ impl UserRepository for InMemoryStore {
         let mut state = self.lock();
         state.check_unique_user(None, Some(&new.username), Some(&new.email))?;
         let id = UserId(state.next_id());
-        let user = User { id, username: new.username, email: new.email, bio: None, image: None };
+        let user = User { id, username: new.username, email: new.email, bio: None, image: None, credential_version: 0 };
         let registered_at = self.clock.now();
-        let stored =
-            StoredUser { user: user.clone(), hash: new.password_hash, admin: false, registered_at, welcomed_at: None };
+        let stored = StoredUser {
+            user: user.clone(),
+            hash: new.password_hash,
+            admin: false,
+            registered_at,
+            welcomed_at: None,
+            kept_token_id: None,
+        };
         state.users.insert(id, stored);
         Ok(user)
     }
@@ -122,6 +129,8 @@ impl UserRepository for InMemoryStore {
         }
         if let Some(hash) = update.password_hash {
             stored.hash = hash;
+            stored.user.credential_version += 1;
+            stored.kept_token_id = update.kept_token_id;
         }
         if let Some(bio) = update.bio {
             stored.user.bio = bio;
@@ -130,6 +139,14 @@ impl UserRepository for InMemoryStore {
             stored.user.image = image;
         }
         Ok(stored.user.clone())
+    }
+
+    async fn credentials(&self, id: UserId) -> Result<Option<Credentials>, RepoError> {
+        Ok(self
+            .lock()
+            .users
+            .get(&id)
+            .map(|u| Credentials { version: u.user.credential_version, kept_token_id: u.kept_token_id.clone() }))
     }
 
     async fn is_admin(&self, id: UserId) -> Result<bool, RepoError> {
@@ -174,17 +191,32 @@ impl PasswordHasher for FakeHasher {
     }
 }
 
-/// Tokens of the form `token-<user id>`.
+/// Tokens of the form `token-<user id>.v<credential version>.j<token id>`, the id counting
+/// up from 1; `token-<user id>` alone is version 0 without an id, as a real token of an
+/// older release is.
 #[derive(Default)]
-pub struct FakeTokens;
+pub struct FakeTokens {
+    issued: AtomicUsize,
+}
 
 impl TokenService for FakeTokens {
-    fn issue(&self, user: UserId) -> anyhow::Result<String> {
-        Ok(format!("token-{}", user.0))
+    fn issue(&self, claims: TokenClaims) -> anyhow::Result<String> {
+        let id = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
+        Ok(format!("token-{}.v{}.j{id}", claims.user.0, claims.credential_version))
     }
 
-    fn verify(&self, token: &str) -> Result<UserId, TokenError> {
-        token.strip_prefix("token-").and_then(|id| id.parse().ok()).map(UserId).ok_or(TokenError::Invalid)
+    fn verify(&self, token: &str) -> Result<TokenClaims, TokenError> {
+        let rest = token.strip_prefix("token-").ok_or(TokenError::Invalid)?;
+        let (rest, token_id) = match rest.split_once(".j") {
+            Some((rest, id)) => (rest, Some(id.to_owned())),
+            None => (rest, None),
+        };
+        let (id, version) = match rest.split_once(".v") {
+            Some((id, version)) => (id, version.parse().map_err(|_| TokenError::Invalid)?),
+            None => (rest, 0),
+        };
+        let user = id.parse().map(UserId).map_err(|_| TokenError::Invalid)?;
+        Ok(TokenClaims { user, credential_version: version, token_id })
     }
 }
 

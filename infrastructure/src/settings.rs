@@ -267,6 +267,7 @@ pub struct HttpSettings {
     /// timeout only; never turn on in production).
     pub debug_routes: bool,
     pub rate_limit: RateLimitSettings,
+    pub login_throttle: LoginThrottleSettings,
 }
 
 impl Default for HttpSettings {
@@ -282,6 +283,7 @@ impl Default for HttpSettings {
             middleware: true,
             debug_routes: false,
             rate_limit: RateLimitSettings::default(),
+            login_throttle: LoginThrottleSettings::default(),
         }
     }
 }
@@ -353,6 +355,30 @@ impl PaginationSettings {
             return Err(invalid("pagination.max_tags", "must be at least 1"));
         }
         Ok(())
+    }
+}
+
+/// Failed logins per account (the normalised e-mail), counted where the rate limits
+/// count (Redis when `http.rate_limit.shared` and `redis.url` are set, else in process).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LoginThrottleSettings {
+    /// Failed logins allowed per window; further attempts get a 429 without the password
+    /// being checked. `0` turns the throttle off.
+    pub max_failures: u32,
+    /// Length of the window, from the first failure; `0` turns the throttle off.
+    pub window_secs: u64,
+}
+
+impl Default for LoginThrottleSettings {
+    fn default() -> Self {
+        Self { max_failures: 5, window_secs: 300 }
+    }
+}
+
+impl LoginThrottleSettings {
+    pub fn window(&self) -> Duration {
+        Duration::from_secs(self.window_secs)
     }
 }
 

@@ -102,6 +102,8 @@ pub struct Wiring<'a> {
     pub settings: &'a Settings,
     pub platform: &'a Platform,
     pub queues: &'a JobQueues,
+    /// The process's Redis connection, when one is configured.
+    pub redis: Option<&'a ConnectionManager>,
 }
 
 /// A feature's entry point in this crate: builds its adapters and use cases and
@@ -171,7 +173,7 @@ pub fn wire(
         caching: crate::cache::build(settings, redis),
         cache_policy: settings.cache.policy(),
     };
-    let wiring = Wiring { db: &db, settings, platform: &platform, queues: &queues };
+    let wiring = Wiring { db: &db, settings, platform: &platform, queues: &queues, redis };
     let mut features = FeaturesBuilder::default();
     for feature in FEATURES {
         (feature.wire)(&wiring, &mut features)?;

@@ -8,6 +8,7 @@ use application::accounts::Accounts as Services;
 use application::accounts::{RegisterInput, UpdateUserInput, WelcomeOutcome};
 use application::accounts::{WelcomeJob, WelcomeRepository};
 use application::fakes::FakeWelcomeQueue;
+use application::ports::TokenClaims;
 use domain::{Timestamp, UserId};
 use infrastructure::accounts::SeaOrmWelcomeRepository;
 use infrastructure::accounts::entities::users;
@@ -46,6 +47,8 @@ on_both_databases!(
     the_admin_role_is_granted_and_revoked_by_username,
     registering_enqueues_a_welcome_job_that_welcomes_once,
     the_welcome_sweep_finds_old_unwelcomed_accounts_only,
+    a_password_change_increments_the_credential_version_and_nothing_else_does,
+    a_password_change_keeps_the_token_it_was_made_with,
 );
 
 async fn users_are_unique_by_username_and_email(t: TestDb) {
@@ -87,6 +90,75 @@ async fn user_updates_change_only_given_fields(t: TestDb) {
         s.users.update(UserId(999_999), UpdateUserInput::default()).await,
         Err(UseCaseError::UnknownUser)
     ));
+}
+
+async fn a_password_change_increments_the_credential_version_and_nothing_else_does(t: TestDb) {
+    let s = services(&t);
+    let jake = register(&s, "jake").await;
+    register(&s, "taken").await;
+    let version = |id| {
+        let db = t.db.clone();
+        async move {
+            let row = users::Entity::find_by_id(id).one(&db).await.expect("read").expect("stored");
+            row.credential_version
+        }
+    };
+    assert_eq!(version(jake.0).await, 0, "a new account starts at 0");
+    let bio = UpdateUserInput { bio: Some(Some("hi".to_owned())), ..Default::default() };
+    assert_eq!(s.users.update(jake, bio).await.expect("updated").credential_version, 0);
+    let password = || UpdateUserInput { password: Some(Some("a-new-password".to_owned())), ..Default::default() };
+    assert_eq!(s.users.update(jake, password()).await.expect("updated").credential_version, 1);
+    assert_eq!(s.users.update(jake, password()).await.expect("updated").credential_version, 2);
+    assert_eq!(version(jake.0).await, 2);
+
+    // A change that fails leaves the version as it was (one transaction).
+    let clash = UpdateUserInput { username: Some(Some("taken".to_owned())), ..password() };
+    assert!(matches!(s.users.update(jake, clash).await, Err(UseCaseError::Conflict("username"))));
+    assert_eq!(version(jake.0).await, 2);
+    assert!(matches!(s.users.update(UserId(999_999), password()).await, Err(UseCaseError::UnknownUser)));
+}
+
+async fn a_password_change_keeps_the_token_it_was_made_with(t: TestDb) {
+    let s = services(&t);
+    let jake = register(&s, "jake").await;
+    register(&s, "taken").await;
+    let token = |version, id: Option<&str>| TokenClaims {
+        user: jake,
+        credential_version: version,
+        token_id: id.map(str::to_owned),
+    };
+    let kept = || {
+        let db = t.db.clone();
+        async move { users::Entity::find_by_id(jake.0).one(&db).await.expect("read").expect("stored").kept_token_id }
+    };
+    let password = || UpdateUserInput { password: Some(Some("a-new-password".to_owned())), ..Default::default() };
+    assert_eq!(kept().await, None);
+    let bio = UpdateUserInput { bio: Some(Some("hi".to_owned())), ..Default::default() };
+    s.users.update_in_session(&token(0, Some("a")), bio).await.expect("updated");
+    assert_eq!(kept().await, None, "only a password change keeps a token");
+
+    s.users.update_in_session(&token(0, Some("a")), password()).await.expect("updated");
+    assert_eq!(kept().await.as_deref(), Some("a"));
+    for (claims, current) in [
+        (token(0, Some("a")), true),
+        (token(0, Some("b")), false),
+        (token(0, None), false),
+        (token(1, Some("b")), true),
+        (token(1, None), true),
+    ] {
+        assert_eq!(s.users.token_is_current(&claims).await.expect("read"), current, "{claims:?}");
+    }
+
+    // A failed change keeps the kept token as it was (one transaction); the next one
+    // made with another token keeps that one instead.
+    let clash = UpdateUserInput { username: Some(Some("taken".to_owned())), ..password() };
+    assert!(s.users.update_in_session(&token(1, Some("b")), clash).await.is_err());
+    assert_eq!(kept().await.as_deref(), Some("a"));
+    s.users.update_in_session(&token(1, Some("b")), password()).await.expect("updated");
+    assert_eq!(kept().await.as_deref(), Some("b"));
+    assert!(!s.users.token_is_current(&token(0, Some("a"))).await.expect("read"));
+    s.users.update(jake, password()).await.expect("updated");
+    assert_eq!(kept().await, None, "a change outside a session keeps no token");
 }
 
 async fn the_admin_role_is_granted_and_revoked_by_username(t: TestDb) {

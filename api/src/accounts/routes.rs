@@ -29,7 +29,9 @@ pub async fn register(
     Ok((StatusCode::CREATED, Json(UserResponse::new(signed_in.user, signed_in.token))))
 }
 
-/// Sign in with email and password.
+/// Sign in with email and password. After `http.login_throttle.max_failures` failed
+/// logins for one account within the window, attempts are refused (429) without the
+/// password being checked, until the window ends; a successful login clears the count.
 #[utoipa::path(
     post,
     path = "/api/users/login",
@@ -39,6 +41,8 @@ pub async fn register(
         (status = 200, description = "Signed in", body = UserResponse),
         (status = 401, description = "Unknown email or wrong password", body = ErrorBody),
         (status = 422, description = "Blank fields", body = ErrorBody),
+        (status = 429, description = "Too many failed logins for this account (`http.login_throttle`), or for this client IP (`http.rate_limit`); `Retry-After` gives the seconds until the window ends", body = ErrorBody,
+            headers(("Retry-After" = u32, description = "Seconds until a new attempt is counted"))),
     )
 )]
 pub async fn login(
@@ -65,7 +69,10 @@ pub async fn current_user(State(accounts): State<Accounts>, auth: AuthUser) -> R
     Ok(Json(UserResponse::new(user, auth.token)))
 }
 
-/// Update the signed-in user; absent fields are left unchanged.
+/// Update the signed-in user; absent fields are left unchanged. A new password retires
+/// every other token issued before it: the presented one stays valid (the session that
+/// changed the password stays signed in), and the response carries a fresh token of the
+/// new credential version.
 #[utoipa::path(
     put,
     path = "/api/user",
@@ -73,7 +80,7 @@ pub async fn current_user(State(accounts): State<Accounts>, auth: AuthUser) -> R
     security(("Token" = [])),
     request_body = UpdateUserRequest,
     responses(
-        (status = 200, description = "The updated user", body = UserResponse),
+        (status = 200, description = "The updated user; a new token when the password changed", body = UserResponse),
         (status = 401, description = "Missing or invalid token", body = ErrorBody),
         (status = 409, description = "Username or email already taken", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
@@ -84,7 +91,13 @@ pub async fn update_user(
     auth: AuthUser,
     ApiJson(request): ApiJson<UpdateUserRequest>,
 ) -> Result<Json<UserResponse>, ApiError> {
-    let user = accounts.users.update(auth.id, request.user.into()).await?;
-    // Tokens name the user by id, so the presented one stays valid after a rename.
-    Ok(Json(UserResponse::new(user, auth.token)))
+    let user = accounts.users.update_in_session(&auth.claims, request.user.into()).await?;
+    // Tokens name the user by id, so the presented one stays valid after a rename; only
+    // a password change (a new credential version) gives a token of the new version.
+    let token = if user.credential_version == auth.claims.credential_version {
+        auth.token
+    } else {
+        accounts.users.issue_token(&user)?
+    };
+    Ok(Json(UserResponse::new(user, token)))
 }

@@ -4,11 +4,10 @@ use std::sync::Arc;
 
 use api::AppState;
 use application::fakes::Fakes;
-use application::ports::{TokenError, TokenService};
+use application::ports::{TokenClaims, TokenError, TokenService};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use domain::UserId;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -19,11 +18,11 @@ pub const EXPIRED_TOKEN: &str = "expired-token";
 struct TokensWithExpiry(Arc<dyn TokenService>);
 
 impl TokenService for TokensWithExpiry {
-    fn issue(&self, user: UserId) -> anyhow::Result<String> {
-        self.0.issue(user)
+    fn issue(&self, claims: TokenClaims) -> anyhow::Result<String> {
+        self.0.issue(claims)
     }
 
-    fn verify(&self, token: &str) -> Result<UserId, TokenError> {
+    fn verify(&self, token: &str) -> Result<TokenClaims, TokenError> {
         if token == EXPIRED_TOKEN { Err(TokenError::Expired) } else { self.0.verify(token) }
     }
 }

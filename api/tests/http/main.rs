@@ -6,5 +6,7 @@
 mod app;
 mod flows;
 mod hostile;
+mod login_throttle;
 mod rejections;
 mod secrets;
+mod tokens;

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use domain::{Email, User, UserId, Username};
 
 use crate::RepoError;
-use crate::accounts::{NewUserRecord, UserRepository, UserUpdate};
+use crate::accounts::{Credentials, NewUserRecord, UserRepository, UserUpdate};
 use crate::cache::{Caching, PEOPLE};
 use crate::ports::PasswordHash;
 
@@ -45,6 +45,11 @@ impl UserRepository for CachedUserRepository {
             self.caching.invalidate(&[PEOPLE.to_owned()]).await;
         }
         Ok(user)
+    }
+
+    async fn credentials(&self, id: UserId) -> Result<Option<Credentials>, RepoError> {
+        // Not cached: a stale version would keep a retired token working.
+        self.inner.credentials(id).await
     }
 
     async fn is_admin(&self, id: UserId) -> Result<bool, RepoError> {

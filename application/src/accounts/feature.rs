@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use super::{CachedUserRepository, UserRepository, UserService, WelcomeQueue, WelcomeRepository, WelcomeService};
+use super::{
+    CachedUserRepository, LoginThrottle, UserRepository, UserService, WelcomeQueue, WelcomeRepository, WelcomeService,
+};
 use crate::Platform;
 
 /// The adapters the accounts feature needs.
@@ -35,5 +37,14 @@ impl Accounts {
             welcome,
             user_records: users,
         }
+    }
+
+    /// With failed logins throttled per account (`None`: not throttled).
+    #[must_use]
+    pub fn with_login_throttle(mut self, throttle: Option<LoginThrottle>) -> Self {
+        if let Some(throttle) = throttle {
+            self.users = self.users.with_login_throttle(throttle);
+        }
+        self
     }
 }

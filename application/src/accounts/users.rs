@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use domain::{Email, PlainPassword, User, UserChanges, UserId, Username, ValidationErrors};
 
+use super::throttle::LoginThrottle;
 use super::welcome::WelcomeService;
 use crate::accounts::{NewUserRecord, UserRepository, UserUpdate};
-use crate::ports::{PasswordHasher, TokenService};
+use crate::ports::{PasswordHasher, TokenClaims, TokenService};
 use crate::{RepoError, UseCaseError};
 
 /// Raw registration fields, as received.
@@ -48,6 +49,7 @@ pub struct UserService {
     hasher: Arc<dyn PasswordHasher>,
     tokens: Arc<dyn TokenService>,
     welcome: WelcomeService,
+    throttle: Option<Arc<LoginThrottle>>,
 }
 
 fn patch(field: &Option<Option<String>>) -> Option<Option<&str>> {
@@ -61,7 +63,14 @@ impl UserService {
         tokens: Arc<dyn TokenService>,
         welcome: WelcomeService,
     ) -> Self {
-        Self { users, hasher, tokens, welcome }
+        Self { users, hasher, tokens, welcome, throttle: None }
+    }
+
+    /// With failed logins throttled per account.
+    #[must_use]
+    pub fn with_login_throttle(mut self, throttle: LoginThrottle) -> Self {
+        self.throttle = Some(Arc::new(throttle));
+        self
     }
 
     /// Creates an account, enqueues its welcome job and signs it in.
@@ -87,7 +96,8 @@ impl UserService {
     ///
     /// # Errors
     /// `Validation` for blank fields, `InvalidCredentials` for an unknown e-mail or a
-    /// wrong password (the same error for both).
+    /// wrong password (the same error for both), `TooMany` once the account has used up
+    /// its failed logins for the window (then the password is not even checked).
     #[tracing::instrument(skip_all)]
     pub async fn login(&self, input: LoginInput) -> Result<AuthenticatedUser, UseCaseError> {
         let mut errors = ValidationErrors::new();
@@ -96,6 +106,9 @@ impl UserService {
         let (Some(email), Some(password)) = (email, password) else {
             return Err(errors.into());
         };
+        if let Some(throttle) = &self.throttle {
+            throttle.attempt(&email).await?;
+        }
         let found = self.users.find_credentials(&email).await?;
         let verified = self
             .hasher
@@ -103,7 +116,12 @@ impl UserService {
             .await
             .map_err(UseCaseError::Unexpected)?;
         match found {
-            Some((user, _)) if verified => self.sign_in(user),
+            Some((user, _)) if verified => {
+                if let Some(throttle) = &self.throttle {
+                    throttle.succeeded(&email).await;
+                }
+                self.sign_in(user)
+            }
             _ => Err(UseCaseError::InvalidCredentials),
         }
     }
@@ -114,6 +132,30 @@ impl UserService {
     /// `UnknownUser` if the account no longer exists.
     pub async fn current(&self, id: UserId) -> Result<User, UseCaseError> {
         self.users.find_by_id(id).await?.ok_or(UseCaseError::UnknownUser)
+    }
+
+    /// Whether a verified token may still act for its user: the account exists and
+    /// either its credential version is the token's, or the token is the one the last
+    /// password change was made with (that session stays signed in; every other token
+    /// issued before the change is retired). One primary-key read.
+    ///
+    /// # Errors
+    /// `Unexpected` when storage fails.
+    pub async fn token_is_current(&self, claims: &TokenClaims) -> Result<bool, UseCaseError> {
+        let Some(stored) = self.users.credentials(claims.user).await? else {
+            return Ok(false);
+        };
+        let kept = claims.token_id.is_some() && claims.token_id == stored.kept_token_id;
+        Ok(claims.credential_version == stored.version || kept)
+    }
+
+    /// A fresh token for `user` at its current credential version (after a password
+    /// change, the older ones no longer work).
+    ///
+    /// # Errors
+    /// Only when signing fails.
+    pub fn issue_token(&self, user: &User) -> Result<String, UseCaseError> {
+        self.tokens.issue(TokenClaims::for_user(user)).map_err(UseCaseError::Unexpected)
     }
 
     /// Whether the account holds the admin role (false for an account that no longer exists).
@@ -133,13 +175,33 @@ impl UserService {
         self.users.set_admin(&username, admin).await.map_err(UseCaseError::from_repo("user"))
     }
 
-    /// Updates the signed-in user's account.
+    /// Updates an account outside any session (no token is kept by a password change).
+    ///
+    /// # Errors
+    /// As for [`Self::update_in_session`].
+    pub async fn update(&self, id: UserId, input: UpdateUserInput) -> Result<User, UseCaseError> {
+        self.update_keeping(id, None, input).await
+    }
+
+    /// Updates the signed-in user's account from the session of the token `session`.
+    /// A new password also increments the account's credential version, which retires
+    /// every token issued before, except `session`'s own: the session that changed the
+    /// password stays signed in.
     ///
     /// # Errors
     /// `Validation` for bad fields, `Conflict` for a taken username or e-mail,
     /// `UnknownUser` if the account no longer exists.
+    pub async fn update_in_session(&self, session: &TokenClaims, input: UpdateUserInput) -> Result<User, UseCaseError> {
+        self.update_keeping(session.user, session.token_id.clone(), input).await
+    }
+
     #[tracing::instrument(skip_all, fields(user = id.0))]
-    pub async fn update(&self, id: UserId, input: UpdateUserInput) -> Result<User, UseCaseError> {
+    async fn update_keeping(
+        &self,
+        id: UserId,
+        kept_token_id: Option<String>,
+        input: UpdateUserInput,
+    ) -> Result<User, UseCaseError> {
         let changes = UserChanges::parse(
             patch(&input.username),
             patch(&input.email),
@@ -157,6 +219,7 @@ impl UserService {
             password_hash,
             bio: changes.bio,
             image: changes.image,
+            kept_token_id,
         };
         self.users.update(id, update).await.map_err(|e| match e {
             RepoError::NotFound => UseCaseError::UnknownUser,
@@ -165,7 +228,7 @@ impl UserService {
     }
 
     fn sign_in(&self, user: User) -> Result<AuthenticatedUser, UseCaseError> {
-        let token = self.tokens.issue(user.id).map_err(UseCaseError::Unexpected)?;
+        let token = self.issue_token(&user)?;
         Ok(AuthenticatedUser { user, token })
     }
 }
@@ -188,7 +251,7 @@ mod tests {
         let fakes = Fakes::new();
         let registered = fakes.accounts().users.register(register_input("jake")).await.expect("registered");
         assert_eq!(registered.user.username.as_str(), "jake");
-        assert_eq!(fakes.tokens.verify(&registered.token), Ok(registered.user.id));
+        assert_eq!(fakes.tokens.verify(&registered.token).map(|claims| claims.user), Ok(registered.user.id));
     }
 
     #[tokio::test]
@@ -250,6 +313,24 @@ mod tests {
         let login =
             LoginInput { email: Some("jake@example.com".to_owned()), password: Some("new-password".to_owned()) };
         assert!(services.users.login(login).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_password_change_retires_older_tokens_and_a_bio_change_does_not() {
+        let fakes = Fakes::new();
+        let services = fakes.accounts();
+        let first = services.users.register(register_input("jake")).await.expect("registered");
+        let claims = |token: &str| fakes.tokens.verify(token).expect("well signed");
+        let bio = UpdateUserInput { bio: Some(Some("hello".to_owned())), ..Default::default() };
+        services.users.update(first.user.id, bio).await.expect("updated");
+        assert!(services.users.token_is_current(&claims(&first.token)).await.expect("read"));
+
+        let change = UpdateUserInput { password: Some(Some("new-password".to_owned())), ..Default::default() };
+        let changed = services.users.update(first.user.id, change).await.expect("updated");
+        assert_eq!(changed.credential_version, first.user.credential_version + 1);
+        assert!(!services.users.token_is_current(&claims(&first.token)).await.expect("read"));
+        let fresh = services.users.issue_token(&changed).expect("signed");
+        assert!(services.users.token_is_current(&claims(&fresh)).await.expect("read"));
     }
 
     #[tokio::test]

@@ -13,4 +13,4 @@ mod security;
 pub use cache::{Cache, CacheError};
 pub use health::DependencyProbe;
 pub use ops::{PoolMonitor, PoolStatus, WindowCount, WindowCounter};
-pub use security::{Clock, PasswordHash, PasswordHasher, TokenError, TokenService};
+pub use security::{Clock, PasswordHash, PasswordHasher, TokenClaims, TokenError, TokenService};

@@ -43,4 +43,11 @@ pub trait WindowCounter: Send + Sync {
     /// The backing store is unreachable or slow. Adapters MUST return within a bounded
     /// time, so callers can fall back to a local count instead of stalling requests.
     async fn hit(&self, key: &str, window: Duration) -> anyhow::Result<WindowCount>;
+
+    /// Forgets `key`'s window, so its next hit starts a new one at 1 (e.g. a successful
+    /// login clears the failures before it).
+    ///
+    /// # Errors
+    /// As for [`Self::hit`].
+    async fn reset(&self, key: &str) -> anyhow::Result<()>;
 }

@@ -38,15 +38,41 @@ pub enum TokenError {
     Invalid,
 }
 
+/// What a token says: whose it is, the account's credential version when it was issued
+/// ([`domain::User::credential_version`]) and the token's own random id. A token is
+/// honoured while that version is still the account's, or while its id is the one the
+/// account kept at its last password change (the session that made the change).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenClaims {
+    pub user: UserId,
+    pub credential_version: i64,
+    /// The token's id (`jti`); `None` for tokens of releases before ids existed.
+    pub token_id: Option<String>,
+}
+
+impl TokenClaims {
+    /// The claims of a token for `user` as it is now (the token service gives it its id).
+    pub fn for_user(user: &domain::User) -> Self {
+        Self { user: user.id, credential_version: user.credential_version, token_id: None }
+    }
+}
+
 /// Issues and checks the bearer tokens that identify a signed-in user.
 pub trait TokenService: Send + Sync {
+    /// Signs `claims` with a fresh random token id (`claims.token_id` is ignored).
+    ///
     /// # Errors
     /// Only when signing fails.
-    fn issue(&self, user: UserId) -> anyhow::Result<String>;
+    fn issue(&self, claims: TokenClaims) -> anyhow::Result<String>;
 
+    /// The claims of a well-signed, unexpired token. Adapters MUST read a token that
+    /// carries no credential version (issued before versions existed) as version 0, so
+    /// sessions survive the upgrade until the account's password changes, and a token
+    /// without an id as `token_id: None`.
+    ///
     /// # Errors
     /// `Expired` for a well-signed token past its expiry, `Invalid` for anything else.
-    fn verify(&self, token: &str) -> Result<UserId, TokenError>;
+    fn verify(&self, token: &str) -> Result<TokenClaims, TokenError>;
 }
 
 /// The current time; a port so that tests control it.

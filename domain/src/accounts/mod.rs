@@ -200,6 +200,9 @@ pub struct User {
     pub email: Email,
     pub bio: Option<Bio>,
     pub image: Option<Image>,
+    /// Starts at 0 and goes up by one with each password change. Access tokens carry the
+    /// version they were issued under, so a password change retires every older token.
+    pub credential_version: i64,
 }
 
 /// Validated changes to an account. `None` leaves a field as it is; for the optional

@@ -1,5 +1,6 @@
 //! Accounts: the `users` table (entity and migrations), the sea-orm repositories of users
-//! and of the welcome job's record, and the feature's wiring.
+//! and of the welcome job's record, and the feature's wiring (with the per-account login
+//! throttle).
 
 pub mod entities;
 mod migrations;
@@ -13,9 +14,12 @@ pub use welcome::SeaOrmWelcomeRepository;
 use std::sync::Arc;
 
 use application::FeaturesBuilder;
-use application::accounts::{AccountPorts, Accounts, WelcomeJob, WelcomeQueue};
+use application::accounts::{AccountPorts, Accounts, LoginThrottle, WelcomeJob, WelcomeQueue};
+use application::ports::WindowCounter;
 
+use crate::identity::SERVICE_NAME;
 use crate::jobs::ApalisQueue;
+use crate::rate_limit::{InMemoryWindowCounter, RedisWindowCounter};
 use crate::wiring::Wiring;
 
 /// The accounts' entry in `wiring::FEATURES`: wired first, no settings of its own (its
@@ -34,6 +38,17 @@ pub fn wire(wiring: &Wiring<'_>, features: &mut FeaturesBuilder) -> anyhow::Resu
             Arc::new(ApalisQueue::new(queues.storage::<WelcomeJob>(&wiring.settings.jobs.welcome_queue)))
         })?,
     };
-    features.insert(Accounts::new(ports, wiring.platform));
+    features.insert(Accounts::new(ports, wiring.platform).with_login_throttle(login_throttle(wiring)));
     Ok(())
+}
+
+/// The per-account login throttle, counting where the rate limits count: in Redis when
+/// they are shared, else in this process.
+fn login_throttle(wiring: &Wiring<'_>) -> Option<LoginThrottle> {
+    let settings = &wiring.settings.http;
+    let counter: Arc<dyn WindowCounter> = match wiring.redis.filter(|_| settings.rate_limit.shared) {
+        Some(redis) => Arc::new(RedisWindowCounter::new(redis.clone(), format!("{SERVICE_NAME}:loginthrottle:"))),
+        None => Arc::new(InMemoryWindowCounter::default()),
+    };
+    LoginThrottle::new(counter, settings.login_throttle.max_failures, settings.login_throttle.window())
 }

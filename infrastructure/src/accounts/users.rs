@@ -1,13 +1,16 @@
 //! Accounts on sea-orm.
 
 use application::RepoError;
-use application::accounts::{NewUserRecord, UserRepository, UserUpdate};
+use application::accounts::{Credentials, NewUserRecord, UserRepository, UserUpdate};
 use application::ports::PasswordHash;
 use async_trait::async_trait;
 use chrono::Utc;
 use domain::{Bio, Email, Image, User, UserId, Username};
 use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+};
 
 use crate::accounts::entities::users;
 use crate::db::sql::{DbResultExt, conflict};
@@ -21,6 +24,7 @@ pub(crate) fn user_from_model(model: users::Model) -> User {
         email: Email::from_trusted(model.email),
         bio: model.bio.map(Bio::from_trusted),
         image: model.image.map(Image::from_trusted),
+        credential_version: model.credential_version,
     }
 }
 
@@ -49,6 +53,8 @@ impl UserRepository for SeaOrmUserRepository {
             image: Set(None),
             is_admin: Set(false),
             welcomed_at: NotSet,
+            credential_version: Set(0),
+            kept_token_id: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -83,8 +89,10 @@ impl UserRepository for SeaOrmUserRepository {
         if let Some(email) = update.email {
             model.email = Set(email.into_inner());
         }
+        let password_changed = update.password_hash.is_some();
         if let Some(hash) = update.password_hash {
             model.password_hash = Set(hash.0);
+            model.kept_token_id = Set(update.kept_token_id);
         }
         if let Some(bio) = update.bio {
             model.bio = Set(bio.map(|b| b.as_str().to_owned()));
@@ -92,11 +100,42 @@ impl UserRepository for SeaOrmUserRepository {
         if let Some(image) = update.image {
             model.image = Set(image.map(|i| i.as_str().to_owned()));
         }
-        match model.update(&self.db).await {
+        let updated = if password_changed {
+            // The version goes up in SQL (`credential_version + 1`), not from a value read
+            // earlier, and in the same transaction as the new hash: two concurrent password
+            // changes both count, and no token outlives the hash it was issued under.
+            let txn = self.db.begin().await.or_unexpected()?;
+            users::Entity::update_many()
+                .col_expr(users::Column::CredentialVersion, Expr::col(users::Column::CredentialVersion).add(1))
+                .filter(users::Column::Id.eq(id.0))
+                .exec(&txn)
+                .await
+                .or_unexpected()?;
+            let updated = model.update(&txn).await;
+            if updated.is_ok() {
+                txn.commit().await.or_unexpected()?;
+            }
+            updated
+        } else {
+            model.update(&self.db).await
+        };
+        match updated {
             Ok(model) => Ok(user_from_model(model)),
             Err(sea_orm::DbErr::RecordNotUpdated | sea_orm::DbErr::RecordNotFound(_)) => Err(RepoError::NotFound),
             Err(err) => Err(conflict(err, USER_UNIQUE)),
         }
+    }
+
+    async fn credentials(&self, id: UserId) -> Result<Option<Credentials>, RepoError> {
+        let row: Option<(i64, Option<String>)> = users::Entity::find_by_id(id.0)
+            .select_only()
+            .column(users::Column::CredentialVersion)
+            .column(users::Column::KeptTokenId)
+            .into_tuple()
+            .one(&self.db)
+            .await
+            .or_unexpected()?;
+        Ok(row.map(|(version, kept_token_id)| Credentials { version, kept_token_id }))
     }
 
     async fn is_admin(&self, id: UserId) -> Result<bool, RepoError> {
@@ -112,7 +151,7 @@ impl UserRepository for SeaOrmUserRepository {
 
     async fn set_admin(&self, username: &Username, admin: bool) -> Result<(), RepoError> {
         let result = users::Entity::update_many()
-            .col_expr(users::Column::IsAdmin, sea_orm::sea_query::Expr::value(admin))
+            .col_expr(users::Column::IsAdmin, Expr::value(admin))
             .filter(users::Column::Username.eq(username.as_str()))
             .exec(&self.db)
             .await

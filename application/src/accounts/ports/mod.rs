@@ -3,5 +3,5 @@
 mod users;
 mod welcome;
 
-pub use users::{NewUserRecord, UserRepository, UserUpdate};
+pub use users::{Credentials, NewUserRecord, UserRepository, UserUpdate};
 pub use welcome::{WelcomeJob, WelcomeQueue, WelcomeRepository};

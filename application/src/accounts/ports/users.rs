@@ -22,6 +22,17 @@ pub struct UserUpdate {
     pub password_hash: Option<PasswordHash>,
     pub bio: Option<Option<Bio>>,
     pub image: Option<Option<Image>>,
+    /// With a new `password_hash`: the id of the token the change was made with, which
+    /// stays current (`None`: no token is kept).
+    pub kept_token_id: Option<String>,
+}
+
+/// What decides whether a token is current: the account's credential version and the id
+/// of the token kept at the last password change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub version: i64,
+    pub kept_token_id: Option<String>,
 }
 
 /// Storage of accounts.
@@ -44,11 +55,23 @@ pub trait UserRepository: Send + Sync {
     /// Only `Unexpected`.
     async fn find_credentials(&self, email: &Email) -> Result<Option<(User, PasswordHash)>, RepoError>;
 
-    /// Applies `update` atomically and returns the account as stored.
+    /// Applies `update` atomically and returns the account as stored. A new
+    /// `password_hash` MUST increment the credential version and store `kept_token_id`
+    /// in the same transaction (older tokens stop working at once, also against
+    /// concurrent requests).
     ///
     /// # Errors
     /// `NotFound` for an unknown id; `Conflict` as for `create`.
     async fn update(&self, id: UserId, update: UserUpdate) -> Result<User, RepoError>;
+
+    /// The account's current credential version and kept token id, `None` for an unknown
+    /// id. Read on every authenticated request, so adapters MUST answer with one
+    /// primary-key read (or from a cache that a password change invalidates before
+    /// `update` returns).
+    ///
+    /// # Errors
+    /// Only `Unexpected`.
+    async fn credentials(&self, id: UserId) -> Result<Option<Credentials>, RepoError>;
 
     /// Whether the account holds the admin role; `false` for an unknown id. Read on every
     /// admin check (not carried in tokens), so a revocation takes effect at once.

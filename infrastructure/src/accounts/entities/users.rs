@@ -16,6 +16,11 @@ pub struct Model {
     pub image: Option<String>,
     pub is_admin: bool,
     pub welcomed_at: Option<DateTimeUtc>,
+    /// Incremented by each password change; tokens of an older version are refused.
+    pub credential_version: i64,
+    /// The id (`jti`) of the token the last password change was made with: that session
+    /// stays signed in although its version is older.
+    pub kept_token_id: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -9,6 +9,7 @@
 mod m20261122_000001_create_schema;
 mod m20261122_000002_add_user_admin;
 mod m20261122_000005_add_user_welcomed_at;
+mod m20261203_000006_add_user_credential_version;
 
 use sea_orm_migration::MigrationTrait;
 
@@ -31,5 +32,6 @@ fn all() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261122_000001_create_schema::Migration),
         Box::new(m20261122_000002_add_user_admin::Migration),
         Box::new(m20261122_000005_add_user_welcomed_at::Migration),
+        Box::new(m20261203_000006_add_user_credential_version::Migration),
     ]
 }
