@@ -67,6 +67,7 @@ impl ApiError {
         let mut error = match Unavailable::of(&cause) {
             Some(Unavailable::PoolExhausted) => Self::unavailable("is overloaded, retry later"),
             Some(Unavailable::StatementTimeout) => Self::unavailable("took too long, retry later"),
+            Some(Unavailable::DatabaseUnreachable) => Self::unavailable("is unavailable, retry later"),
             None => Self::new(StatusCode::INTERNAL_SERVER_ERROR, "server", "internal error"),
         };
         error.cause = Some(cause);

@@ -29,6 +29,10 @@ pub enum Unavailable {
     /// The database cancelled a statement that ran past its statement timeout.
     #[error("the database cancelled a statement that ran past its statement timeout")]
     StatementTimeout,
+    /// The database could not be reached or dropped the connection (restarting, failing
+    /// over, network): a retry after a moment may find it back.
+    #[error("the database could not be reached")]
+    DatabaseUnreachable,
 }
 
 impl Unavailable {

@@ -43,11 +43,20 @@ pub(crate) trait DbResultExt<T> {
 /// operator cancelled it; either way, a retry may succeed).
 const QUERY_CANCELED: &str = "57014";
 
+/// Whether a SQLSTATE says the connection, not the statement, failed: class 08
+/// (connection exception) and PostgreSQL's shutdown codes (`admin_shutdown`,
+/// `crash_shutdown`, `cannot_connect_now`, seen while it restarts).
+fn connection_lost(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
+}
+
 /// Whether a retry may cure `err`: the pool had no free connection within its acquire
-/// timeout, or the database cancelled the statement.
+/// timeout, the database cancelled the statement, or it could not be reached (a restart:
+/// the pool reconnects by itself once it is back).
 pub(crate) fn unavailable(err: &DbErr) -> Option<Unavailable> {
     match err {
         DbErr::ConnectionAcquire(ConnAcquireErr::Timeout) => Some(Unavailable::PoolExhausted),
+        DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed) => Some(Unavailable::DatabaseUnreachable),
         DbErr::Conn(RuntimeErr::SqlxError(e))
         | DbErr::Exec(RuntimeErr::SqlxError(e))
         | DbErr::Query(RuntimeErr::SqlxError(e)) => match &**e {
@@ -55,6 +64,13 @@ pub(crate) fn unavailable(err: &DbErr) -> Option<Unavailable> {
             sea_orm::sqlx::Error::Database(db) if db.code().as_deref() == Some(QUERY_CANCELED) => {
                 Some(Unavailable::StatementTimeout)
             }
+            sea_orm::sqlx::Error::Database(db) if db.code().is_some_and(|code| connection_lost(&code)) => {
+                Some(Unavailable::DatabaseUnreachable)
+            }
+            sea_orm::sqlx::Error::Io(_)
+            | sea_orm::sqlx::Error::Tls(_)
+            | sea_orm::sqlx::Error::PoolClosed
+            | sea_orm::sqlx::Error::WorkerCrashed => Some(Unavailable::DatabaseUnreachable),
             _ => None,
         },
         _ => None,
@@ -91,4 +107,30 @@ pub(crate) fn conflict(err: DbErr, fields: &'static [&'static str]) -> RepoError
         }
     }
     unexpected(err)
+}
+
+#[cfg(test)]
+mod unavailable_tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn io(kind: std::io::ErrorKind) -> DbErr {
+        let error = sea_orm::sqlx::Error::Io(std::io::Error::new(kind, "connection refused"));
+        DbErr::Conn(RuntimeErr::SqlxError(Arc::new(error)))
+    }
+
+    #[test]
+    fn a_database_that_cannot_be_reached_is_unavailable_not_unexpected() {
+        assert_eq!(unavailable(&io(std::io::ErrorKind::ConnectionRefused)), Some(Unavailable::DatabaseUnreachable));
+        let closed = DbErr::Query(RuntimeErr::SqlxError(Arc::new(sea_orm::sqlx::Error::PoolClosed)));
+        assert_eq!(unavailable(&closed), Some(Unavailable::DatabaseUnreachable));
+        assert_eq!(
+            unavailable(&DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed)),
+            Some(Unavailable::DatabaseUnreachable)
+        );
+        assert!(connection_lost("08006") && connection_lost("57P01") && !connection_lost("23505"));
+        let missing = DbErr::Query(RuntimeErr::SqlxError(Arc::new(sea_orm::sqlx::Error::RowNotFound)));
+        assert_eq!(unavailable(&missing), None, "other driver errors stay unexpected");
+    }
 }
