@@ -71,11 +71,11 @@ async fn a_password_change_signs_out_every_other_session(db: TestDb) {
     assert_eq!(status(&app, &t1).await, StatusCode::OK, "the session that made the change stays");
     let message = app.get("/api/user", Some(&t1b)).await.assert_error(StatusCode::UNAUTHORIZED, "token").to_owned();
     assert_eq!(message, "is invalid");
-    // Refused everywhere a token is read, also where it is optional.
+    // Refused everywhere a token is read (where it is optional too: the example's
+    // `realworld::flows` checks its article list).
     app.send(Method::PUT, "/api/user", Some(&t1b), Some(json!({"user": {"bio": "x"}})))
         .await
         .assert_error(StatusCode::UNAUTHORIZED, "token");
-    app.get("/api/articles", Some(&t1b)).await.assert_error(StatusCode::UNAUTHORIZED, "token");
     let reply = app.get("/api/user", Some(&t2)).await;
     assert_eq!((reply.status, reply.json["user"]["bio"].as_str()), (StatusCode::OK, Some("I like dogs")));
 

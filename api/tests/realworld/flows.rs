@@ -99,3 +99,29 @@ async fn articles_survive_a_restart_of_the_server() {
     again.stop().await.expect("stopped");
     app.stop().await.expect("stopped");
 }
+
+/// A token retired by a password change made in another session is refused where a
+/// token is optional too: it is not silently read as anonymous.
+async fn a_retired_token_is_refused_where_auth_is_optional(app: TestApp) {
+    let first = app.register("rotating").await;
+    let login = json!({"user": {"email": "rotating@example.com", "password": "password123"}});
+    let reply = app.send(Method::POST, "/api/users/login", None, Some(login)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let other = reply.json["user"]["token"].as_str().expect("token").to_owned();
+    assert_eq!(app.get("/api/articles", Some(&other)).await.status, StatusCode::OK);
+    let change = json!({"user": {"password": "a-new-password"}});
+    let reply = app.send(Method::PUT, "/api/user", Some(&first), Some(change)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    app.get("/api/articles", Some(&other)).await.assert_error(StatusCode::UNAUTHORIZED, "token");
+    assert_eq!(app.get("/api/articles", Some(&first)).await.status, StatusCode::OK, "the changing session stays");
+}
+
+#[tokio::test]
+async fn a_retired_token_is_refused_where_auth_is_optional_on_sqlite() {
+    a_retired_token_is_refused_where_auth_is_optional(spawn_on(TestDb::sqlite().await).await).await;
+}
+
+#[tokio::test]
+async fn a_retired_token_is_refused_where_auth_is_optional_on_postgres() {
+    a_retired_token_is_refused_where_auth_is_optional(spawn_on(TestDb::postgres().await).await).await;
+}
