@@ -40,10 +40,18 @@ impl Argon2Hasher {
         Ok(Self { params, permits: Arc::new(Semaphore::new(permits)), dummy })
     }
 
+    /// Runs `job` on the blocking pool under a permit. The permit moves into the blocking
+    /// task: a request cancelled while its hash runs (client gone, timeout) cannot free
+    /// its slot early, so the bound holds for the hashes actually running.
     async fn run<T: Send + 'static>(&self, job: impl FnOnce(Params) -> T + Send + 'static) -> anyhow::Result<T> {
-        let _permit = self.permits.acquire().await.context("password hasher is shut down")?;
+        let permit = self.permits.clone().acquire_owned().await.context("password hasher is shut down")?;
         let params = self.params.clone();
-        tokio::task::spawn_blocking(move || job(params)).await.context("password hashing task failed")
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            job(params)
+        })
+        .await
+        .context("password hashing task failed")
     }
 }
 
@@ -101,6 +109,41 @@ mod tests {
         assert!(hash.0.starts_with("$argon2id$"), "{}", hash.0);
         assert!(hasher.verify(&password("correct horse"), Some(&hash)).await.expect("verified"));
         assert!(!hasher.verify(&password("wrong horse!"), Some(&hash)).await.expect("verified"));
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_request_keeps_its_permit_until_its_hash_is_done() {
+        let settings = AuthSettings {
+            argon2_memory_kib: 64,
+            argon2_iterations: 1,
+            argon2_parallelism: 1,
+            max_concurrent_hashes: 1,
+            ..Default::default()
+        };
+        let hasher = Arc::new(Argon2Hasher::new(&settings).expect("valid params"));
+        let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
+        let (finish_tx, finish_rx) = std::sync::mpsc::channel::<()>();
+        let running = tokio::spawn({
+            let hasher = hasher.clone();
+            async move {
+                hasher
+                    .run(move |_| {
+                        started_tx.send(()).expect("test waits");
+                        finish_rx.recv().ok();
+                    })
+                    .await
+            }
+        });
+        tokio::task::spawn_blocking(move || started_rx.recv().expect("the job started")).await.expect("joined");
+        // The request goes away while its hash is still running.
+        running.abort();
+        assert!(running.await.expect_err("aborted").is_cancelled());
+        assert_eq!(hasher.permits.available_permits(), 0, "the running hash still holds the only permit");
+        finish_tx.send(()).expect("the job waits");
+        let freed = tokio::time::timeout(std::time::Duration::from_secs(10), hasher.permits.acquire())
+            .await
+            .expect("the permit comes back when the hash is done");
+        drop(freed);
     }
 
     #[tokio::test]
