@@ -97,7 +97,7 @@ redis_start || die "could not start Redis"
 # limiter, not the app. Builds without reports ignore the variable.
 SERVER_ENV=("DATABASE_URL=$DB_URL" "REDIS_URL=$REDIS_URL_TEST" "STRATA_CACHE__REDIS_PREFIX=fuzz:$$:$RANDOM"
   "STRATA_AUTH__JWT_SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  "STRATA_HTTP__RATE_LIMIT__ENABLED=false" "STRATA_JOBS__MAX_PENDING_REPORTS_PER_USER=0")
+  "STRATA_HTTP__RATE_LIMIT__ENABLED=false" "STRATA_REPORTS__MAX_PENDING_PER_USER=0")
 
 section "api migrate"
 timeout "$MIGRATE_TIMEOUT" env "${SERVER_ENV[@]}" "$API_BIN" migrate >"$WORK/migrate.log" 2>&1 || {

@@ -23,7 +23,7 @@ pub struct NewReportDto {
     /// First day, `YYYY-MM-DD` (UTC).
     #[schema(required = true, nullable = false, format = Date)]
     pub from: Option<String>,
-    /// Last day, inclusive; not before `from`, at most `jobs.max_range_days` after it.
+    /// Last day, inclusive; not before `from`, at most `reports.max_range_days` after it.
     #[schema(required = true, nullable = false, format = Date)]
     pub to: Option<String>,
 }
