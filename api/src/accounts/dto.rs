@@ -89,7 +89,7 @@ pub struct UpdateUserDto {
     pub bio: Option<Option<String>>,
     /// An `http://` or `https://` URL of up to 2048 characters, or `""` to clear it.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 2048, pattern = "^$|^[Hh][Tt][Tt][Pp][Ss]?://[^\\s\\u0000-\\u001F\\u007F]*$")]
+    #[schema(value_type = Option<String>, max_length = 2048, pattern = "^$|^[Hh][Tt][Tt][Pp][Ss]?://[^\\s\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub image: Option<Option<String>>,
 }
 

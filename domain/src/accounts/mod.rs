@@ -174,7 +174,11 @@ impl Image {
                 let lower = url.to_ascii_lowercase();
                 let is_http = lower.starts_with("http://") || lower.starts_with("https://");
                 check_control_characters("image", url, Lines::Single)?;
-                if is_http && !url.chars().any(char::is_whitespace) {
+                // No whitespace or control character anywhere: Unicode White_Space, C0, DEL,
+                // C1 and U+FEFF, exactly what the OpenAPI pattern's `[^\s\u0000-\u001F\u007F-\u009F]`
+                // excludes (ECMA `\s` has U+FEFF but not U+0085, Rust's whitespace the reverse).
+                let clean = !url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\u{FEFF}');
+                if is_http && clean {
                     Ok(Some(Self(url.to_owned())))
                 } else {
                     Err(FieldError::new("image", "must be an http(s) URL"))
@@ -304,6 +308,16 @@ mod tests {
     fn image_must_be_an_http_url() {
         assert!(Image::parse(Some("javascript:alert(1)")).is_err());
         assert!(Image::parse(Some("https://example.com/a.jpg")).is_ok());
+    }
+
+    #[test]
+    fn an_image_url_has_no_whitespace_or_control_character_of_any_kind() {
+        // U+0085 (NEL) is whitespace to Rust but not to ECMA `\s`, U+FEFF the reverse, U+0080
+        // a C1 control: the OpenAPI pattern forbids all three, so the server must too.
+        for url in ["HTtP://\u{85}x", "http://a\u{FEFF}b", "http://a\u{80}b", "http://a\u{3000}b"] {
+            assert!(Image::parse(Some(url)).is_err(), "{url:?}");
+        }
+        assert!(Image::parse(Some("HTTP://example.com/\u{e9}t\u{e9}.png")).is_ok(), "other non-ASCII stays allowed");
     }
 
     #[test]
