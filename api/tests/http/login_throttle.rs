@@ -3,8 +3,7 @@
 //! included (it is not even checked), until the window ends; a success clears the count.
 
 use infrastructure::testing::{TestDb, redis_url};
-use reqwest::{Method, StatusCode};
-use serde_json::json;
+use reqwest::StatusCode;
 
 use crate::app::{Reply, TestApp, spawn_with};
 
@@ -24,15 +23,10 @@ async fn spawn(window_secs: u64, redis: Option<String>) -> TestApp {
     spawn_with(db, &settings).await
 }
 
-async fn login(app: &TestApp, email: &str, password: &str) -> Reply {
-    let body = json!({"user": {"email": email, "password": password}});
-    app.send(Method::POST, "/api/users/login", None, Some(body)).await
-}
-
 /// The failed logins that use up `email`'s budget.
 async fn fail_until_throttled(app: &TestApp, email: &str) {
     for attempt in 1..=MAX_FAILURES {
-        let reply = login(app, email, "wrong-password").await;
+        let reply = app.login(email, "wrong-password").await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {attempt}: {}", reply.text);
     }
 }
@@ -51,13 +45,13 @@ async fn failed_logins_throttle_the_account_even_for_the_right_password() {
     app.register("rose").await;
     // The e-mail is normalised: failures in any case count for the same account.
     fail_until_throttled(&app, "JAKE@example.com").await;
-    assert_throttled(&login(&app, "jake@example.com", "password123").await, 300);
-    assert_throttled(&login(&app, "jake@example.com", "wrong-password").await, 300);
+    assert_throttled(&app.login("jake@example.com", "password123").await, 300);
+    assert_throttled(&app.login("jake@example.com", "wrong-password").await, 300);
     // Another account is not affected.
-    assert_eq!(login(&app, "rose@example.com", "password123").await.status, StatusCode::OK);
+    assert_eq!(app.login("rose@example.com", "password123").await.status, StatusCode::OK);
     // Unknown e-mails are throttled like known ones (the answer reveals nothing).
     fail_until_throttled(&app, "nobody@example.com").await;
-    assert_throttled(&login(&app, "nobody@example.com", "whatever1").await, 300);
+    assert_throttled(&app.login("nobody@example.com", "whatever1").await, 300);
 }
 
 #[tokio::test]
@@ -65,12 +59,12 @@ async fn a_successful_login_clears_the_failures() {
     let app = spawn(300, None).await;
     app.register("jake").await;
     for _ in 1..MAX_FAILURES {
-        assert_eq!(login(&app, "jake@example.com", "wrong-password").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.login("jake@example.com", "wrong-password").await.status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(login(&app, "jake@example.com", "password123").await.status, StatusCode::OK);
+    assert_eq!(app.login("jake@example.com", "password123").await.status, StatusCode::OK);
     // A full budget again.
     fail_until_throttled(&app, "jake@example.com").await;
-    assert_throttled(&login(&app, "jake@example.com", "password123").await, 300);
+    assert_throttled(&app.login("jake@example.com", "password123").await, 300);
 }
 
 #[tokio::test]
@@ -78,9 +72,9 @@ async fn the_account_can_log_in_again_once_the_window_has_passed() {
     let app = spawn(1, None).await;
     app.register("jake").await;
     fail_until_throttled(&app, "jake@example.com").await;
-    assert_throttled(&login(&app, "jake@example.com", "password123").await, 1);
+    assert_throttled(&app.login("jake@example.com", "password123").await, 1);
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
-    assert_eq!(login(&app, "jake@example.com", "password123").await.status, StatusCode::OK);
+    assert_eq!(app.login("jake@example.com", "password123").await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -92,7 +86,7 @@ async fn the_throttle_counts_in_redis_when_redis_is_configured() {
     let app = spawn(300, Some(url.clone())).await;
     app.register(&name).await;
     fail_until_throttled(&app, &email).await;
-    assert_throttled(&login(&app, &email, "password123").await, 300);
+    assert_throttled(&app.login(&email, "password123").await, 300);
 
     // The count lives in Redis (shared by every instance), under the service's prefix.
     let client = redis::Client::open(url).expect("redis url");
@@ -103,5 +97,5 @@ async fn the_throttle_counts_in_redis_when_redis_is_configured() {
     let count: u64 = redis::cmd("GET").arg(&keys[0]).query_async(&mut conn).await.expect("count");
     assert_eq!(count, u64::from(MAX_FAILURES) + 1);
     let _: () = redis::cmd("DEL").arg(&keys).query_async(&mut conn).await.expect("deleted");
-    assert_eq!(login(&app, &email, "password123").await.status, StatusCode::OK, "the count was only in Redis");
+    assert_eq!(app.login(&email, "password123").await.status, StatusCode::OK, "the count was only in Redis");
 }

@@ -1,69 +1,110 @@
-//! Bad input and missing permissions over real HTTP: always a JSON error in the
-//! RealWorld shape with the right status, never a 500 or a plain-text rejection.
+//! Every way a request can be refused answers in RealWorld's JSON error shape with the
+//! right status, never a 500 or a plain-text rejection: bodies, tokens, routes, methods.
 
-use reqwest::{Method, StatusCode};
+use reqwest::{Method, StatusCode, header};
 use serde_json::json;
 
 use crate::app::spawn_app;
 
 #[tokio::test]
-async fn validation_errors_are_422_with_field_messages() {
+async fn malformed_requests_are_a_json_4xx_naming_what_is_wrong() {
     let app = spawn_app().await;
-    let reply = app.send(Method::POST, "/api/users", None, Some(json!({"user": {}}))).await;
-    assert_eq!(reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "username"), "can't be blank");
-    assert_eq!(reply.json["errors"]["email"][0], "can't be blank");
-    assert_eq!(reply.json["errors"]["password"][0], "can't be blank");
-    let short = json!({"user": {"username": "a", "email": "a@b.c", "password": "short"}});
-    let reply = app.send(Method::POST, "/api/users", None, Some(short)).await;
-    assert!(reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "password").contains("minimum is 8"));
-}
-
-#[tokio::test]
-async fn duplicates_are_409_naming_the_field() {
-    let app = spawn_app().await;
-    app.register("jake").await;
-    let same = json!({"user": {"username": "jake", "email": "new@example.com", "password": "password123"}});
-    let reply = app.send(Method::POST, "/api/users", None, Some(same)).await;
-    assert_eq!(reply.assert_error(StatusCode::CONFLICT, "username"), "has already been taken");
-}
-
-#[tokio::test]
-async fn tokens_are_checked() {
-    let app = spawn_app().await;
-    assert_eq!(app.get("/api/user", None).await.assert_error(StatusCode::UNAUTHORIZED, "token"), "is missing");
-    assert_eq!(
-        app.get("/api/user", Some("garbage")).await.assert_error(StatusCode::UNAUTHORIZED, "token"),
-        "is invalid"
-    );
-    let wrong = json!({"user": {"email": "nobody@example.com", "password": "password123"}});
-    let reply = app.send(Method::POST, "/api/users/login", None, Some(wrong)).await;
-    assert_eq!(reply.assert_error(StatusCode::UNAUTHORIZED, "credentials"), "invalid");
-    app.get("/api/user", Some("garbage")).await.assert_error(StatusCode::UNAUTHORIZED, "token");
-}
-
-#[tokio::test]
-async fn missing_things_are_404() {
-    let app = spawn_app().await;
-    assert_eq!(app.get("/api/no-such-route", None).await.assert_error(StatusCode::NOT_FOUND, "route"), "not found");
-    let reply = app.send(Method::PATCH, "/api/users", None, None).await;
-    reply.assert_error(StatusCode::METHOD_NOT_ALLOWED, "method");
-}
-
-#[tokio::test]
-async fn malformed_requests_never_get_plain_text_or_500() {
-    let app = spawn_app().await;
-    let raw = |body: &'static str, content_type: &'static str| {
-        app.client.post(format!("{}/api/users", app.base)).header("Content-Type", content_type).body(body)
-    };
-    let cases = [
-        (raw("{not json", "application/json"), StatusCode::BAD_REQUEST),
-        (raw(r#"{"user": {"username": 5}}"#, "application/json"), StatusCode::UNPROCESSABLE_ENTITY),
-        (raw(r#"{"user": "x"}"#, "application/json"), StatusCode::UNPROCESSABLE_ENTITY),
-        (raw(r#"{"nothing": 1}"#, "application/json"), StatusCode::UNPROCESSABLE_ENTITY),
-        (raw("username=x", "application/x-www-form-urlencoded"), StatusCode::UNSUPPORTED_MEDIA_TYPE),
+    let json = [("content-type", "application/json")];
+    // (path, headers, body, status, what the message about `request` contains)
+    let cases: [(&str, &[(&str, &str)], &str, StatusCode, &str); 8] = [
+        ("/api/users", &json, r#"{"user": {"#, StatusCode::BAD_REQUEST, "is not valid JSON"),
+        ("/api/users", &json, "{not json", StatusCode::BAD_REQUEST, "is not valid JSON"),
+        (
+            "/api/users",
+            &json,
+            r#"{"user": {"username": "jake", "email": 42, "password": "password123"}}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "user.email",
+        ),
+        ("/api/users", &json, r#"{"user": {"username": 5}}"#, StatusCode::UNPROCESSABLE_ENTITY, "user"),
+        ("/api/users", &json, r#"{"user": "x"}"#, StatusCode::UNPROCESSABLE_ENTITY, "user"),
+        ("/api/users/login", &json, r#"{"email": "a@b.c"}"#, StatusCode::UNPROCESSABLE_ENTITY, "user"),
+        ("/api/users", &[], r#"{"user": {}}"#, StatusCode::UNSUPPORTED_MEDIA_TYPE, ""),
+        (
+            "/api/users",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            "username=x",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "",
+        ),
     ];
-    for (request, status) in cases {
-        let reply = app.reply(request).await;
-        reply.assert_error(status, "request");
+    for (path, headers, body, status, wanted) in cases {
+        let reply = app.raw(Method::POST, path, headers, body).await;
+        let message = reply.assert_error(status, "request");
+        assert!(message.contains(wanted), "{body}: {message}");
     }
+}
+
+#[tokio::test]
+async fn endpoints_requiring_auth_say_the_token_is_missing() {
+    let app = spawn_app().await;
+    for method in [Method::GET, Method::PUT] {
+        // Auth is checked before the body: a client without a token learns that first.
+        let reply = app.send(method.clone(), "/api/user", None, Some(json!({"user": {"bio": "x"}}))).await;
+        reply.assert_error_is(StatusCode::UNAUTHORIZED, "token", "is missing");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_token_is_invalid_and_an_expired_one_says_so() {
+    let app = spawn_app().await;
+    let token = app.register("jake").await;
+    app.get("/api/user", Some("garbage")).await.assert_error_is(StatusCode::UNAUTHORIZED, "token", "is invalid");
+    let expired = app.expired(&token);
+    app.get("/api/user", Some(&expired)).await.assert_error_is(StatusCode::UNAUTHORIZED, "token", "has expired");
+    for authorization in ["Basic dXNlcjpwYXNz", "Token"] {
+        let reply = app.raw(Method::GET, "/api/user", &[("authorization", authorization)], "").await;
+        reply.assert_error_is(StatusCode::UNAUTHORIZED, "token", "is invalid");
+    }
+    assert_eq!(app.get("/api/user", Some(&token)).await.status, StatusCode::OK, "the token itself is fine");
+}
+
+#[tokio::test]
+async fn a_token_of_an_unknown_user_is_invalid() {
+    let app = spawn_app().await;
+    let token = app.of_unknown_user(&app.register("jake").await);
+    app.get("/api/user", Some(&token)).await.assert_error_is(StatusCode::UNAUTHORIZED, "token", "is invalid");
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_accepted_too() {
+    let app = spawn_app().await;
+    let auth = format!("Bearer {}", app.register("jake").await);
+    let reply = app.raw(Method::GET, "/api/user", &[("authorization", auth.as_str())], "").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.json["user"]["username"], "jake");
+}
+
+#[tokio::test]
+async fn unknown_routes_are_a_json_404() {
+    let app = spawn_app().await;
+    for path in ["/nope", "/api", "/api/no-such-route", "/api/articles/a/b/c/d", "/api/users/login/extra"] {
+        app.get(path, None).await.assert_error_is(StatusCode::NOT_FOUND, "route", "not found");
+    }
+}
+
+#[tokio::test]
+async fn a_known_path_with_a_wrong_method_is_a_json_405_with_allow() {
+    let app = spawn_app().await;
+    let reply = app.send(Method::PATCH, "/api/user", None, None).await;
+    reply.assert_error_is(StatusCode::METHOD_NOT_ALLOWED, "method", "not allowed");
+    let allow = reply.headers.get(header::ALLOW).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(allow.contains("GET") && allow.contains("PUT"), "allow: {allow:?}");
+    for method in [Method::DELETE, Method::PATCH] {
+        let reply = app.send(method, "/api/users", None, None).await;
+        reply.assert_error_is(StatusCode::METHOD_NOT_ALLOWED, "method", "not allowed");
+    }
+}
+
+#[tokio::test]
+async fn health_is_ok_without_touching_anything() {
+    let app = spawn_app().await;
+    let reply = app.get("/health", None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json, json!({"status": "ok"}));
 }

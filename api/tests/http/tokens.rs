@@ -3,11 +3,10 @@
 //! of older releases (no `ver` or `jti` claim) keep working until then.
 
 use infrastructure::testing::TestDb;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::app::{TestApp, spawn_with};
+use crate::app::{TestApp, spawn_on};
 
 #[tokio::test]
 async fn a_password_change_signs_out_every_other_session_on_sqlite() {
@@ -29,12 +28,6 @@ async fn a_token_without_a_version_claim_is_version_0_on_postgres() {
     a_token_without_a_version_claim_is_version_0(TestDb::postgres().await).await;
 }
 
-async fn spawn(db: TestDb) -> (TestApp, String) {
-    let settings = db.settings();
-    let secret = settings.auth.jwt_secret.clone();
-    (spawn_with(db, &settings).await, secret)
-}
-
 async fn change_password(app: &TestApp, token: &str, password: &str) -> String {
     let body = json!({"user": {"password": password}});
     let reply = app.send(Method::PUT, "/api/user", Some(token), Some(body)).await;
@@ -46,17 +39,10 @@ async fn status(app: &TestApp, token: &str) -> StatusCode {
     app.get("/api/user", Some(token)).await.status
 }
 
-async fn login(app: &TestApp, password: &str) -> String {
-    let login = json!({"user": {"email": "jake@example.com", "password": password}});
-    let reply = app.send(Method::POST, "/api/users/login", None, Some(login)).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-    reply.json["user"]["token"].as_str().expect("token").to_owned()
-}
-
 async fn a_password_change_signs_out_every_other_session(db: TestDb) {
-    let (app, _) = spawn(db).await;
+    let app = spawn_on(db).await;
     let t1 = app.register("jake").await;
-    let t1b = login(&app, "password123").await;
+    let t1b = app.login_token("jake", "password123").await;
     assert_ne!(t1, t1b, "a second login is a second session");
 
     // Only the bio: the token stays valid and is echoed back.
@@ -89,27 +75,13 @@ async fn a_password_change_signs_out_every_other_session(db: TestDb) {
     let t4 = change_password(&app, &t2, "a-fourth-password").await;
     assert_eq!((status(&app, &t2).await, status(&app, &t4).await), (StatusCode::OK, StatusCode::OK));
     app.get("/api/user", Some(&t3)).await.assert_error(StatusCode::UNAUTHORIZED, "token");
-    let t5 = login(&app, "a-fourth-password").await;
+    let t5 = app.login_token("jake", "a-fourth-password").await;
     assert_eq!(status(&app, &t5).await, StatusCode::OK);
 }
 
-/// `token`'s claims re-signed with `secret` without the `ver` and `jti` claims, as the
-/// release before credential versions signed them.
-fn without_version(token: &str, secret: &str) -> String {
-    let key = DecodingKey::from_secret(secret.as_bytes());
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.validate_aud = false;
-    let mut claims = jsonwebtoken::decode::<Value>(token, &key, &validation).expect("our own token").claims;
-    let object = claims.as_object_mut().expect("an object");
-    assert!(object.remove("ver").is_some(), "tokens carry `ver`");
-    assert!(object.remove("jti").is_some(), "tokens carry `jti`");
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret.as_bytes()))
-        .expect("signed")
-}
-
 async fn a_token_without_a_version_claim_is_version_0(db: TestDb) {
-    let (app, secret) = spawn(db).await;
-    let old = without_version(&app.register("jake").await, &secret);
+    let app = spawn_on(db).await;
+    let old = app.without_version(&app.register("jake").await);
     let reply = app.get("/api/user", Some(&old)).await;
     assert_eq!(
         (reply.status, reply.json["user"]["username"].as_str()),

@@ -1,5 +1,5 @@
-//! Publishing an article through the API, for the black-box tests of the RealWorld
-//! example (this target and `tests/reports`).
+//! Publishing an article through the API: the RealWorld example's helper, next to its
+//! tests so that it goes with them.
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;

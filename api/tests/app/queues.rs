@@ -1,14 +1,14 @@
 //! Runs an end-to-end job scenario against the real API (with its embedded worker) on
 //! each queue backend: SQLite file, the PostgreSQL application database, Redis under a
-//! key prefix of the test's own (removed afterwards). Shared by the job tests of every
-//! project; include it next to `app.rs` (it uses `crate::app`).
+//! key prefix of the test's own (removed afterwards). Used by the welcome job's tests
+//! and by the example's report jobs.
 
 use infrastructure::Settings;
 use infrastructure::jobs::JobsBackend;
 use infrastructure::testing::{TestDb, redis_url};
 use sea_orm::DatabaseConnection;
 
-use crate::app::{TestApp, spawn_with};
+use super::{TestApp, spawn_with};
 
 /// The queue backend a scenario runs on.
 #[derive(Debug, Clone, Copy)]
@@ -20,7 +20,6 @@ pub enum Queue {
 
 /// Starts the API with its worker on `queue`, runs `scenario` against it and its
 /// database, then stops it cleanly (worker included) and removes the test's Redis keys.
-#[allow(dead_code)] // not every test target runs on the platform queues alone
 pub async fn on_queue(queue: Queue, scenario: impl AsyncFnOnce(&TestApp, &DatabaseConnection)) {
     on_queues(queue, |_, _| {}, scenario).await;
 }

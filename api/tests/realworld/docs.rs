@@ -3,9 +3,9 @@
 
 use serde_json::json;
 
-use crate::docs::{assert_documented, document};
+use crate::app::openapi::{assert_documented, document};
 
-/// The spec's operations beyond the accounts' (those are checked in `docs.rs`).
+/// The spec's operations beyond the accounts' (those are checked in `tests/http/docs.rs`).
 const EXAMPLE: &[(&str, &str)] = &[
     ("get", "/api/profiles/{username}"),
     ("post", "/api/profiles/{username}/follow"),
@@ -51,5 +51,13 @@ fn the_example_brings_its_own_tags() {
         document["tags"].as_array().expect("tags").iter().filter_map(|t| t["name"].as_str()).collect();
     for tag in ["users", "health", "profiles", "articles", "comments", "tags", "reports"] {
         assert!(tags.contains(&tag), "{tag} missing from {tags:?}");
+    }
+}
+
+#[test]
+fn the_report_endpoints_are_documented() {
+    let document = document();
+    for path in ["/api/reports", "/api/reports/{id}", "/api/reports/{id}/download"] {
+        assert!(document["paths"][path].is_object(), "{path} missing");
     }
 }

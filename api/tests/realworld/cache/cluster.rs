@@ -1,17 +1,32 @@
-//! Starts the real `api` binary as separate processes sharing a database and a Redis.
+//! Starts the real `api` binary as separate processes sharing a database and a Redis;
+//! each is driven through the harness's [`Client`].
 
+use std::ops::Deref;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use infrastructure::identity::ENV_PREFIX;
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::app::Client;
+
+/// Both processes sign and accept tokens with it.
+const JWT_SECRET: &str = "a-test-secret-shared-by-both-processes-0123456789";
 
 /// One `api` process; killed when dropped.
 pub struct Process {
-    pub base: String,
+    api: Client,
     child: Child,
+}
+
+impl Deref for Process {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.api
+    }
 }
 
 impl Drop for Process {
@@ -43,7 +58,7 @@ impl Process {
             .env("REDIS_URL", redis_url)
             .env("HOST", "127.0.0.1")
             .env("PORT", port.to_string())
-            .env(format!("{ENV_PREFIX}AUTH__JWT_SECRET"), "a-test-secret-shared-by-both-processes-0123456789")
+            .env(format!("{ENV_PREFIX}AUTH__JWT_SECRET"), JWT_SECRET)
             .env(format!("{ENV_PREFIX}AUTH__ARGON2_MEMORY_KIB"), "64")
             .env(format!("{ENV_PREFIX}AUTH__ARGON2_ITERATIONS"), "1")
             .env(format!("{ENV_PREFIX}CACHE__REDIS_PREFIX"), prefix)
@@ -55,7 +70,7 @@ impl Process {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("the api binary starts");
-        let process = Self { base: format!("http://127.0.0.1:{port}"), child };
+        let process = Self { api: Client::new(format!("http://127.0.0.1:{port}"), JWT_SECRET), child };
         let client = reqwest::Client::new();
         for _ in 0..300 {
             if let Ok(r) = client.get(format!("{}/health", process.base)).send().await
@@ -68,51 +83,22 @@ impl Process {
         panic!("api process on port {port} did not become healthy");
     }
 
-    pub async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut request = reqwest::Client::new().request(method, format!("{}{path}", self.base));
-        if let Some(token) = token {
-            request = request.header("Authorization", format!("Token {token}"));
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("request sent");
-        let status = response.status();
-        let text = response.text().await.expect("body read");
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-
-    /// GET that must succeed; returns the JSON body.
-    pub async fn get(&self, path: &str, token: Option<&str>) -> Value {
-        let (status, body) = self.send(Method::GET, path, token, None).await;
-        assert_eq!(status, StatusCode::OK, "GET {path} on {}: {body}", self.base);
-        body
+    /// A GET that must succeed; returns the JSON body.
+    pub async fn read(&self, path: &str, token: Option<&str>) -> Value {
+        let reply = self.get(path, token).await;
+        assert_eq!(reply.status, StatusCode::OK, "GET {path} on {}: {}", self.base, reply.text);
+        reply.json
     }
 
     pub async fn status(&self, path: &str) -> StatusCode {
-        self.send(Method::GET, path, None, None).await.0
-    }
-
-    /// Registers `name` and returns its token.
-    pub async fn register(&self, name: &str) -> String {
-        let body =
-            json!({"user": {"username": name, "email": format!("{name}@example.com"), "password": "password123"}});
-        let (status, reply) = self.send(Method::POST, "/api/users", None, Some(body)).await;
-        assert_eq!(status, StatusCode::CREATED, "{reply}");
-        reply["user"]["token"].as_str().expect("token").to_owned()
+        self.get(path, None).await.status
     }
 
     /// A write that must succeed; returns the JSON body.
     pub async fn write(&self, method: Method, path: &str, token: &str, body: Option<Value>) -> Value {
-        let (status, reply) = self.send(method.clone(), path, Some(token), body).await;
-        assert!(status.is_success(), "{method} {path}: {status} {reply}");
-        reply
+        let reply = self.send(method.clone(), path, Some(token), body).await;
+        assert!(reply.status.is_success(), "{method} {path}: {} {}", reply.status, reply.text);
+        reply.json
     }
 }
 

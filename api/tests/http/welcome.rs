@@ -1,19 +1,14 @@
-//! End-to-end welcome job on each queue backend: registration over HTTP on the real
+//! The end-to-end welcome job on each queue backend: registration over HTTP on the real
 //! API (with its embedded worker), a real database and a real queue; the test polls the
 //! account until the worker has welcomed it, and checks the job metrics.
 
-#[path = "../http/app.rs"]
-#[allow(dead_code)]
-mod app;
-#[path = "../http/queues.rs"]
-mod queues;
-
 use std::time::{Duration, Instant};
 
-use app::{TestApp, spawn_with};
 use infrastructure::testing::TestDb;
-use queues::{Queue, on_queue};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+use crate::app::queues::{Queue, on_queue};
+use crate::app::{TestApp, spawn_with};
 
 /// Polls until `name` is welcomed; fails the test if it never is.
 async fn wait_until_welcomed(db: &DatabaseConnection, name: &str) {

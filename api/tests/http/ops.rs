@@ -5,9 +5,8 @@ use std::time::Duration;
 use infrastructure::testing::TestDb;
 use reqwest::StatusCode;
 
-use crate::app::{Reply, TestApp, spawn_app, spawn_with};
+use crate::app::{Reply, TestApp, spawn_adjusted, spawn_app, spawn_with};
 use crate::servers::{PrivatePostgres, PrivateRedis};
-use crate::support::spawn_adjusted;
 
 /// Polls `/ready` until it answers `status` (dependencies take a moment to come back).
 async fn ready_becomes(app: &TestApp, status: StatusCode) -> Reply {

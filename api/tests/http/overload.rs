@@ -11,8 +11,7 @@ use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::app::TestApp;
-use crate::support::spawn_adjusted;
+use crate::app::{TestApp, spawn_adjusted};
 
 /// A route under the cap whose anonymous answer is a 401 from its handler.
 const LIMITED: &str = "/api/user";

@@ -3,8 +3,7 @@
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING};
 
-use crate::app::spawn_app;
-use crate::support::spawn_adjusted;
+use crate::app::{spawn_adjusted, spawn_app};
 
 /// Large JSON (the OpenAPI document, tens of KiB) and a tiny one (`/health`).
 const LARGE: &str = "/api-docs/openapi.json";

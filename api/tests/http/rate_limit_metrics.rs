@@ -4,8 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::app::TestApp;
-use crate::support::spawn_adjusted;
+use crate::app::{TestApp, spawn_adjusted};
 
 /// The value of the series `http_rate_limited_total{route="<route>",limit="<limit>"}`.
 async fn rate_limited(app: &TestApp, route: &str, limit: &str) -> u64 {

@@ -8,7 +8,7 @@ use infrastructure::testing_redis::PrivateRedis;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::cluster::{Process, cached_values, unique_prefix};
+use super::cluster::{Process, cached_values, unique_prefix};
 
 #[tokio::test]
 async fn requests_survive_a_redis_outage_and_caching_resumes() {
@@ -20,8 +20,8 @@ async fn requests_survive_a_redis_outage_and_caching_resumes() {
     let jake = a.register("jake").await;
     let body = json!({"article": {"title": "Hello", "description": "d", "body": "v0", "tagList": ["x"]}});
     a.write(Method::POST, "/api/articles", &jake, Some(body)).await;
-    b.get("/api/articles/hello", None).await;
-    b.get("/api/articles/hello", None).await;
+    b.read("/api/articles/hello", None).await;
+    b.read("/api/articles/hello", None).await;
     assert!(cached_values(&redis.url(), &prefix).await > 0, "cached before the outage");
 
     redis.stop();
@@ -29,10 +29,10 @@ async fn requests_survive_a_redis_outage_and_caching_resumes() {
         let edit = json!({"article": {"body": format!("v{round}")}});
         a.write(Method::PUT, "/api/articles/hello", &jake, Some(edit)).await;
         for p in [&a, &b] {
-            assert_eq!(p.get("/api/articles/hello", None).await["article"]["body"], format!("v{round}"));
-            assert_eq!(p.get("/api/tags", None).await["tags"], json!(["x"]));
-            assert_eq!(p.get("/api/articles?limit=20", None).await["articlesCount"], 1);
-            p.get("/api/profiles/jake", Some(&jake)).await;
+            assert_eq!(p.read("/api/articles/hello", None).await["article"]["body"], format!("v{round}"));
+            assert_eq!(p.read("/api/tags", None).await["tags"], json!(["x"]));
+            assert_eq!(p.read("/api/articles?limit=20", None).await["articlesCount"], 1);
+            p.read("/api/profiles/jake", Some(&jake)).await;
         }
     }
 
@@ -40,7 +40,7 @@ async fn requests_survive_a_redis_outage_and_caching_resumes() {
     // Caching resumes by itself: poll (bounded) until B's reads land in Redis again.
     let mut resumed = false;
     for _ in 0..100 {
-        assert_eq!(b.get("/api/articles/hello", None).await["article"]["body"], "v5");
+        assert_eq!(b.read("/api/articles/hello", None).await["article"]["body"], "v5");
         if cached_values(&redis.url(), &prefix).await > 0 {
             resumed = true;
             break;
@@ -50,5 +50,5 @@ async fn requests_survive_a_redis_outage_and_caching_resumes() {
     assert!(resumed, "no value was cached in Redis after it came back");
     let edit = json!({"article": {"body": "after"}});
     a.write(Method::PUT, "/api/articles/hello", &jake, Some(edit)).await;
-    assert_eq!(b.get("/api/articles/hello", None).await["article"]["body"], "after");
+    assert_eq!(b.read("/api/articles/hello", None).await["article"]["body"], "after");
 }

@@ -6,9 +6,8 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::app::TestApp;
+use crate::app::{TestApp, spawn_adjusted, spawn_app};
 use crate::servers::PrivateRedis;
-use crate::support::spawn_adjusted;
 
 #[tokio::test]
 async fn a_panicking_handler_is_a_json_500_and_the_server_keeps_serving() {
@@ -23,7 +22,7 @@ async fn a_panicking_handler_is_a_json_500_and_the_server_keeps_serving() {
 
 #[tokio::test]
 async fn debug_routes_do_not_exist_by_default() {
-    let app = crate::app::spawn_app().await;
+    let app = spawn_app().await;
     app.get("/debug/panic", None).await.assert_error(StatusCode::NOT_FOUND, "route");
 }
 
@@ -44,7 +43,8 @@ async fn a_body_over_the_limit_is_a_json_413_whether_its_length_is_declared_or_n
     let app = spawn_adjusted(|s| s.http.body_limit_bytes = 1024).await;
     let big = json!({"user": {"username": "x".repeat(2000), "email": "a@b.c", "password": "password123"}});
     let declared = app.send(Method::POST, "/api/users", None, Some(big.clone())).await;
-    declared.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "request");
+    let message = declared.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "request");
+    assert_eq!(message, "is too large (limit 1024 bytes)");
     // A chunked body has no Content-Length: the extractor's limit catches it.
     let response = chunked_post(&app.base, "/api/users", &big.to_string()).await;
     assert!(response.starts_with("HTTP/1.1 413"), "{response}");

@@ -2,23 +2,16 @@
 //! worker) over HTTP, a real database and a real queue. Each test creates data, requests
 //! reports, polls until the worker has produced them, and checks the CSV line by line.
 
-#[path = "../http/app.rs"]
-#[allow(dead_code)]
-mod app;
-#[path = "../realworld/publish.rs"]
-mod publish;
-#[path = "../http/queues.rs"]
-mod queues;
-
 use std::time::{Duration, Instant};
 
-use app::TestApp;
 use infrastructure::realworld::{ReportSettings, SECTION};
-use publish::Publish;
-use queues::{Queue, on_queues};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{Value, json};
+
+use crate::app::TestApp;
+use crate::app::queues::{Queue, on_queues};
+use crate::publish::Publish;
 
 const HEADER: &str = "author_id,username,articles_published,favorites_received,comments_received,followers_gained";
 
@@ -114,6 +107,8 @@ async fn scenario(app: &TestApp, db: &DatabaseConnection) {
     let report = wait_for(app, &alice, own).await;
     assert_eq!(report["status"], "succeeded", "{report}");
     assert_eq!(report["attempts"], 1);
+    assert_eq!(report["progress"], 100, "{report}");
+    assert_eq!(report["downloadUrl"], format!("/api/reports/{own}/download").as_str(), "{report}");
     assert_eq!(download(app, &alice, own).await, [HEADER.to_owned(), format!("{alice_id},alice,2,3,2,2")]);
     assert_download_is_gzipped(app, &alice, own).await;
     app.get(&format!("/api/reports/{own}"), Some(&bob)).await.assert_error(StatusCode::NOT_FOUND, "report");
