@@ -6,24 +6,28 @@ use serde_json::json;
 
 use crate::app::spawn_app;
 
+/// A raw request: path, headers, body; the status and what the message about `request`
+/// contains.
+type Case = (&'static str, &'static [(&'static str, &'static str)], &'static str, StatusCode, &'static str);
+
+const JSON: &[(&str, &str)] = &[("content-type", "application/json")];
+
 #[tokio::test]
 async fn malformed_requests_are_a_json_4xx_naming_what_is_wrong() {
     let app = spawn_app().await;
-    let json = [("content-type", "application/json")];
-    // (path, headers, body, status, what the message about `request` contains)
-    let cases: [(&str, &[(&str, &str)], &str, StatusCode, &str); 8] = [
-        ("/api/users", &json, r#"{"user": {"#, StatusCode::BAD_REQUEST, "is not valid JSON"),
-        ("/api/users", &json, "{not json", StatusCode::BAD_REQUEST, "is not valid JSON"),
+    let cases: [Case; 8] = [
+        ("/api/users", JSON, r#"{"user": {"#, StatusCode::BAD_REQUEST, "is not valid JSON"),
+        ("/api/users", JSON, "{not json", StatusCode::BAD_REQUEST, "is not valid JSON"),
         (
             "/api/users",
-            &json,
+            JSON,
             r#"{"user": {"username": "jake", "email": 42, "password": "password123"}}"#,
             StatusCode::UNPROCESSABLE_ENTITY,
             "user.email",
         ),
-        ("/api/users", &json, r#"{"user": {"username": 5}}"#, StatusCode::UNPROCESSABLE_ENTITY, "user"),
-        ("/api/users", &json, r#"{"user": "x"}"#, StatusCode::UNPROCESSABLE_ENTITY, "user"),
-        ("/api/users/login", &json, r#"{"email": "a@b.c"}"#, StatusCode::UNPROCESSABLE_ENTITY, "user"),
+        ("/api/users", JSON, r#"{"user": {"username": 5}}"#, StatusCode::UNPROCESSABLE_ENTITY, "user"),
+        ("/api/users", JSON, r#"{"user": "x"}"#, StatusCode::UNPROCESSABLE_ENTITY, "user"),
+        ("/api/users/login", JSON, r#"{"email": "a@b.c"}"#, StatusCode::UNPROCESSABLE_ENTITY, "user"),
         ("/api/users", &[], r#"{"user": {}}"#, StatusCode::UNSUPPORTED_MEDIA_TYPE, ""),
         (
             "/api/users",
