@@ -5,8 +5,8 @@
 //!
 //! A target includes it with `#[path = "../app/mod.rs"] mod app;`. Helpers for users and
 //! tokens are in `users.rs` and `tokens.rs`, the OpenAPI document's in `openapi.rs`, the
-//! job queues' in `queues.rs`; the RealWorld example's (articles) live with its tests in
-//! `tests/realworld/`, so that they go with the example.
+//! job queues' in `queues.rs`. A feature's own helpers (publishing an article, say) live
+//! with that feature's tests, so that they go with it.
 
 pub mod openapi;
 pub mod queues;

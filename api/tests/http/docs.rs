@@ -7,7 +7,7 @@ use crate::app::openapi::{assert_documented, document, operations};
 use crate::app::spawn_app;
 
 /// The accounts' operations of the RealWorld spec (endpoints.md), which every project
-/// serves; the example's are checked in `tests/realworld/docs.rs`.
+/// serves; a feature checks its own operations in its own tests.
 const ACCOUNTS: &[(&str, &str)] =
     &[("post", "/api/users/login"), ("post", "/api/users"), ("get", "/api/user"), ("put", "/api/user")];
 

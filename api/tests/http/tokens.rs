@@ -57,8 +57,8 @@ async fn a_password_change_signs_out_every_other_session(db: TestDb) {
     assert_eq!(status(&app, &t1).await, StatusCode::OK, "the session that made the change stays");
     let message = app.get("/api/user", Some(&t1b)).await.assert_error(StatusCode::UNAUTHORIZED, "token").to_owned();
     assert_eq!(message, "is invalid");
-    // Refused everywhere a token is read (where it is optional too: the example's
-    // `realworld::flows` checks its article list).
+    // Refused everywhere a token is read (where it is optional too: a feature with
+    // optional-auth routes checks them in its own tests).
     app.send(Method::PUT, "/api/user", Some(&t1b), Some(json!({"user": {"bio": "x"}})))
         .await
         .assert_error(StatusCode::UNAUTHORIZED, "token");
