@@ -67,3 +67,29 @@ async fn malformed_requests_never_get_plain_text_or_500() {
         reply.assert_error(status, "request");
     }
 }
+
+/// serde would read an array as a struct (field by field, and `[]` as "every optional
+/// field absent"): `{"user": []}` would be an empty update answered 200. The document says
+/// object, so the server refuses it, at the top level and under the wrapper alike.
+#[tokio::test]
+async fn an_array_in_place_of_an_object_is_422() {
+    let app = spawn_app().await;
+    let token = app.register("jake").await;
+    let raw = |method: Method, path: &str, body: &'static str| {
+        app.client
+            .request(method, format!("{}{path}", app.base))
+            .header("Content-Type", "application/json")
+            .header("Authorization", format!("Token {token}"))
+            .body(body)
+    };
+    let cases = [
+        raw(Method::PUT, "/api/user", r#"{"user": []}"#),
+        raw(Method::PUT, "/api/user", r#"[{"bio": "x"}]"#),
+        raw(Method::POST, "/api/users", r#"{"user": ["jane", "jane@example.com", "password123"]}"#),
+        raw(Method::POST, "/api/users/login", r#"[{"email": "jake@example.com", "password": "password123"}]"#),
+    ];
+    for request in cases {
+        let reply = app.reply(request).await;
+        assert!(reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "request").contains("invalid type: sequence"));
+    }
+}
