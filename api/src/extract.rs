@@ -17,6 +17,8 @@ use serde::de::DeserializeOwned;
 use crate::AppState;
 use crate::error::ApiError;
 
+mod objects;
+
 /// The signed-in caller: `Authorization: Token <jwt>` (or `Bearer <jwt>`) is required.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
@@ -113,7 +115,8 @@ fn inner_message(rejection: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// A JSON request body; rejections are reported under the field `request` (not `body`,
-/// which articles and comments use for their own text).
+/// which articles and comments use for their own text). Structs are read from JSON
+/// objects only (see [`objects`]): `{"user": []}` is refused, not an empty update.
 #[derive(Debug, Clone)]
 pub struct ApiJson<T>(pub T);
 
@@ -125,8 +128,8 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
+        match axum::Json::<objects::Strict<T>>::from_request(req, state).await {
+            Ok(axum::Json(objects::Strict(value))) => Ok(Self(value)),
             Err(rejection) => Err(json_rejection(&rejection)),
         }
     }

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod features;
 pub mod metrics;
 pub mod middleware;
 mod openapi;

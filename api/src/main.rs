@@ -1,10 +1,11 @@
-//! The `api` binary: serves the HTTP API, or applies migrations and exits.
+//! The `api` binary: serves the HTTP API, or applies migrations and exits, or runs a
+//! feature's subcommand (listed in `api::features`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use api::startup::{Application, shutdown_signal};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 use infrastructure::Settings;
 
 #[derive(Parser)]
@@ -23,32 +24,22 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    //{% if realworld %} The RealWorld example's report maintenance.
-    /// Report maintenance.
-    Reports {
-        #[command(subcommand)]
-        action: api::realworld::maintenance::ReportsAction,
-    },
-    //{% endif %} Account administration.
-    /// Grant or revoke the admin role (operational endpoints and admin-only features).
-    Admin {
-        #[command(subcommand)]
-        action: AdminAction,
-    },
 }
 
-/// Admin role changes.
-#[derive(Subcommand)]
-enum AdminAction {
-    /// Make USERNAME an admin.
-    Grant { username: String },
-    /// Take the admin role away from USERNAME.
-    Revoke { username: String },
+/// The command line: the binary's own subcommands plus every feature's
+/// (`api::features`, e.g. `admin`).
+fn command_line() -> clap::Command {
+    api::features::with_commands(Cli::command())
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = command_line().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        // A feature's subcommand is not one of `Command`'s: read only the global options.
+        Err(_) => Cli { config: matches.get_one::<PathBuf>("config").cloned(), command: None },
+    };
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(settings) => settings,
         Err(e) => {
@@ -60,13 +51,13 @@ async fn main() -> ExitCode {
         eprintln!("{e}");
         return ExitCode::from(2);
     }
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(&settings).await,
-        Command::Migrate => infrastructure::migrate(&settings).await.map(|()| tracing::info!("migrations applied")),
-        //{% if realworld %} The RealWorld example's report maintenance.
-        Command::Reports { action } => api::realworld::maintenance::run(&settings, action).await,
-        //{% endif %} Account administration.
-        Command::Admin { action } => set_admin(&settings, action).await,
+    let feature = matches.subcommand().and_then(|(name, args)| Some((api::features::command(name)?, args.clone())));
+    let result = match (feature, cli.command.unwrap_or(Command::Serve)) {
+        (Some((command, args)), _) => (command.run)(settings, args).await,
+        (None, Command::Serve) => serve(&settings).await,
+        (None, Command::Migrate) => {
+            infrastructure::migrate(&settings).await.map(|()| tracing::info!("migrations applied"))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -80,21 +71,4 @@ async fn main() -> ExitCode {
 /// Serves until SIGTERM or SIGINT, then drains in-flight requests.
 async fn serve(settings: &Settings) -> anyhow::Result<()> {
     Application::build(settings).await?.run_until_stopped(shutdown_signal()).await
-}
-
-async fn set_admin(settings: &Settings, action: AdminAction) -> anyhow::Result<()> {
-    let (username, admin) = match action {
-        AdminAction::Grant { username } => (username, true),
-        AdminAction::Revoke { username } => (username, false),
-    };
-    let app = infrastructure::build(settings).await?;
-    app.features
-        .expect::<application::accounts::Accounts>()
-        .users
-        .set_admin(&username, admin)
-        .await
-        .map_err(|e| anyhow::anyhow!("{username}: {e}"))?;
-    tracing::info!(%username, admin, "admin role updated");
-    app.db.close().await?;
-    Ok(())
 }

@@ -18,18 +18,16 @@ use infrastructure::wiring::{self, JobQueues};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 
-/// The use cases on `t`, with in-memory queues (`welcome` records the jobs).
-fn services_with_queue(t: &TestDb, welcome: &FakeWelcomeQueue) -> Services {
-    let queues = JobQueues::default()
-        //{% if realworld %} The RealWorld example's report jobs: never read here.
-        .with::<dyn application::realworld::ReportQueue>(Arc::new(application::fakes::FakeReports::default()))
-        //{% endif %} The welcome queue the tests inspect.
-        .with::<dyn application::accounts::WelcomeQueue>(Arc::new(welcome.clone()));
+/// The use cases on `t`: every feature's queue is the real one of `t`'s settings, except
+/// the welcome queue, an in-memory one the tests inspect.
+async fn services_with_queue(t: &TestDb, welcome: &FakeWelcomeQueue) -> Services {
+    let apalis = infrastructure::jobs::Queues::open(&t.settings(), &t.db).await.expect("queues opened");
+    let queues = JobQueues::apalis(&apalis).with::<dyn application::accounts::WelcomeQueue>(Arc::new(welcome.clone()));
     wiring::services(t.db.clone(), &t.settings(), queues).expect("wired").expect::<Services>()
 }
 
-fn services(t: &TestDb) -> Services {
-    services_with_queue(t, &FakeWelcomeQueue::default())
+async fn services(t: &TestDb) -> Services {
+    services_with_queue(t, &FakeWelcomeQueue::default()).await
 }
 
 async fn register(services: &Services, name: &str) -> UserId {
@@ -52,7 +50,7 @@ on_both_databases!(
 );
 
 async fn users_are_unique_by_username_and_email(t: TestDb) {
-    let s = services(&t);
+    let s = services(&t).await;
     register(&s, "jake").await;
     let same_name = RegisterInput {
         username: Some("jake".to_owned()),
@@ -69,7 +67,7 @@ async fn users_are_unique_by_username_and_email(t: TestDb) {
 }
 
 async fn user_updates_change_only_given_fields(t: TestDb) {
-    let s = services(&t);
+    let s = services(&t).await;
     let jake = register(&s, "jake").await;
     register(&s, "taken").await;
     let input = UpdateUserInput {
@@ -93,7 +91,7 @@ async fn user_updates_change_only_given_fields(t: TestDb) {
 }
 
 async fn a_password_change_increments_the_credential_version_and_nothing_else_does(t: TestDb) {
-    let s = services(&t);
+    let s = services(&t).await;
     let jake = register(&s, "jake").await;
     register(&s, "taken").await;
     let version = |id| {
@@ -119,7 +117,7 @@ async fn a_password_change_increments_the_credential_version_and_nothing_else_do
 }
 
 async fn a_password_change_keeps_the_token_it_was_made_with(t: TestDb) {
-    let s = services(&t);
+    let s = services(&t).await;
     let jake = register(&s, "jake").await;
     register(&s, "taken").await;
     let token = |version, id: Option<&str>| TokenClaims {
@@ -162,7 +160,7 @@ async fn a_password_change_keeps_the_token_it_was_made_with(t: TestDb) {
 }
 
 async fn the_admin_role_is_granted_and_revoked_by_username(t: TestDb) {
-    let s = services(&t);
+    let s = services(&t).await;
     let jake = register(&s, "jake").await;
     let jane = register(&s, "jane").await;
     assert!(!s.users.is_admin(jake).await.expect("read"), "nobody is an admin until granted");
@@ -180,7 +178,7 @@ async fn the_admin_role_is_granted_and_revoked_by_username(t: TestDb) {
 
 async fn registering_enqueues_a_welcome_job_that_welcomes_once(t: TestDb) {
     let queue = FakeWelcomeQueue::default();
-    let s = services_with_queue(&t, &queue);
+    let s = services_with_queue(&t, &queue).await;
     let jake = register(&s, "jake").await;
     assert_eq!(queue.jobs(), [WelcomeJob { user_id: jake.0 }]);
     assert_eq!(welcomed_at(&t, jake).await, None);
@@ -196,7 +194,7 @@ async fn registering_enqueues_a_welcome_job_that_welcomes_once(t: TestDb) {
 }
 
 async fn the_welcome_sweep_finds_old_unwelcomed_accounts_only(t: TestDb) {
-    let s = services(&t);
+    let s = services(&t).await;
     let (old, done, recent) = (register(&s, "old").await, register(&s, "done").await, register(&s, "recent").await);
     s.welcome.welcome(WelcomeJob { user_id: done.0 }).await.expect("welcomed");
     for (user, minutes) in [(old, 20), (done, 10)] {

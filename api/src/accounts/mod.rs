@@ -1,5 +1,6 @@
 //! Accounts over HTTP: registration, login and the current user (routes, bodies, OpenAPI).
 
+mod admin;
 pub mod dto;
 pub(crate) mod routes;
 
@@ -9,9 +10,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes as documented;
 
 use crate::AppState;
+use crate::features::{Feature, FeatureCommand};
+
+/// The accounts feature's entry point: its routes and the `admin` subcommand.
+pub const FEATURE: Feature =
+    Feature { routes, command: Some(FeatureCommand { define: admin::command, run: admin::run }) };
 
 /// The accounts routes, with their OpenAPI operations.
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
+fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(documented!(routes::register))
         .routes(documented!(routes::login))

@@ -1,10 +1,11 @@
 //! The example's maintenance commands of the binary: `reports purge`.
 
-use clap::Subcommand;
+use clap::{FromArgMatches as _, Subcommand};
+use futures::future::BoxFuture;
 use infrastructure::Settings;
 
 #[derive(Subcommand)]
-pub enum ReportsAction {
+enum ReportsAction {
     /// Delete finished reports older than DAYS (default: the `reports.purge_after_days` setting).
     Purge {
         #[arg(long)]
@@ -12,11 +13,19 @@ pub enum ReportsAction {
     },
 }
 
-/// Runs a `reports` command.
-///
-/// # Errors
-/// An age of 0 days, or the database cannot be reached.
-pub async fn run(settings: &Settings, action: ReportsAction) -> anyhow::Result<()> {
+/// `reports`: report maintenance.
+pub(crate) fn command() -> clap::Command {
+    ReportsAction::augment_subcommands(clap::Command::new("reports").subcommand_required(true))
+        .about("Report maintenance")
+}
+
+pub(crate) fn run(settings: Settings, matches: clap::ArgMatches) -> BoxFuture<'static, anyhow::Result<()>> {
+    Box::pin(async move { purge(&settings, ReportsAction::from_arg_matches(&matches)?).await })
+}
+
+/// Deletes finished reports older than the given or configured age (an age of 0 days,
+/// or a database that cannot be reached, is an error).
+async fn purge(settings: &Settings, action: ReportsAction) -> anyhow::Result<()> {
     let ReportsAction::Purge { older_than_days } = action;
     let days = older_than_days.unwrap_or(infrastructure::realworld::ReportSettings::of(settings)?.purge_after_days);
     anyhow::ensure!(

@@ -5,7 +5,7 @@
 pub(crate) mod articles;
 pub(crate) mod comments;
 pub mod dto;
-pub mod maintenance;
+mod maintenance;
 pub(crate) mod profiles;
 pub(crate) mod reports;
 pub(crate) mod tags;
@@ -17,11 +17,16 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::features::{Feature, FeatureCommand};
+
+/// The example's entry point: its routes and the `reports` maintenance subcommand.
+pub const FEATURE: Feature =
+    Feature { routes, command: Some(FeatureCommand { define: maintenance::command, run: maintenance::run }) };
 
 /// The example's documented routes. `/api/articles/feed` is a static segment, which
 /// axum's router prefers over the `{slug}` capture, so the feed is never read as an
 /// article named "feed". One `routes!` call per path: utoipa-axum merges its methods.
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
+fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(Tags::openapi())
         .routes(routes!(profiles::get_profile))
         .routes(routes!(profiles::follow, profiles::unfollow))

@@ -1,5 +1,5 @@
 //! The platform's handlers (health, readiness, operations) and the routing table that
-//! merges every feature's routes (the one list of features in this crate).
+//! merges every feature's routes (listed in [`crate::features`]).
 //!
 //! Handlers stay thin: extract, call one use case, shape the response. Routes are
 //! registered through utoipa-axum so the OpenAPI document is generated from the same
@@ -23,15 +23,8 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(health::health))
         .routes(routes!(ops::ready))
         .routes(routes!(ops::db_pool_status));
-    let mut router = FEATURES.iter().fold(platform, |router, feature| router.merge(feature()));
+    let mut router =
+        crate::features::FEATURES.iter().fold(platform, |router, feature| router.merge((feature.routes)()));
     crate::openapi::add_common_responses(router.get_openapi_mut());
     router
 }
-
-/// Every feature's documented routes, merged into the platform's by [`documented_routes`].
-const FEATURES: &[fn() -> OpenApiRouter<AppState>] = &[
-    crate::accounts::routes,
-    //{% if realworld %} The RealWorld example.
-    crate::realworld::routes,
-    //{% endif %} (Every feature is listed above.)
-];

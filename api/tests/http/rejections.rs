@@ -112,3 +112,24 @@ async fn health_is_ok_without_touching_anything() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.json, json!({"status": "ok"}));
 }
+
+/// serde would read an array as a struct (field by field, and `[]` as "every optional
+/// field absent"): `{"user": []}` would be an empty update answered 200. The document says
+/// object, so the server refuses it, at the top level and under the wrapper alike.
+#[tokio::test]
+async fn an_array_in_place_of_an_object_is_422() {
+    let app = spawn_app().await;
+    let auth = format!("Token {}", app.register("jake").await);
+    let headers = [("content-type", "application/json"), ("authorization", auth.as_str())];
+    let cases = [
+        (Method::PUT, "/api/user", r#"{"user": []}"#),
+        (Method::PUT, "/api/user", r#"[{"bio": "x"}]"#),
+        (Method::POST, "/api/users", r#"{"user": ["jane", "jane@example.com", "password123"]}"#),
+        (Method::POST, "/api/users/login", r#"[{"email": "jake@example.com", "password": "password123"}]"#),
+    ];
+    for (method, path, body) in cases {
+        let reply = app.raw(method, path, &headers, body).await;
+        let message = reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "request");
+        assert!(message.contains("invalid type: sequence"), "{body}: {message}");
+    }
+}
