@@ -4,20 +4,31 @@
 //! This file is copied byte for byte into generated projects, so every name is derived at
 //! run time (`identity::SERVICE_NAME`), never written out.
 //!
+//! The docs are `docs/**/*.md`: the platform's chapters in `docs/`, an example feature's in
+//! its own folder (`docs/<feature>/`), which a project generated without the feature does
+//! not have.
+//!
 //! - Settings: the dotted leaf keys of `Settings::default()` serialised to JSON (a nested
 //!   struct is a section; any other value, including `null`, a list or an empty map, is one
 //!   leaf key) equal the keys in the first column of the settings tables of
-//!   `docs/configuration.md`, the tables whose header starts `| setting | variable | default |`.
+//!   `docs/configuration.md` and of each feature's `docs/<feature>/configuration.md`, the
+//!   tables whose header starts `| setting | variable | default |`.
 //!   Those tables spell out every key: a `*` there fails the test. Other tables (the
 //!   validation rules, with `any` and `auth.argon2_*`) are not read.
 //! - Links: every relative link in `docs/*.md`, `README.md` and `template/README.md` (which
 //!   becomes a generated project's `README.md`, so its links are relative to the root)
-//!   resolves to an existing file, anchors stripped; `http(s)://`, `mailto:` and in-page
-//!   `#...` links are skipped, as are fenced code blocks.
+//!   resolves to an existing file (relative to the file's folder), anchors stripped;
+//!   `http(s)://`, `mailto:` and in-page `#...` links are skipped, as are fenced code blocks.
 //! - Binaries and scripts: every `--bin X`, `pidof X`, `target/release/X` and
-//!   `target/debug/X` in `docs/*.md` and `README.md` names the API binary
+//!   `target/debug/X` in the docs and `README.md` names the API binary
 //!   (`SERVICE_NAME`), the worker (`<SERVICE_NAME>-worker`) or `xtask`, and every
 //!   `scripts/....sh` they name exists.
+//! - File paths: every inline code span outside fenced blocks in the docs, `README.md` and
+//!   `template/README.md` that is a path into one of the repository's folders
+//!   (`infrastructure/src/accounts/users.rs`, `worker/src/`, `api/tests/layering.rs::name`)
+//!   names a file or folder that exists. Spans with a space or a placeholder (`<`, `*`,
+//!   `{`, `...`), paths into `target/` or `data/`, and paths of the walkthrough's made-up
+//!   feature ([`WALKTHROUGH_FEATURE`]) are not paths of this repository and are skipped.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -33,13 +44,23 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
-/// `docs/*.md`, sorted.
+/// The feature that `docs/architecture.md` walks through adding: its files do not exist.
+const WALKTHROUGH_FEATURE: &str = "bookmarks";
+
+/// `docs/**/*.md`, sorted.
 fn docs() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("docs"))
-        .expect("docs/")
-        .map(|entry| entry.expect("a docs/ entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
-        .collect();
+    fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display())) {
+            let path = entry.expect("a docs entry").path();
+            if path.is_dir() {
+                walk(&path, files);
+            } else if path.extension().is_some_and(|ext| ext == "md") {
+                files.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&root().join("docs"), &mut files);
     files.sort();
     files
 }
@@ -100,7 +121,12 @@ fn every_setting_is_documented_in_configuration_md_and_nothing_else_is() {
     let mut in_code = BTreeSet::new();
     leaf_keys("", &value, &mut in_code);
 
-    let (documented, mut problems) = documented_settings(&read(&root().join("docs/configuration.md")));
+    let (mut documented, mut problems) = (Vec::new(), Vec::new());
+    for file in docs().iter().filter(|file| file.file_name().is_some_and(|name| name == "configuration.md")) {
+        let (keys, file_problems) = documented_settings(&read(file));
+        documented.extend(keys);
+        problems.extend(file_problems.into_iter().map(|problem| format!("{}: {problem}", relative(file))));
+    }
     let mut in_docs = BTreeSet::new();
     for key in documented {
         if !in_docs.insert(key.clone()) {
@@ -111,7 +137,7 @@ fn every_setting_is_documented_in_configuration_md_and_nothing_else_is() {
     let unknown: Vec<_> = in_docs.difference(&in_code).collect();
     assert!(
         missing.is_empty() && unknown.is_empty() && problems.is_empty(),
-        "docs/configuration.md and Settings disagree:\n  in Settings but not in the docs: {missing:?}\n  \
+        "the docs' configuration.md files and Settings disagree:\n  in Settings but not in the docs: {missing:?}\n  \
          in the docs but not in Settings: {unknown:?}\n  other problems: {problems:?}"
     );
 }
@@ -148,7 +174,13 @@ fn link_targets(markdown: &str) -> Vec<(usize, String)> {
 
 #[test]
 fn relative_links_in_the_docs_resolve() {
-    let mut files: Vec<(PathBuf, PathBuf)> = docs().into_iter().map(|doc| (doc, root().join("docs"))).collect();
+    let mut files: Vec<(PathBuf, PathBuf)> = docs()
+        .into_iter()
+        .map(|doc| {
+            let folder = doc.parent().expect("a docs file is in a folder").to_path_buf();
+            (doc, folder)
+        })
+        .collect();
     files.push((root().join("README.md"), root()));
     // Becomes the generated project's README.md, at the root.
     let template_readme = root().join("template/README.md");
@@ -231,4 +263,83 @@ fn binaries_and_scripts_named_in_the_docs_exist() {
         }
     }
     assert!(wrong.is_empty(), "the docs name things that do not exist:\n  {}", wrong.join("\n  "));
+}
+
+/// The inline code spans outside fenced code blocks, with their line numbers.
+fn code_spans(markdown: &str) -> Vec<(usize, &str)> {
+    let mut spans = Vec::new();
+    let mut fenced = false;
+    for (number, line) in markdown.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        let mut parts = line.split('`');
+        parts.next();
+        while let (Some(span), Some(_)) = (parts.next(), parts.next()) {
+            spans.push((number + 1, span));
+        }
+        // An odd last part (an unclosed backtick) is text, not a span.
+    }
+    spans
+}
+
+/// The repository path a code span names, if it is one: the span without a `::item` or
+/// `:line` suffix, when its first segment is a folder of the repository (not `target/` or
+/// `data/`, which builds and runs create) and it holds no space or placeholder.
+fn repository_path(span: &str) -> Option<&str> {
+    if span.contains(|c: char| c.is_whitespace() || "<>*{}$".contains(c)) || span.contains("...") {
+        return None;
+    }
+    let path = span.split("::").next().unwrap_or_default();
+    let path = path.rsplit_once(':').filter(|(_, line)| line.parse::<u32>().is_ok()).map_or(path, |(p, _)| p);
+    let (first, _) = path.split_once('/')?;
+    if ["", ".", "..", "target", "data"].contains(&first) {
+        return None;
+    }
+    if !root().join(first).is_dir() || path.split('/').any(|segment| segment.starts_with(WALKTHROUGH_FEATURE)) {
+        return None;
+    }
+    Some(path.trim_end_matches('/'))
+}
+
+#[test]
+fn file_paths_named_in_the_docs_exist() {
+    let mut files = docs();
+    files.push(root().join("README.md"));
+    let template_readme = root().join("template/README.md");
+    if template_readme.exists() {
+        files.push(template_readme);
+    }
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for file in &files {
+        let text = read(file);
+        for (line, span) in code_spans(&text) {
+            if let Some(path) = repository_path(span) {
+                checked += 1;
+                if !root().join(path).exists() {
+                    missing.push(format!("{}:{line}: `{span}`", relative(file)));
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no file path found in the docs: the span parser is broken");
+    assert!(missing.is_empty(), "the docs name files that do not exist:\n  {}", missing.join("\n  "));
+}
+
+#[test]
+fn code_spans_and_repository_paths_are_read_as_meant() {
+    let spans = code_spans("a `x/y.rs` and `b`\n```\n`not/this.rs`\n```\nodd ` tick");
+    assert_eq!(spans, vec![(1, "x/y.rs"), (1, "b")]);
+    assert_eq!(repository_path("api/tests/layering.rs::a_test"), Some("api/tests/layering.rs"));
+    assert_eq!(repository_path("api/src/lib.rs:12"), Some("api/src/lib.rs"));
+    assert_eq!(repository_path("worker/src/"), Some("worker/src"));
+    for not_a_path in ["/health", "./data/", "target/release/x", "api/src/<feature>/", "cargo run -p api", "no-slash"] {
+        assert_eq!(repository_path(not_a_path), None, "{not_a_path}");
+    }
+    assert_eq!(repository_path(&format!("domain/src/{WALKTHROUGH_FEATURE}/mod.rs")), None);
 }
