@@ -56,10 +56,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Err(e) = api::telemetry::init(&settings) {
-        eprintln!("{e}");
-        return ExitCode::from(2);
-    }
+    let telemetry = match infrastructure::telemetry::init(&settings) {
+        Ok(telemetry) => telemetry,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&settings).await,
         Command::Migrate => infrastructure::migrate(&settings).await.map(|()| tracing::info!("migrations applied")),
@@ -68,13 +71,15 @@ async fn main() -> ExitCode {
         //{% endif %} Account administration.
         Command::Admin { action } => set_admin(&settings, action).await,
     };
-    match result {
+    let code = match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e:#}");
             ExitCode::FAILURE
         }
-    }
+    };
+    telemetry.shutdown().await;
+    code
 }
 
 /// Serves until SIGTERM or SIGINT, then drains in-flight requests.
