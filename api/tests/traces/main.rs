@@ -200,6 +200,8 @@ async fn a_registration_exports_its_request_and_sql_spans_and_a_welcome_job_span
     assert_eq!(attribute(insert, "db.operation.name").as_deref(), Some("INSERT"));
     assert_eq!(attribute(insert, "db.system.name").as_deref(), Some("sqlite"));
     assert!(in_request.iter().any(|s| s.name == "register"), "the use-case span");
+    let repository = in_request.iter().find(|s| s.name == "UserRepository.create").expect("the repository span");
+    assert_eq!(insert.parent_span_id, repository.span_id, "the statement is a child of the repository call");
     for span in &in_request {
         for kv in &span.attributes {
             let value = kv.value.as_ref().and_then(|v| text(v.value.as_ref()?)).unwrap_or_default();
