@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use infrastructure::identity::{ENV_PREFIX, SERVICE_NAME};
+use infrastructure::testing::TestDb;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
 use opentelemetry_proto::tonic::trace::v1::Span;
@@ -106,13 +107,17 @@ struct Service {
     _dir: tempfile::TempDir,
 }
 
-async fn start(endpoint: &str, extra: &[(&str, &str)]) -> Service {
+/// Starts the binary on `database` (a temporary SQLite file when `None`).
+async fn start(endpoint: &str, database: Option<&str>, extra: &[(&str, &str)]) -> Service {
     let dir = tempfile::tempdir().expect("temp dir");
     let var = |name: &str| format!("{ENV_PREFIX}{name}");
+    let database = database.map_or_else(|| format!("sqlite://{}/app.db", dir.path().display()), str::to_owned);
     let mut command = Command::new(infrastructure::testing::service_binary());
     command
         .env_remove("RUST_LOG")
-        .env("DATABASE_URL", format!("sqlite://{}/app.db", dir.path().display()))
+        .env("DATABASE_URL", database)
+        // PostgreSQL means production, which refuses the development secret.
+        .env(var("AUTH__JWT_SECRET"), "a-test-secret-of-at-least-32-characters")
         .env(var("JOBS__SQLITE_URL"), format!("sqlite://{}/jobs.sqlite", dir.path().display()))
         .env(var("JOBS__POLL_INTERVAL_MS"), "50")
         .env(var("SERVER__PORT"), "0")
@@ -167,10 +172,11 @@ fn parse_traceparent(value: &str) -> (String, String) {
     (parts[1].to_owned(), parts[2].to_owned())
 }
 
-#[tokio::test]
-async fn a_registration_exports_its_request_and_sql_spans_and_a_welcome_job_span_linked_to_them() {
+/// On SQLite with the SQLite queue, and on PostgreSQL with the production queue.
+async fn a_registration_exports_its_request_and_sql_spans_and_a_welcome_job_span_linked_to_them(db: TestDb) {
     let receiver = Receiver::start().await;
-    let service = start(&receiver.endpoint, &[]).await;
+    let service = start(&receiver.endpoint, Some(&db.url), &[]).await;
+    let system = if db.url.starts_with("postgres") { "postgresql" } else { "sqlite" };
     let (username, email, password) = ("traced", "traced@example.com", "secret-password-123");
     let body = json!({"user": {"username": username, "email": email, "password": password}});
     let response =
@@ -198,7 +204,7 @@ async fn a_registration_exports_its_request_and_sql_spans_and_a_welcome_job_span
     assert_eq!(insert.kind, SpanKind::Client as i32);
     assert_eq!(attribute(insert, "db.collection.name").as_deref(), Some("users"));
     assert_eq!(attribute(insert, "db.operation.name").as_deref(), Some("INSERT"));
-    assert_eq!(attribute(insert, "db.system.name").as_deref(), Some("sqlite"));
+    assert_eq!(attribute(insert, "db.system.name").as_deref(), Some(system));
     assert!(in_request.iter().any(|s| s.name == "register"), "the use-case span");
     let repository = in_request.iter().find(|s| s.name == "UserRepository.create").expect("the repository span");
     assert_eq!(insert.parent_span_id, repository.span_id, "the statement is a child of the repository call");
@@ -229,10 +235,14 @@ async fn a_registration_exports_its_request_and_sql_spans_and_a_welcome_job_span
     drop(service);
 }
 
+infrastructure::on_both_databases!(
+    a_registration_exports_its_request_and_sql_spans_and_a_welcome_job_span_linked_to_them
+);
+
 #[tokio::test]
 async fn a_callers_traceparent_is_continued_and_returned_and_the_500_error_line_carries_both_ids() {
     let receiver = Receiver::start().await;
-    let mut service = start(&receiver.endpoint, &[("HTTP__DEBUG_ROUTES", "true")]).await;
+    let mut service = start(&receiver.endpoint, None, &[("HTTP__DEBUG_ROUTES", "true")]).await;
     let (trace, caller) = ("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7");
     let response = reqwest::Client::new()
         .get(format!("{}/debug/panic", service.base))
@@ -266,7 +276,7 @@ async fn sigterm_exits_0_even_when_the_collector_never_answers() {
     // Accepts connections (the kernel's backlog) and never reads or answers them.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
     let endpoint = format!("http://{}", silent.local_addr().expect("address"));
-    let mut service = start(&endpoint, &[("TRACES__EXPORT_TIMEOUT_MS", "1000")]).await;
+    let mut service = start(&endpoint, None, &[("TRACES__EXPORT_TIMEOUT_MS", "1000")]).await;
     let health = reqwest::get(format!("{}/health", service.base)).await.expect("served");
     assert!(health.status().is_success());
     // Let the batch processor start an export that will hang.

@@ -77,14 +77,15 @@ impl Telemetry {
 /// `RUST_LOG` or `log.level` is not a valid filter, or the exporter cannot be built
 /// (named in the message).
 pub fn init(settings: &Settings) -> Result<Telemetry, String> {
-    let filter = match std::env::var("RUST_LOG") {
-        Ok(value) => {
-            EnvFilter::try_new(&value).map_err(|e| format!("RUST_LOG {value:?} is not a valid filter: {e}"))?
-        }
-        Err(_) => EnvFilter::try_new(&settings.log.level).map_err(|e| {
-            format!("configuration error: setting `log.level` {:?} is not a valid filter: {e}", settings.log.level)
-        })?,
+    let (level, source) = match std::env::var("RUST_LOG") {
+        Ok(value) => (value, "RUST_LOG"),
+        Err(_) => (settings.log.level.clone(), "setting `log.level`"),
     };
+    let parse = |directives: &str| {
+        EnvFilter::try_new(directives)
+            .map_err(|e| format!("configuration error: {source} {level:?} is not a valid filter: {e}"))
+    };
+    let filter = parse(&level)?;
     let json = match settings.log.format {
         LogFormat::Json => true,
         LogFormat::Pretty => false,
@@ -92,35 +93,36 @@ pub fn init(settings: &Settings) -> Result<Telemetry, String> {
     };
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let lines = tracing_subscriber::fmt::layer().with_target(false).with_ansi(ansi).with_writer(std::io::stderr);
-    let lines = if json {
-        lines.json().flatten_event(true).with_filter(filter).boxed()
-    } else {
-        lines.with_filter(filter).boxed()
-    };
+    let lines = if json { lines.json().flatten_event(true).boxed() } else { lines.boxed() };
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
+    let timeout = settings.traces.export_timeout();
 
-    let provider = export::provider(&settings.traces)?;
-    let spans = provider.as_ref().map(|provider| {
-        let tracer = provider.tracer(crate::identity::SERVICE_NAME);
-        let _ = TRACER.set(tracer.clone());
-        opentelemetry::global::set_tracer_provider(provider.clone());
-        let crates = TRACED_CRATES.iter().map(|name| (*name, LevelFilter::DEBUG));
-        tracing_opentelemetry::layer()
-            .with_tracer(tracer)
-            .with_location(false)
-            .with_threads(false)
-            .with_tracked_inactivity(false)
-            .with_filter(Targets::new().with_targets(crates))
-            .boxed()
-    });
-    let layers: Vec<Box<dyn Layer<Registry> + Send + Sync>> = std::iter::once(lines).chain(spans).collect();
-    // A second init (tests starting several apps) keeps the first subscriber.
-    let _ = tracing_subscriber::registry().with(layers).try_init();
-    if let Some(url) = settings.traces.traces_url() {
-        tracing::info!(%url, service = %settings.traces.service_name, sampler = ?settings.traces.sampler,
-            ratio = settings.traces.sampling_ratio, "exporting traces over OTLP/HTTP");
-    }
-    Ok(Telemetry { provider, timeout: settings.traces.export_timeout() })
+    let Some(provider) = export::provider(&settings.traces)? else {
+        // No export: one global filter and no per-layer filtering, as without traces.
+        // A second init (tests starting several apps) keeps the first subscriber.
+        let _ = tracing_subscriber::registry().with(lines).with(filter).try_init();
+        return Ok(Telemetry { provider: None, timeout });
+    };
+    let tracer = provider.tracer(crate::identity::SERVICE_NAME);
+    let _ = TRACER.set(tracer.clone());
+    opentelemetry::global::set_tracer_provider(provider.clone());
+    let spans = tracing_opentelemetry::layer()
+        .with_tracer(tracer)
+        .with_location(false)
+        .with_threads(false)
+        .with_tracked_inactivity(false)
+        .with_filter(Targets::new().with_targets(TRACED_CRATES.iter().map(|name| (*name, LevelFilter::DEBUG))));
+    // The log lines keep `log.level`; the span layer takes the traced crates down to
+    // DEBUG. The outermost filter admits exactly the union of the two, so whatever it
+    // lets through reaches at least one layer: an event refused by every per-layer
+    // filter (a PostgreSQL notice under `sqlx::postgres::notice=warn`) would leave the
+    // per-layer filter state set and silently drop the next line logged on its thread.
+    let outer = parse(&TRACED_CRATES.iter().fold(level.clone(), |all, name| format!("{all},{name}=debug")))?;
+    let layers: Vec<Box<dyn Layer<Registry> + Send + Sync>> = vec![lines.with_filter(filter).boxed(), spans.boxed()];
+    let _ = tracing_subscriber::registry().with(layers).with(outer).try_init();
+    tracing::info!(url = %settings.traces.traces_url().unwrap_or_default(), service = %settings.traces.service_name,
+        sampler = ?settings.traces.sampler, ratio = settings.traces.sampling_ratio, "exporting traces over OTLP/HTTP");
+    Ok(Telemetry { provider: Some(provider), timeout })
 }
 
 /// The W3C `traceparent` of `span`, when it is recorded by the exporter.
