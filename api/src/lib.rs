@@ -14,11 +14,10 @@ pub mod middleware;
 mod openapi;
 //{% if realworld %} The RealWorld example's routes, bodies and OpenAPI.
 pub mod realworld;
-//{% endif %} Routes of the platform, startup, state and telemetry.
+//{% endif %} Routes of the platform, startup and state.
 pub mod routes;
 pub mod startup;
 mod state;
-pub mod telemetry;
 
 use axum::Router;
 use utoipa_swagger_ui::SwaggerUi;

@@ -47,10 +47,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Err(e) = api::telemetry::init(&settings) {
-        eprintln!("{e}");
-        return ExitCode::from(2);
-    }
+    let telemetry = match infrastructure::telemetry::init(&settings) {
+        Ok(telemetry) => telemetry,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let feature = matches.subcommand().and_then(|(name, args)| Some((api::features::command(name)?, args.clone())));
     let result = match (feature, cli.command.unwrap_or(Command::Serve)) {
         (Some((command, args)), _) => (command.run)(settings, args).await,
@@ -59,13 +62,15 @@ async fn main() -> ExitCode {
             infrastructure::migrate(&settings).await.map(|()| tracing::info!("migrations applied"))
         }
     };
-    match result {
+    let code = match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e:#}");
             ExitCode::FAILURE
         }
-    }
+    };
+    telemetry.shutdown().await;
+    code
 }
 
 /// Serves until SIGTERM or SIGINT, then drains in-flight requests.

@@ -18,6 +18,7 @@ pub mod redis;
 pub mod security;
 pub mod settings;
 pub mod shutdown;
+pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;
 #[cfg(feature = "testing")]

@@ -1,5 +1,5 @@
 //! Layered settings: defaults, then an optional TOML file, then the conventional
-//! environment variables (`DATABASE_URL`, `REDIS_URL`, `HOST`, `PORT`), then variables
+//! environment variables (`DATABASE_URL`, `REDIS_URL`, `HOST`, `PORT`, the `OTEL_*` trace ones), then variables
 //! with the service prefix (`identity::ENV_PREFIX`: `<PREFIX>DATABASE__URL`, `<PREFIX>SERVER__PORT`, ...), each
 //! layer overriding the one before. Parsed once at start-up; a wrong value stops the
 //! process with a message naming the setting. `docs/configuration.md` lists them all.
@@ -400,6 +400,8 @@ pub struct Settings {
     pub jobs: JobsSettings,
     /// Largest pages of the lists that have no `limit` of their own in the RealWorld spec.
     pub pagination: PaginationSettings,
+    /// OpenTelemetry trace export (see `crate::telemetry`).
+    pub traces: crate::telemetry::TracesSettings,
     /// The features' own sections (`[reports]` of the RealWorld example, ...) by name, as
     /// configured: each feature registers its [`SettingsSection`] with its entry point in
     /// `wiring::FEATURES` and reads it with [`Settings::section`].
@@ -446,6 +448,7 @@ impl Default for Settings {
             cache: crate::cache::CacheSettings::default(),
             jobs: JobsSettings::default(),
             pagination: PaginationSettings::default(),
+            traces: crate::telemetry::TracesSettings::default(),
             features: crate::wiring::settings_sections()
                 .map(|section| (section.name.to_owned(), (section.defaults)()))
                 .collect(),
@@ -505,7 +508,7 @@ impl Settings {
             }
         });
         let prefixed = Env::prefixed(ENV_PREFIX).split("__").ignore(&["CONFIG"]);
-        figment.merge(conventional).merge(prefixed)
+        figment.merge(conventional).merge(crate::telemetry::otel_variables()).merge(prefixed)
     }
 
     /// # Errors
@@ -591,6 +594,7 @@ impl Settings {
         }
 
         self.pagination.validate()?;
+        self.traces.validate()?;
         if self.log.level.trim().is_empty() {
             return Err(invalid("log.level", "must not be empty"));
         }

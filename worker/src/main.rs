@@ -7,7 +7,6 @@ use anyhow::Context;
 use clap::Parser;
 use infrastructure::Settings;
 use infrastructure::shutdown::shutdown_signal;
-use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
 #[command(version, about = "Runs background jobs")]
@@ -27,21 +26,22 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let filter = EnvFilter::try_from_default_env().or_else(|_| EnvFilter::try_new(&settings.log.level));
-    match filter {
-        Ok(filter) => tracing_subscriber::fmt().with_env_filter(filter).init(),
+    let telemetry = match infrastructure::telemetry::init(&settings) {
+        Ok(telemetry) => telemetry,
         Err(e) => {
-            eprintln!("configuration error: setting `log.level` is not a valid filter: {e}");
+            eprintln!("{e}");
             return ExitCode::from(2);
         }
-    }
-    match run(&settings).await {
+    };
+    let code = match run(&settings).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e:#}");
             ExitCode::FAILURE
         }
-    }
+    };
+    telemetry.shutdown().await;
+    code
 }
 
 async fn run(settings: &Settings) -> anyhow::Result<()> {

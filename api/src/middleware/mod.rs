@@ -2,7 +2,8 @@
 //!
 //! Applied with `Router::layer`, so it wraps every route and the JSON 404/405 fallbacks,
 //! and runs after routing (the route template is known to metrics and logs). From the
-//! outside in: compression, request id, CORS, security headers, timing and metrics,
+//! outside in: compression, request id, request span (traces, and the ids of every log
+//! line), CORS, security headers, timing and metrics,
 //! rate limit, body limit, timeout, panic guard, then the handler.
 
 pub mod compression;
@@ -12,13 +13,14 @@ pub mod observe;
 pub mod rate_limit;
 pub mod request_id;
 pub mod security_headers;
+pub mod trace;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -52,6 +54,8 @@ pub fn layers(router: Router, config: HttpLayerConfig) -> Router {
         .map_request(request_id::sanitize)
         .layer(SetRequestIdLayer::new(request_id::HEADER, request_id::MakeId))
         .layer(PropagateRequestIdLayer::new(request_id::HEADER))
+        // Inside the request id (which it records), outside everything that logs.
+        .layer(from_fn(trace::request_span))
         .option_layer(cors(&config.cors_origins))
         .layer(nosniff)
         .layer(frame_options)
@@ -83,8 +87,18 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
         CorsLayer::new()
             .allow_origin(allow_origin)
             .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::OPTIONS])
-            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, request_id::HEADER])
-            .expose_headers([request_id::HEADER, header::RETRY_AFTER, HeaderName::from_static("x-process-time")])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                request_id::HEADER,
+                HeaderName::from_static(trace::TRACEPARENT),
+            ])
+            .expose_headers([
+                request_id::HEADER,
+                header::RETRY_AFTER,
+                HeaderName::from_static("x-process-time"),
+                HeaderName::from_static(trace::TRACEPARENT),
+            ])
             .max_age(std::time::Duration::from_secs(3600)),
     )
 }

@@ -130,6 +130,7 @@ impl UserService {
     ///
     /// # Errors
     /// `UnknownUser` if the account no longer exists.
+    #[tracing::instrument(level = "debug", name = "users.current", skip_all)]
     pub async fn current(&self, id: UserId) -> Result<User, UseCaseError> {
         self.users.find_by_id(id).await?.ok_or(UseCaseError::UnknownUser)
     }
@@ -141,6 +142,7 @@ impl UserService {
     ///
     /// # Errors
     /// `Unexpected` when storage fails.
+    #[tracing::instrument(level = "debug", name = "users.token_is_current", skip_all)]
     pub async fn token_is_current(&self, claims: &TokenClaims) -> Result<bool, UseCaseError> {
         let Some(stored) = self.users.credentials(claims.user).await? else {
             return Ok(false);
@@ -162,6 +164,7 @@ impl UserService {
     ///
     /// # Errors
     /// `Unexpected` when storage fails.
+    #[tracing::instrument(level = "debug", name = "users.is_admin", skip_all)]
     pub async fn is_admin(&self, id: UserId) -> Result<bool, UseCaseError> {
         Ok(self.users.is_admin(id).await?)
     }
@@ -170,6 +173,7 @@ impl UserService {
     ///
     /// # Errors
     /// `Validation` for a malformed username, `NotFound` when no account has it.
+    #[tracing::instrument(level = "debug", name = "users.set_admin", skip_all)]
     pub async fn set_admin(&self, username: &str, admin: bool) -> Result<(), UseCaseError> {
         let username = Username::parse(Some(username)).map_err(|e| UseCaseError::Validation(e.into()))?;
         self.users.set_admin(&username, admin).await.map_err(UseCaseError::from_repo("user"))
@@ -179,6 +183,7 @@ impl UserService {
     ///
     /// # Errors
     /// As for [`Self::update_in_session`].
+    #[tracing::instrument(level = "debug", name = "users.update", skip_all)]
     pub async fn update(&self, id: UserId, input: UpdateUserInput) -> Result<User, UseCaseError> {
         self.update_keeping(id, None, input).await
     }
@@ -191,6 +196,7 @@ impl UserService {
     /// # Errors
     /// `Validation` for bad fields, `Conflict` for a taken username or e-mail,
     /// `UnknownUser` if the account no longer exists.
+    #[tracing::instrument(level = "debug", name = "users.update_in_session", skip_all)]
     pub async fn update_in_session(&self, session: &TokenClaims, input: UpdateUserInput) -> Result<User, UseCaseError> {
         self.update_keeping(session.user, session.token_id.clone(), input).await
     }

@@ -49,6 +49,15 @@ impl Caching {
     /// write is stored under the old stamps, which the write's bump retires: nobody
     /// reads it after the write is acknowledged. Any cache failure falls back to `load`
     /// (counted, logged at a limited rate); the request never fails because of the cache.
+    ///
+    /// Runs in a DEBUG span `cache.read` (exported with traces; no cost otherwise) that
+    /// records `cache.hit`, and `cache.error` when the cache failed and was bypassed.
+    #[tracing::instrument(
+        level = "debug",
+        name = "cache.read",
+        skip_all,
+        fields(cache.view = view.name(), cache.hit = tracing::field::Empty, cache.error = tracing::field::Empty)
+    )]
     pub async fn read<T, F>(
         &self,
         view: View,
@@ -71,6 +80,7 @@ impl Caching {
             Ok(stamps) => stamps,
             Err(err) => {
                 self.stats.error(view, &err);
+                bypassed();
                 return load.await;
             }
         };
@@ -78,6 +88,7 @@ impl Caching {
         match self.cache.get(&key).await {
             Ok(Some(bytes)) => match T::decode(&bytes) {
                 Some(value) => {
+                    tracing::Span::current().record("cache.hit", true);
                     self.stats.record(view, Event::Hit);
                     return Ok(Some(value));
                 }
@@ -86,9 +97,11 @@ impl Caching {
             Ok(None) => {}
             Err(err) => {
                 self.stats.error(view, &err);
+                bypassed();
                 return load.await;
             }
         }
+        tracing::Span::current().record("cache.hit", false);
         self.stats.record(view, Event::Miss);
         self.single_flight(&key, async {
             let loaded = load.await?;
@@ -142,6 +155,11 @@ impl Caching {
             self.stats.error(View::Invalidation, &err);
         }
     }
+}
+
+/// Marks the current `cache.read` span: the cache failed, the value came from `load`.
+fn bypassed() {
+    tracing::Span::current().record("cache.hit", false).record("cache.error", true);
 }
 
 fn shared_error(error: RepoError) -> (String, Option<Unavailable>) {

@@ -57,6 +57,7 @@ impl ArticleService {
 
     /// # Errors
     /// Only `Unexpected`.
+    #[tracing::instrument(level = "debug", name = "articles.list", skip_all)]
     pub async fn list(
         &self,
         filter: &ArticleFilter,
@@ -68,6 +69,7 @@ impl ArticleService {
 
     /// # Errors
     /// Only `Unexpected`.
+    #[tracing::instrument(level = "debug", name = "articles.feed", skip_all)]
     pub async fn feed(&self, viewer: UserId, page: Page) -> Result<ArticlePage, UseCaseError> {
         Ok(self.articles.feed(viewer, page).await?)
     }
@@ -76,6 +78,7 @@ impl ArticleService {
     ///
     /// # Errors
     /// `NotFound("article")` when there are no articles.
+    #[tracing::instrument(level = "debug", name = "articles.random", skip_all)]
     pub async fn random(&self, viewer: Option<UserId>) -> Result<Article, UseCaseError> {
         // The picked article may be deleted before it is read: pick again, a few times.
         for _ in 0..3 {
@@ -91,6 +94,7 @@ impl ArticleService {
 
     /// # Errors
     /// `NotFound("article")`.
+    #[tracing::instrument(level = "debug", name = "articles.get", skip_all)]
     pub async fn get(&self, slug: &str, viewer: Option<UserId>) -> Result<Article, UseCaseError> {
         self.articles
             .find_by_slug(&Slug::from_trusted(slug.to_owned()), viewer)

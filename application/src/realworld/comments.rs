@@ -50,6 +50,7 @@ impl CommentService {
     ///
     /// # Errors
     /// `NotFound("article")`.
+    #[tracing::instrument(level = "debug", name = "comments.list", skip_all)]
     pub async fn list(
         &self,
         slug: &str,

@@ -21,6 +21,7 @@ impl ProfileService {
 
     /// # Errors
     /// `NotFound("profile")` for an unknown username.
+    #[tracing::instrument(level = "debug", name = "profiles.get", skip_all)]
     pub async fn get(&self, username: &str, viewer: Option<UserId>) -> Result<Profile, UseCaseError> {
         let (_, profile) = self.find(username, viewer).await?;
         Ok(profile)

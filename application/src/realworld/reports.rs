@@ -161,6 +161,7 @@ impl ReportService {
 
     /// # Errors
     /// `NotFound("report")`, also for another user's report unless `viewer` is an admin.
+    #[tracing::instrument(level = "debug", name = "reports.get", skip_all)]
     pub async fn get(&self, viewer: UserId, id: ReportId) -> Result<Report, UseCaseError> {
         let report = self.reports.find(id).await?.ok_or(UseCaseError::NotFound("report"))?;
         if report.owner != viewer && !self.users.is_admin(viewer).await? {
@@ -173,12 +174,14 @@ impl ReportService {
     ///
     /// # Errors
     /// `Unexpected` only.
+    #[tracing::instrument(level = "debug", name = "reports.list", skip_all)]
     pub async fn list(&self, viewer: UserId, limit: u64, offset: u64) -> Result<(Vec<Report>, u64), UseCaseError> {
         Ok(self.reports.list_by_owner(viewer, limit, offset).await?)
     }
 
     /// # Errors
     /// As for [`ReportService::get`].
+    #[tracing::instrument(level = "debug", name = "reports.download", skip_all)]
     pub async fn download(&self, viewer: UserId, id: ReportId) -> Result<Download, UseCaseError> {
         let report = self.get(viewer, id).await?;
         Ok(if report.status == ReportStatus::Succeeded { Download::Ready(report) } else { Download::NotReady(report) })
@@ -189,6 +192,7 @@ impl ReportService {
     ///
     /// # Errors
     /// `Unexpected` only.
+    #[tracing::instrument(level = "debug", name = "reports.result_lines", skip_all)]
     pub async fn result_lines(&self, id: ReportId, after: i64, limit: u64) -> Result<Vec<ResultLine>, UseCaseError> {
         Ok(self.reports.read_lines(id, after, limit).await?)
     }
@@ -197,6 +201,7 @@ impl ReportService {
     ///
     /// # Errors
     /// `Unexpected` only.
+    #[tracing::instrument(level = "debug", name = "reports.purge_before", skip_all)]
     pub async fn purge_before(&self, cutoff: Timestamp) -> Result<u64, UseCaseError> {
         Ok(self.reports.purge_finished_before(cutoff).await?)
     }
@@ -205,6 +210,7 @@ impl ReportService {
     ///
     /// # Errors
     /// `Unexpected` only.
+    #[tracing::instrument(level = "debug", name = "reports.purge_older_than", skip_all)]
     pub async fn purge_older_than(&self, age: chrono::Duration) -> Result<u64, UseCaseError> {
         let cutoff = Timestamp::new(self.clock.now().as_datetime() - age);
         self.purge_before(cutoff).await
@@ -252,6 +258,7 @@ impl ReportService {
     /// # Errors
     /// `Unexpected` when storage or the queue fail (reports claimed but not enqueued are
     /// claimed again by a sweep after another `age`).
+    #[tracing::instrument(level = "debug", name = "reports.requeue_stale", skip_all)]
     pub async fn requeue_stale(&self, age: chrono::Duration, limit: u64) -> Result<u64, UseCaseError> {
         let now = self.clock.now();
         let cutoff = Timestamp::new(now.as_datetime() - age);
@@ -274,6 +281,7 @@ impl ReportService {
     /// # Errors
     /// `Conflict("attempt")` when a newer attempt has taken over (nothing recorded),
     /// `Unexpected` when storage fails.
+    #[tracing::instrument(level = "debug", name = "reports.fail_attempt", skip_all)]
     pub async fn fail_attempt(
         &self,
         report: &Report,

@@ -32,6 +32,7 @@ impl TagService {
     ///
     /// # Errors
     /// Only `Unexpected`.
+    #[tracing::instrument(level = "debug", name = "tags.list", skip_all)]
     pub async fn list(&self, limit: Option<u32>, after: Option<&Tag>) -> Result<TagPage, UseCaseError> {
         let limit = limit.map_or(self.max_page, |n| n.clamp(1, self.max_page));
         // One row more than the page tells whether another page follows.

@@ -18,7 +18,7 @@ use application::accounts::{AccountPorts, Accounts, LoginThrottle, WelcomeJob, W
 use application::ports::WindowCounter;
 
 use crate::identity::SERVICE_NAME;
-use crate::jobs::ApalisQueue;
+use crate::jobs::{ApalisQueue, Envelope};
 use crate::rate_limit::{InMemoryWindowCounter, RedisWindowCounter};
 use crate::wiring::Wiring;
 
@@ -35,7 +35,7 @@ pub fn wire(wiring: &Wiring<'_>, features: &mut FeaturesBuilder) -> anyhow::Resu
         users: Arc::new(SeaOrmUserRepository::new(wiring.db.clone())),
         welcome_records: Arc::new(SeaOrmWelcomeRepository::new(wiring.db.clone())),
         welcome_queue: wiring.queues.port::<dyn WelcomeQueue>(|queues| {
-            Arc::new(ApalisQueue::new(queues.storage::<WelcomeJob>(&wiring.settings.jobs.welcome_queue)))
+            Arc::new(ApalisQueue::new(queues.storage::<Envelope<WelcomeJob>>(&wiring.settings.jobs.welcome_queue)))
         })?,
     };
     features.insert(Accounts::new(ports, wiring.platform).with_login_throttle(login_throttle(wiring)));

@@ -42,6 +42,7 @@ impl SeaOrmUserRepository {
 
 #[async_trait]
 impl UserRepository for SeaOrmUserRepository {
+    #[tracing::instrument(level = "debug", name = "UserRepository.create", skip_all)]
     async fn create(&self, user: NewUserRecord) -> Result<User, RepoError> {
         let now = Utc::now();
         let model = users::ActiveModel {
@@ -64,11 +65,13 @@ impl UserRepository for SeaOrmUserRepository {
         Ok(user_from_model(model))
     }
 
+    #[tracing::instrument(level = "debug", name = "UserRepository.find_by_id", skip_all)]
     async fn find_by_id(&self, id: UserId) -> Result<Option<User>, RepoError> {
         let found = users::Entity::find_by_id(id.0).one(&self.db).await.or_unexpected()?;
         Ok(found.map(user_from_model))
     }
 
+    #[tracing::instrument(level = "debug", name = "UserRepository.find_credentials", skip_all)]
     async fn find_credentials(&self, email: &Email) -> Result<Option<(User, PasswordHash)>, RepoError> {
         let found = users::Entity::find()
             .filter(users::Column::Email.eq(email.as_str()))
@@ -81,6 +84,7 @@ impl UserRepository for SeaOrmUserRepository {
         }))
     }
 
+    #[tracing::instrument(level = "debug", name = "UserRepository.update", skip_all)]
     async fn update(&self, id: UserId, update: UserUpdate) -> Result<User, RepoError> {
         let mut model = users::ActiveModel { id: Unchanged(id.0), updated_at: Set(Utc::now()), ..Default::default() };
         if let Some(username) = update.username {
@@ -126,6 +130,7 @@ impl UserRepository for SeaOrmUserRepository {
         }
     }
 
+    #[tracing::instrument(level = "debug", name = "UserRepository.credentials", skip_all)]
     async fn credentials(&self, id: UserId) -> Result<Option<Credentials>, RepoError> {
         let row: Option<(i64, Option<String>)> = users::Entity::find_by_id(id.0)
             .select_only()
@@ -138,6 +143,7 @@ impl UserRepository for SeaOrmUserRepository {
         Ok(row.map(|(version, kept_token_id)| Credentials { version, kept_token_id }))
     }
 
+    #[tracing::instrument(level = "debug", name = "UserRepository.is_admin", skip_all)]
     async fn is_admin(&self, id: UserId) -> Result<bool, RepoError> {
         let flag: Option<bool> = users::Entity::find_by_id(id.0)
             .select_only()
@@ -149,6 +155,7 @@ impl UserRepository for SeaOrmUserRepository {
         Ok(flag.unwrap_or(false))
     }
 
+    #[tracing::instrument(level = "debug", name = "UserRepository.set_admin", skip_all)]
     async fn set_admin(&self, username: &Username, admin: bool) -> Result<(), RepoError> {
         let result = users::Entity::update_many()
             .col_expr(users::Column::IsAdmin, Expr::value(admin))

@@ -24,6 +24,7 @@ impl SeaOrmWelcomeRepository {
 
 #[async_trait]
 impl WelcomeRepository for SeaOrmWelcomeRepository {
+    #[tracing::instrument(level = "debug", name = "WelcomeRepository.mark_welcomed", skip_all)]
     async fn mark_welcomed(&self, user: UserId, at: Timestamp) -> Result<bool, RepoError> {
         // One conditional write: of two deliveries of the same job, only one updates.
         let updated = users::Entity::update_many()
@@ -46,6 +47,7 @@ impl WelcomeRepository for SeaOrmWelcomeRepository {
         if exists.is_some() { Ok(false) } else { Err(RepoError::NotFound) }
     }
 
+    #[tracing::instrument(level = "debug", name = "WelcomeRepository.unwelcomed", skip_all)]
     async fn unwelcomed(&self, registered_before: Timestamp, limit: u64) -> Result<Vec<UserId>, RepoError> {
         let ids: Vec<i64> = users::Entity::find()
             .select_only()

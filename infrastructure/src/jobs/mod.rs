@@ -3,6 +3,7 @@
 //! Every job type has its own queue on the one backend ([`Queues`]); the API enqueues
 //! through [`ApalisQueue`] (the queue ports) and the worker consumes the same storages.
 
+mod envelope;
 mod settings;
 mod stats;
 
@@ -23,6 +24,7 @@ use sea_orm::sqlx::PgPool;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use envelope::Envelope;
 pub use settings::{JobsBackend, JobsSettings, PRODUCTION_BACKEND};
 pub use stats::QueueStats;
 
@@ -189,13 +191,14 @@ where
     }
 }
 
-/// The queue ports on apalis: one durable push per job, bounded by a timeout.
+/// The queue ports on apalis: one durable push per job, bounded by a timeout. Each job
+/// travels in an [`Envelope`] with the trace context it was enqueued in.
 pub struct ApalisQueue<T> {
-    storage: JobStorage<T>,
+    storage: JobStorage<Envelope<T>>,
 }
 
 impl<T> ApalisQueue<T> {
-    pub fn new(storage: JobStorage<T>) -> Self {
+    pub fn new(storage: JobStorage<Envelope<T>>) -> Self {
         Self { storage }
     }
 }
@@ -205,7 +208,7 @@ where
     T: Serialize + DeserializeOwned + Send + Sync + Unpin + 'static,
 {
     pub(crate) async fn enqueue_job(&self, job: T) -> anyhow::Result<()> {
-        tokio::time::timeout(QUEUE_TIMEOUT, self.storage.push(job)).await.context("enqueue timed out")?
+        tokio::time::timeout(QUEUE_TIMEOUT, self.storage.push(Envelope::new(job))).await.context("enqueue timed out")?
     }
 }
 

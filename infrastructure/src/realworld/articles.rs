@@ -324,6 +324,7 @@ async fn attach_tags(txn: &impl ConnectionTrait, article: i64, tags: &TagList) -
 
 #[async_trait]
 impl ArticleRepository for SeaOrmArticleRepository {
+    #[tracing::instrument(level = "debug", name = "ArticleRepository.create", skip_all)]
     async fn create(&self, article: NewArticleRecord) -> Result<Article, RepoError> {
         let slug = article.slug.clone();
         let txn = self.db.begin().await.or_unexpected()?;
@@ -349,6 +350,7 @@ impl ArticleRepository for SeaOrmArticleRepository {
             .ok_or_else(|| RepoError::Unexpected(anyhow::anyhow!("article {} vanished after insert", model.id)))
     }
 
+    #[tracing::instrument(level = "debug", name = "ArticleRepository.find_by_slug", skip_all)]
     async fn find_by_slug(&self, slug: &Slug, viewer: Option<UserId>) -> Result<Option<Article>, RepoError> {
         let query = article_view(viewer)
             .column(("a", articles::Column::Body))
@@ -362,6 +364,7 @@ impl ArticleRepository for SeaOrmArticleRepository {
         Ok(Some(row.view.into_article(Some(row.body), tags)))
     }
 
+    #[tracing::instrument(level = "debug", name = "ArticleRepository.locate", skip_all)]
     async fn locate(&self, slug: &Slug) -> Result<Option<ArticleRef>, RepoError> {
         let found = articles::Entity::find()
             .filter(articles::Column::Slug.eq(slug.as_str()))
@@ -376,6 +379,7 @@ impl ArticleRepository for SeaOrmArticleRepository {
         }))
     }
 
+    #[tracing::instrument(level = "debug", name = "ArticleRepository.update", skip_all)]
     async fn update(
         &self,
         id: ArticleId,
@@ -417,20 +421,24 @@ impl ArticleRepository for SeaOrmArticleRepository {
         txn.commit().await.or_unexpected()
     }
 
+    #[tracing::instrument(level = "debug", name = "ArticleRepository.delete", skip_all)]
     async fn delete(&self, id: ArticleId) -> Result<(), RepoError> {
         // Tag links, favorites and comments go with it (ON DELETE CASCADE).
         let result = articles::Entity::delete_by_id(id.0).exec(&self.db).await.or_unexpected()?;
         if result.rows_affected == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 
+    #[tracing::instrument(level = "debug", name = "ArticleRepository.list", skip_all)]
     async fn list(&self, filter: &ArticleFilter, page: Page, viewer: Option<UserId>) -> Result<ArticlePage, RepoError> {
         self.page(list_condition(filter), page, viewer).await.or_unexpected()
     }
 
+    #[tracing::instrument(level = "debug", name = "ArticleRepository.feed", skip_all)]
     async fn feed(&self, viewer: UserId, page: Page) -> Result<ArticlePage, RepoError> {
         self.page(feed_condition(viewer), page, Some(viewer)).await.or_unexpected()
     }
 
+    #[tracing::instrument(level = "debug", name = "ArticleRepository.random_slug", skip_all)]
     async fn random_slug(&self) -> Result<Option<Slug>, RepoError> {
         // MIN and MAX read the two ends of the primary key index; the pick is then one
         // index seek. Ids after a gap (deleted articles) are a little more likely: fine
@@ -465,6 +473,7 @@ impl ArticleRepository for SeaOrmArticleRepository {
         Ok(None)
     }
 
+    #[tracing::instrument(level = "debug", name = "ArticleRepository.favorite", skip_all)]
     async fn favorite(&self, user: UserId, article: ArticleId) -> Result<(), RepoError> {
         let txn = self.db.begin().await.or_unexpected()?;
         let insert = Query::insert()
@@ -489,6 +498,7 @@ impl ArticleRepository for SeaOrmArticleRepository {
         txn.commit().await.or_unexpected()
     }
 
+    #[tracing::instrument(level = "debug", name = "ArticleRepository.unfavorite", skip_all)]
     async fn unfavorite(&self, user: UserId, article: ArticleId) -> Result<(), RepoError> {
         let txn = self.db.begin().await.or_unexpected()?;
         let deleted = favorites::Entity::delete_many()
@@ -509,6 +519,7 @@ impl ArticleRepository for SeaOrmArticleRepository {
         txn.commit().await.or_unexpected()
     }
 
+    #[tracing::instrument(level = "debug", name = "ArticleRepository.viewer_flags", skip_all)]
     async fn viewer_flags(
         &self,
         viewer: UserId,
@@ -518,6 +529,7 @@ impl ArticleRepository for SeaOrmArticleRepository {
         super::flags::viewer_flags(&self.db, viewer, articles, authors).await.or_unexpected()
     }
 
+    #[tracing::instrument(level = "debug", name = "ArticleRepository.slug_of", skip_all)]
     async fn slug_of(&self, id: ArticleId) -> Result<Option<Slug>, RepoError> {
         let slug: Option<String> = articles::Entity::find_by_id(id.0)
             .select_only()
@@ -579,10 +591,12 @@ impl SeaOrmTagRepository {
 
 #[async_trait]
 impl TagRepository for SeaOrmTagRepository {
+    #[tracing::instrument(level = "debug", name = "TagRepository.in_use", skip_all)]
     async fn in_use(&self) -> Result<Vec<Tag>, RepoError> {
         self.select(None, None).await
     }
 
+    #[tracing::instrument(level = "debug", name = "TagRepository.in_use_after", skip_all)]
     async fn in_use_after(&self, after: Option<&Tag>, limit: u32) -> Result<Vec<Tag>, RepoError> {
         self.select(after, Some(limit)).await
     }

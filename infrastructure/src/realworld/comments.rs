@@ -92,6 +92,7 @@ impl SeaOrmCommentRepository {
 
 #[async_trait]
 impl CommentRepository for SeaOrmCommentRepository {
+    #[tracing::instrument(level = "debug", name = "CommentRepository.add", skip_all)]
     async fn add(
         &self,
         article: ArticleId,
@@ -116,6 +117,7 @@ impl CommentRepository for SeaOrmCommentRepository {
         found.pop().ok_or_else(|| RepoError::Unexpected(anyhow::anyhow!("comment {} vanished after insert", model.id)))
     }
 
+    #[tracing::instrument(level = "debug", name = "CommentRepository.list", skip_all)]
     async fn list(
         &self,
         article: ArticleId,
@@ -129,6 +131,7 @@ impl CommentRepository for SeaOrmCommentRepository {
         self.select(condition, Some(limit), viewer).await.or_unexpected()
     }
 
+    #[tracing::instrument(level = "debug", name = "CommentRepository.locate", skip_all)]
     async fn locate(&self, article: ArticleId, id: CommentId) -> Result<Option<CommentRef>, RepoError> {
         let found = comments::Entity::find_by_id(id.0)
             .filter(comments::Column::ArticleId.eq(article.0))
@@ -138,6 +141,7 @@ impl CommentRepository for SeaOrmCommentRepository {
         Ok(found.map(|c| CommentRef { id: CommentId(c.id), author_id: UserId(c.author_id) }))
     }
 
+    #[tracing::instrument(level = "debug", name = "CommentRepository.delete", skip_all)]
     async fn delete(&self, id: CommentId) -> Result<(), RepoError> {
         let result = comments::Entity::delete_by_id(id.0).exec(&self.db).await.or_unexpected()?;
         if result.rows_affected == 0 { Err(RepoError::NotFound) } else { Ok(()) }

@@ -61,7 +61,7 @@ pub fn wire(wiring: &Wiring<'_>, features: &mut FeaturesBuilder) -> anyhow::Resu
         reports: ReportPorts {
             records: Arc::new(SeaOrmReportRepository::new(db.clone())),
             queue: wiring.queues.port::<dyn ReportQueue>(|queues| {
-                Arc::new(ApalisReportQueue::new(queues.storage::<ReportJob>(&reports.queue)))
+                Arc::new(ApalisReportQueue::new(queues.storage::<crate::jobs::Envelope<ReportJob>>(&reports.queue)))
             })?,
             data: Arc::new(SqlReportData::new(db.clone())),
             policy: reports.policy(),

@@ -70,6 +70,7 @@ impl SeaOrmProfileRepository {
 
 #[async_trait]
 impl ProfileRepository for SeaOrmProfileRepository {
+    #[tracing::instrument(level = "debug", name = "ProfileRepository.find_profile", skip_all)]
     async fn find_profile(
         &self,
         username: &str,
@@ -89,6 +90,7 @@ impl ProfileRepository for SeaOrmProfileRepository {
         Ok(found.map(|row| (UserId(row.id), row.profile.into_profile())))
     }
 
+    #[tracing::instrument(level = "debug", name = "ProfileRepository.follow", skip_all)]
     async fn follow(&self, follower: UserId, followee: UserId) -> Result<(), RepoError> {
         let insert = Query::insert()
             .into_table(follows::Entity)
@@ -102,6 +104,7 @@ impl ProfileRepository for SeaOrmProfileRepository {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "ProfileRepository.unfollow", skip_all)]
     async fn unfollow(&self, follower: UserId, followee: UserId) -> Result<(), RepoError> {
         follows::Entity::delete_many()
             .filter(follows::Column::FollowerId.eq(follower.0))
@@ -112,6 +115,7 @@ impl ProfileRepository for SeaOrmProfileRepository {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "ProfileRepository.following_among", skip_all)]
     async fn following_among(&self, follower: UserId, followees: &[UserId]) -> Result<HashSet<UserId>, RepoError> {
         super::flags::following_among(&self.db, follower, followees).await.or_unexpected()
     }

@@ -99,6 +99,7 @@ fn activity(range: (DateTime<Utc>, DateTime<Utc>)) -> SelectStatement {
 
 #[async_trait]
 impl ReportDataSource for SqlReportData {
+    #[tracing::instrument(level = "debug", name = "ReportDataSource.activity_batch", skip_all)]
     async fn activity_batch(
         &self,
         only: Option<UserId>,
@@ -127,6 +128,7 @@ impl ReportDataSource for SqlReportData {
             .collect())
     }
 
+    #[tracing::instrument(level = "debug", name = "ReportDataSource.count_authors", skip_all)]
     async fn count_authors(&self, only: Option<UserId>) -> Result<u64, RepoError> {
         let mut authors = users::Entity::find();
         if let Some(user) = only {
@@ -135,6 +137,7 @@ impl ReportDataSource for SqlReportData {
         authors.count(&self.db).await.or_unexpected()
     }
 
+    #[tracing::instrument(level = "debug", name = "ReportDataSource.top_tags", skip_all)]
     async fn top_tags(
         &self,
         only: Option<UserId>,

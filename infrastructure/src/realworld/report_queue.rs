@@ -10,6 +10,7 @@ pub type ApalisReportQueue = ApalisQueue<ReportJob>;
 
 #[async_trait]
 impl ReportQueue for ApalisQueue<ReportJob> {
+    #[tracing::instrument(level = "debug", name = "ReportQueue.enqueue", skip_all)]
     async fn enqueue(&self, job: ReportJob) -> anyhow::Result<()> {
         self.enqueue_job(job).await
     }

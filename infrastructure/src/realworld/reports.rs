@@ -148,6 +148,7 @@ impl SeaOrmReportRepository {
 
 #[async_trait]
 impl ReportRepository for SeaOrmReportRepository {
+    #[tracing::instrument(level = "debug", name = "ReportRepository.create", skip_all)]
     async fn create(&self, new: NewReportRecord) -> Result<Report, RepoError> {
         let at = new.at.as_datetime();
         let row = records::ActiveModel {
@@ -166,11 +167,13 @@ impl ReportRepository for SeaOrmReportRepository {
         Report::try_from(row.insert(&self.db).await.or_unexpected()?).or_unexpected()
     }
 
+    #[tracing::instrument(level = "debug", name = "ReportRepository.find", skip_all)]
     async fn find(&self, id: ReportId) -> Result<Option<Report>, RepoError> {
         let row = records::Entity::find_by_id(id.0).one(&self.db).await.or_unexpected()?;
         row.map(Report::try_from).transpose().or_unexpected()
     }
 
+    #[tracing::instrument(level = "debug", name = "ReportRepository.list_by_owner", skip_all)]
     async fn list_by_owner(&self, owner: UserId, limit: u64, offset: u64) -> Result<(Vec<Report>, u64), RepoError> {
         let mine = records::Entity::find().filter(R::OwnerId.eq(owner.0));
         let rows = mine
@@ -187,6 +190,7 @@ impl ReportRepository for SeaOrmReportRepository {
         Ok((reports, total))
     }
 
+    #[tracing::instrument(level = "debug", name = "ReportRepository.count_pending_by_owner", skip_all)]
     async fn count_pending_by_owner(&self, owner: UserId) -> Result<u64, RepoError> {
         records::Entity::find()
             .filter(R::OwnerId.eq(owner.0))
@@ -196,6 +200,7 @@ impl ReportRepository for SeaOrmReportRepository {
             .or_unexpected()
     }
 
+    #[tracing::instrument(level = "debug", name = "ReportRepository.start_attempt", skip_all)]
     async fn start_attempt(&self, id: ReportId, token: Option<i64>, at: Timestamp) -> Result<Report, RepoError> {
         let txn = self.db.begin().await.or_unexpected()?;
         let at = at.as_datetime();
@@ -226,11 +231,13 @@ impl ReportRepository for SeaOrmReportRepository {
         Ok(report)
     }
 
+    #[tracing::instrument(level = "debug", name = "ReportRepository.job_is_current", skip_all)]
     async fn job_is_current(&self, id: ReportId, token: Option<i64>) -> Result<bool, RepoError> {
         let current = records::Entity::find_by_id(id.0).filter(token_is(token)).select_only().column(R::Id);
         Ok(current.into_tuple::<i64>().one(&self.db).await.or_unexpected()?.is_some())
     }
 
+    #[tracing::instrument(level = "debug", name = "ReportRepository.stale_queued", skip_all)]
     async fn stale_queued(&self, cutoff: Timestamp, limit: u64) -> Result<Vec<ReportId>, RepoError> {
         let ids = records::Entity::find()
             .select_only()
@@ -248,6 +255,7 @@ impl ReportRepository for SeaOrmReportRepository {
         Ok(ids.into_iter().map(ReportId).collect())
     }
 
+    #[tracing::instrument(level = "debug", name = "ReportRepository.claim_requeue", skip_all)]
     async fn claim_requeue(
         &self,
         id: ReportId,
@@ -260,11 +268,13 @@ impl ReportRepository for SeaOrmReportRepository {
         Ok(self.update(id, set, Some(guard)).await? == 1)
     }
 
+    #[tracing::instrument(level = "debug", name = "ReportRepository.set_progress", skip_all)]
     async fn set_progress(&self, id: ReportId, progress: u8, at: Timestamp) -> Result<(), RepoError> {
         let set = vec![(R::Progress, Expr::value(i32::from(progress))), (R::UpdatedAt, Expr::value(at.as_datetime()))];
         if self.update(id, set, None).await? == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 
+    #[tracing::instrument(level = "debug", name = "ReportRepository.write_lines", skip_all)]
     async fn write_lines(&self, id: ReportId, lines: &[ResultLine]) -> Result<(), RepoError> {
         for chunk in lines.chunks(LINES_PER_INSERT) {
             let rows = chunk.iter().map(|l| lines::ActiveModel {
@@ -283,6 +293,7 @@ impl ReportRepository for SeaOrmReportRepository {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", name = "ReportRepository.read_lines", skip_all)]
     async fn read_lines(&self, id: ReportId, after: i64, limit: u64) -> Result<Vec<ResultLine>, RepoError> {
         let rows = lines::Entity::find()
             .filter(Line::ReportId.eq(id.0))
@@ -295,6 +306,7 @@ impl ReportRepository for SeaOrmReportRepository {
         Ok(rows.into_iter().map(|row| ResultLine { seq: row.seq, line: row.line }).collect())
     }
 
+    #[tracing::instrument(level = "debug", name = "ReportRepository.succeed", skip_all)]
     async fn succeed(&self, id: ReportId, attempt: u32, summary: String, at: Timestamp) -> Result<(), RepoError> {
         let at = at.as_datetime();
         let set = vec![
@@ -308,6 +320,7 @@ impl ReportRepository for SeaOrmReportRepository {
         self.update_for_attempt(id, attempt, set).await
     }
 
+    #[tracing::instrument(level = "debug", name = "ReportRepository.record_failure", skip_all)]
     async fn record_failure(
         &self,
         id: ReportId,
@@ -326,6 +339,7 @@ impl ReportRepository for SeaOrmReportRepository {
         self.update_for_attempt(id, attempt, set).await
     }
 
+    #[tracing::instrument(level = "debug", name = "ReportRepository.purge_finished_before", skip_all)]
     async fn purge_finished_before(&self, cutoff: Timestamp) -> Result<u64, RepoError> {
         // Lines go with their report (ON DELETE CASCADE).
         let purged = records::Entity::delete_many()

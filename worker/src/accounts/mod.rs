@@ -8,7 +8,8 @@ use apalis::prelude::{BoxDynError, Data, Monitor};
 use application::accounts::Accounts;
 use application::accounts::WelcomeJob;
 use application::accounts::{WelcomeOutcome, WelcomeService};
-use infrastructure::jobs::JobsSettings;
+use infrastructure::jobs::{Envelope, JobsSettings};
+use tracing::Instrument as _;
 
 use crate::Registration;
 
@@ -21,7 +22,7 @@ pub(crate) fn register(monitor: Monitor, r: &mut Registration<'_>) -> Monitor {
         r.background.push(tokio::spawn(sweep));
     }
     let ctx = WelcomeContext { welcome: accounts.welcome, jobs: r.jobs.clone() };
-    let storage = r.storage::<WelcomeJob>(&r.jobs.welcome_queue);
+    let storage = r.storage::<Envelope<WelcomeJob>>(&r.jobs.welcome_queue);
     register!(monitor, storage, crate::worker_name("welcome"), ctx, r.jobs.clone(), handle_welcome)
 }
 
@@ -38,10 +39,11 @@ pub struct WelcomeContext {
 ///
 /// # Errors
 /// Never: failures are retried here, then left to the sweep.
-pub async fn handle_welcome(job: WelcomeJob, ctx: Data<WelcomeContext>) -> Result<(), BoxDynError> {
+pub async fn handle_welcome(job: Envelope<WelcomeJob>, ctx: Data<WelcomeContext>) -> Result<(), BoxDynError> {
     let queue = ctx.jobs.welcome_queue.clone();
     let started = Instant::now();
-    let label = run(job, &ctx).await;
+    let (job, span) = job.open(&queue);
+    let label = run(job, &ctx).instrument(span).await;
     metrics::counter!("jobs_total", "queue" => queue.clone(), "outcome" => label).increment(1);
     metrics::histogram!("job_duration_seconds", "queue" => queue, "outcome" => label)
         .record(started.elapsed().as_secs_f64());

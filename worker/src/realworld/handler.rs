@@ -11,7 +11,8 @@ use application::UseCaseError;
 use application::realworld::ReportJob;
 use application::realworld::{AttemptOutcome, ReportService};
 use domain::realworld::Report;
-use infrastructure::jobs::JobsSettings;
+use infrastructure::jobs::{Envelope, JobsSettings};
+use tracing::Instrument as _;
 
 /// What every job of this worker needs.
 #[derive(Clone)]
@@ -27,10 +28,11 @@ pub struct JobContext {
 ///
 /// # Errors
 /// Storage failures while recording the attempt.
-pub async fn handle_report(job: ReportJob, ctx: Data<JobContext>) -> Result<(), BoxDynError> {
+pub async fn handle_report(job: Envelope<ReportJob>, ctx: Data<JobContext>) -> Result<(), BoxDynError> {
     let queue = ctx.queue.clone();
     let started = Instant::now();
-    let outcome = run(job, &ctx).await;
+    let (job, span) = job.open(&queue);
+    let outcome = run(job, &ctx).instrument(span).await;
     let label = match &outcome {
         Ok(label) => *label,
         Err(_) => "error",

@@ -20,7 +20,7 @@ pub(crate) fn register(monitor: Monitor, r: &mut Registration<'_>) -> Monitor {
         r.background.push(tokio::spawn(requeue_periodically(services.clone(), age, r.jobs.requeue_interval())));
     }
     let ctx = JobContext { reports: services.reports, jobs: r.jobs.clone(), queue: reports.queue.clone() };
-    let storage = r.storage::<application::realworld::ReportJob>(&reports.queue);
+    let storage = r.storage::<infrastructure::jobs::Envelope<application::realworld::ReportJob>>(&reports.queue);
     register!(monitor, storage, crate::worker_name("report"), ctx, r.jobs.clone(), handle_report)
 }
 
