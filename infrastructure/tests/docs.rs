@@ -142,19 +142,23 @@ fn every_setting_is_documented_in_configuration_md_and_nothing_else_is() {
     );
 }
 
+/// The lines outside fenced code blocks, with their (0-based) numbers.
+fn unfenced_lines(markdown: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut fenced = false;
+    markdown.lines().enumerate().filter(move |(_, line)| {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            return false;
+        }
+        !fenced
+    })
+}
+
 /// The targets of inline (`[text](target)`) and reference (`[name]: target`) links outside
 /// fenced code blocks, with their line numbers.
 fn link_targets(markdown: &str) -> Vec<(usize, String)> {
     let mut targets = Vec::new();
-    let mut fenced = false;
-    for (number, line) in markdown.lines().enumerate() {
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-            continue;
-        }
-        if fenced {
-            continue;
-        }
+    for (number, line) in unfenced_lines(markdown) {
         let mut rest = line;
         while let Some(start) = rest.find("](") {
             rest = &rest[start + 2..];
@@ -268,15 +272,7 @@ fn binaries_and_scripts_named_in_the_docs_exist() {
 /// The inline code spans outside fenced code blocks, with their line numbers.
 fn code_spans(markdown: &str) -> Vec<(usize, &str)> {
     let mut spans = Vec::new();
-    let mut fenced = false;
-    for (number, line) in markdown.lines().enumerate() {
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-            continue;
-        }
-        if fenced {
-            continue;
-        }
+    for (number, line) in unfenced_lines(markdown) {
         let mut parts = line.split('`');
         parts.next();
         while let (Some(span), Some(_)) = (parts.next(), parts.next()) {
