@@ -250,11 +250,11 @@ pub struct CommentsResponse {
 }
 
 /// Page of `GET /api/articles/{slug}/comments` (an extension of the RealWorld spec, which
-/// returns every comment: here at most `pagination.max_comments` per response).
+/// returns every comment: here at most `realworld.max_comments_per_page` per response).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CommentListQuery {
-    /// Page size: `pagination.max_comments` (100 by default) when absent; larger values
+    /// Page size: `realworld.max_comments_per_page` (100 by default) when absent; larger values
     /// are clamped to it.
     #[param(value_type = Option<i32>, minimum = 1)]
     pub limit: Option<String>,
@@ -264,11 +264,11 @@ pub struct CommentListQuery {
 }
 
 /// Page of `GET /api/tags` (an extension of the RealWorld spec, which returns every tag:
-/// here at most `pagination.max_tags` per response).
+/// here at most `realworld.max_tags_per_page` per response).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TagListQuery {
-    /// Page size: `pagination.max_tags` (200 by default) when absent; larger values are
+    /// Page size: `realworld.max_tags_per_page` (200 by default) when absent; larger values are
     /// clamped to it.
     #[param(value_type = Option<i32>, minimum = 1)]
     pub limit: Option<String>,
