@@ -58,7 +58,7 @@ async fn comments_are_bounded_and_paged(app: TestApp) {
     assert_eq!(smaller, bodies);
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 8);
 
-    for (query, field) in [("limit=0", "limit"), ("limit=x", "limit"), ("cursor=nope", "cursor")] {
+    for (query, field) in [("limit=0", "limit"), ("limit=", "limit"), ("limit=x", "limit"), ("cursor=nope", "cursor")] {
         app.get(&format!("{path}?{query}"), None).await.assert_error(StatusCode::UNPROCESSABLE_ENTITY, field);
     }
 }
@@ -91,7 +91,9 @@ async fn tags_are_bounded_and_paged(app: TestApp) {
     let smaller = walk(&app, "/api/tags?limit=2", "tags", 2).await;
     assert_eq!(smaller, expected);
 
-    for (query, field) in [("limit=0", "limit"), ("limit=-1", "limit"), ("cursor=%21%21", "cursor")] {
+    for (query, field) in
+        [("limit=0", "limit"), ("limit=", "limit"), ("limit=-1", "limit"), ("cursor=%21%21", "cursor")]
+    {
         app.get(&format!("/api/tags?{query}"), None).await.assert_error(StatusCode::UNPROCESSABLE_ENTITY, field);
     }
 }
