@@ -135,13 +135,19 @@ async fn the_last_page_has_no_next_cursor_and_offset_paging_still_works() {
 }
 
 #[tokio::test]
-async fn an_empty_limit_or_offset_is_a_422_and_an_empty_cursor_is_no_cursor() {
+async fn an_empty_or_too_large_limit_or_offset_is_a_422_and_an_empty_cursor_is_no_cursor() {
     let app = spawn_app().await;
     let token = app.register("blank").await;
     for path in ["/api/articles", "/api/articles/feed", "/api/reports"] {
         for field in ["limit", "offset"] {
-            let reply = app.get(&format!("{path}?{field}="), Some(&token)).await;
-            assert_eq!(reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, field), "must be a non-negative integer");
+            // Empty, and one past the document's int64 maximum.
+            for value in ["", "9223372036854775808"] {
+                let reply = app.get(&format!("{path}?{field}={value}"), Some(&token)).await;
+                assert_eq!(
+                    reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, field),
+                    "must be a non-negative integer"
+                );
+            }
         }
     }
     for path in ["/api/articles?cursor=", "/api/articles/feed?cursor=", "/api/tags?cursor="] {

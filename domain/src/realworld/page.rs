@@ -37,8 +37,11 @@ impl Page {
         let limit = match limit {
             None => Self::DEFAULT_LIMIT,
             Some(raw) => match raw.parse::<u64>() {
-                Ok(n) => u32::try_from(n.min(u64::from(Self::MAX_LIMIT))).unwrap_or(Self::MAX_LIMIT),
-                Err(_) => {
+                // Clamped, up to the documented int64 bound (beyond it: not an int64).
+                Ok(n) if n <= i64::MAX as u64 => {
+                    u32::try_from(n.min(u64::from(Self::MAX_LIMIT))).unwrap_or(Self::MAX_LIMIT)
+                }
+                _ => {
                     errors.push(FieldError::new("limit", "must be a non-negative integer"));
                     0
                 }
@@ -128,6 +131,13 @@ mod tests {
         let errors = Page::parse(Some("-1"), Some("abc")).expect_err("both invalid");
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["limit", "offset"]);
+    }
+
+    #[test]
+    fn rejects_values_past_the_int64_bound() {
+        assert_eq!(Page::parse(Some("9223372036854775807"), None), Ok(Page::new(100, 0)));
+        assert!(Page::parse(Some("9223372036854775808"), None).is_err());
+        assert!(Page::parse(None, Some("9223372036854775808")).is_err());
     }
 
     #[test]
