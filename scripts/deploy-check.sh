@@ -80,14 +80,56 @@ k8s_validate() {
   fi
 }
 
-# terminationGracePeriodSeconds must cover preStop + the configured drain time.
+# A stopping API instance sleeps in preStop (Kubernetes only), then answers /ready with 503
+# for server.drain_delay_secs while it still serves, then closes its listener and drains
+# in-flight requests for at most server.shutdown_timeout_secs. The orchestrator's grace
+# (terminationGracePeriodSeconds, compose's stop_grace_period) must be longer than all
+# of it, or the last requests are cut off by SIGKILL. Values are read from the files
+# (compose's API services must set both variables: the binary's defaults are not here).
 grace_consistent() {
-  local drain grace prestop
-  drain=$(sed -n 's/^ *STRATA_SERVER__SHUTDOWN_TIMEOUT_SECS: "\([0-9]*\)"/\1/p' deploy/kubernetes/base/configmap.yaml)
-  grace=$(sed -n "s/^ *terminationGracePeriodSeconds: \([0-9]*\)$/\1/p" deploy/kubernetes/base/api-deployment.yaml)
-  prestop=$(grep -A2 'preStop' deploy/kubernetes/base/api-deployment.yaml | grep -o "\"sleep\", \"[0-9]*\"" | tr -dc 0-9)
-  log "api: preStop ${prestop}s + drain ${drain}s <= terminationGracePeriodSeconds ${grace}s"
-  ((prestop + drain < grace))
+  "$VENV/bin/python" - deploy/kubernetes/base/configmap.yaml deploy/kubernetes/base/api-deployment.yaml compose.yaml <<'PY'
+import re, sys, yaml
+configmap, deployment, compose = (yaml.safe_load(open(path)) for path in sys.argv[1:])
+DRAIN, SHUTDOWN = "STRATA_SERVER__DRAIN_DELAY_SECS", "STRATA_SERVER__SHUTDOWN_TIMEOUT_SECS"
+failed = False
+
+def verdict(what, parts, grace):
+    global failed
+    total = sum(parts.values())
+    ok = total < grace
+    failed |= not ok
+    terms = " + ".join(f"{name} {value}s" for name, value in parts.items())
+    print(f"{'ok  ' if ok else 'FAIL'} {what}: {terms} = {total}s {'<' if ok else 'is not below'} grace {grace}s")
+
+pod = deployment["spec"]["template"]["spec"]
+container = pod["containers"][0]
+command = container["lifecycle"]["preStop"]["exec"]["command"]
+prestop = int(command[1]) if command[0] == "sleep" else 0
+env = configmap["data"]
+verdict("kubernetes api", {"preStop": prestop, "drain delay": int(env[DRAIN]), "shutdown timeout": int(env[SHUTDOWN])},
+        int(pod["terminationGracePeriodSeconds"]))
+
+def seconds(duration):
+    units = {"h": 3600, "m": 60, "s": 1}
+    parts = re.findall(r"(\d+)([hms])", str(duration))
+    if not parts or "".join(n + u for n, u in parts) != str(duration):
+        sys.exit(f"cannot read the duration {duration!r}")
+    return sum(int(n) * units[u] for n, u in parts)
+
+apis = {name: s for name, s in compose["services"].items() if s.get("command") == ["serve"]}
+if not apis:
+    sys.exit("no API service (command: [serve]) in compose.yaml")
+for name, service in sorted(apis.items()):
+    env = service.get("environment", {})
+    missing = [key for key in (DRAIN, SHUTDOWN) if key not in env]
+    if missing or "stop_grace_period" not in service:
+        print(f"FAIL compose {name}: sets no {' '.join(missing) or 'stop_grace_period'}")
+        failed = True
+        continue
+    verdict(f"compose {name}", {"drain delay": int(env[DRAIN]), "shutdown timeout": int(env[SHUTDOWN])},
+            seconds(service["stop_grace_period"]))
+sys.exit(1 if failed else 0)
+PY
 }
 
 check "hadolint Dockerfile" "$VENV/bin/hadolint" Dockerfile

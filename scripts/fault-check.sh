@@ -29,6 +29,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 # shellcheck source=scripts/lib/postgres.sh
 source "$ROOT/scripts/lib/postgres.sh"
+# shellcheck source=scripts/lib/check.sh
+source "$ROOT/scripts/lib/check.sh"
 unset TEST_DATABASE_URL
 
 READY_TIMEOUT=60      # seconds for an instance (or the proxy's view of it) to become ready
@@ -36,30 +38,6 @@ REQUEST_TIMEOUT=10    # the client's per-request timeout (curl --max-time)
 OUTAGE_SECS=2         # how long PostgreSQL stays down
 DRAIN_DELAY_SECS=${FAULT_DRAIN_DELAY_SECS:-5} # server.drain_delay_secs: the default, sized for the proxy's checks
 STOP_TIMEOUT=45       # drain delay + shutdown grace (30 s) + margin
-
-PASSED=0
-FAILED=0
-check() {
-  local name=$1
-  shift
-  if "$@"; then
-    PASSED=$((PASSED + 1))
-    log "ok: $name"
-  else
-    FAILED=$((FAILED + 1))
-    log "FAILED: $name"
-  fi
-}
-
-# build BIN_NAME PACKAGE -- build once, print the binary's path.
-build() {
-  local out bin
-  out=$(cargo build -p "$2" --locked --message-format=json-render-diagnostics) || return 1
-  bin=$(printf '%s\n' "$out" | sed -n "s/.*\"executable\":\"\([^\"]*\/$1\)\".*/\1/p" | tail -n 1)
-  [[ -x "$bin" ]] || bin="${CARGO_TARGET_DIR:-$ROOT/target}/debug/$1"
-  [[ -x "$bin" ]] || return 1
-  printf '%s\n' "$bin"
-}
 
 for tool in curl jq; do
   if ! command -v "$tool" >/dev/null 2>&1; then

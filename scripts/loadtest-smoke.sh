@@ -25,6 +25,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 # shellcheck source=scripts/lib/postgres.sh
 source "$ROOT/scripts/lib/postgres.sh"
+# shellcheck source=scripts/lib/check.sh
+source "$ROOT/scripts/lib/check.sh"
 
 HEALTH_TIMEOUT=60
 RUN_TIMEOUT=120
@@ -36,30 +38,6 @@ EXPECTED_OPS='["user", "bio", "login"]'
 #{% if realworld %} With the example, only its most frequent read is sure to show up in 120 requests.
 EXPECTED_OPS='["list", "login"]'
 #{% endif %} Every other check holds for any mix.
-
-PASSED=0
-FAILED=0
-check() {
-  local name=$1
-  shift
-  if "$@"; then
-    PASSED=$((PASSED + 1))
-    log "ok: $name"
-  else
-    FAILED=$((FAILED + 1))
-    log "FAILED: $name"
-  fi
-}
-
-# build BIN_NAME PACKAGE -- build once, print the binary's path.
-build() {
-  local out bin
-  out=$(cargo build -p "$2" --locked --message-format=json-render-diagnostics) || return 1
-  bin=$(printf '%s\n' "$out" | sed -n "s/.*\"executable\":\"\([^\"]*\/$1\)\".*/\1/p" | tail -n 1)
-  [[ -x "$bin" ]] || bin="${CARGO_TARGET_DIR:-$ROOT/target}/debug/$1"
-  [[ -x "$bin" ]] || return 1
-  printf '%s\n' "$bin"
-}
 
 for tool in curl jq; do
   if ! command -v "$tool" >/dev/null 2>&1; then

@@ -21,7 +21,7 @@ use application::readiness::Drain;
 use axum::Router;
 use infrastructure::Settings;
 use infrastructure::identity::SERVICE_NAME;
-use infrastructure::rate_limit::RedisWindowCounter;
+use infrastructure::rate_limit::{InMemoryWindowCounter, RedisWindowCounter};
 pub use infrastructure::shutdown::shutdown_signal;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -244,6 +244,7 @@ fn http_layer_config(settings: &Settings, redis: Option<redis::aio::ConnectionMa
             limits.auth,
             http.trust_forwarded_for,
             limits.ipv6_prefix,
+            Arc::new(InMemoryWindowCounter::default()),
             shared,
         ))
     });

@@ -66,7 +66,8 @@ impl WindowCounter for RedisWindowCounter {
     }
 }
 
-/// Counts hits in this process. Expired windows are swept once the map holds more than
+/// Counts hits in this process: the per-IP rate limits' local counter (alone, or when
+/// the shared one fails) and the login throttle's without Redis. Expired windows are swept once the map holds more than
 /// `sweep_above` keys (at most once per window length, so a crowd of keys cannot make
 /// every hit pay for a sweep); past `max_keys` live keys a new key is not stored and
 /// counts as a first hit, so a flood of distinct keys cannot grow the map without bound.

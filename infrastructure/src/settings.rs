@@ -329,35 +329,6 @@ impl RateLimitSettings {
     }
 }
 
-/// The largest page of `GET /api/articles/{slug}/comments` and `GET /api/tags`, which the
-/// RealWorld spec returns whole: longer lists continue with `nextCursor`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PaginationSettings {
-    /// Comments per page (also the default and the cap of `limit`).
-    pub max_comments: u32,
-    /// Tags per page (also the default and the cap of `limit`).
-    pub max_tags: u32,
-}
-
-impl Default for PaginationSettings {
-    fn default() -> Self {
-        Self { max_comments: 100, max_tags: 200 }
-    }
-}
-
-impl PaginationSettings {
-    fn validate(&self) -> Result<(), SettingsError> {
-        if self.max_comments == 0 {
-            return Err(invalid("pagination.max_comments", "must be at least 1"));
-        }
-        if self.max_tags == 0 {
-            return Err(invalid("pagination.max_tags", "must be at least 1"));
-        }
-        Ok(())
-    }
-}
-
 /// Failed logins per account (the normalised e-mail), counted where the rate limits
 /// count (Redis when `http.rate_limit.shared` and `redis.url` are set, else in process).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -398,8 +369,6 @@ pub struct Settings {
     pub cache: crate::cache::CacheSettings,
     /// Background jobs: queue backend, worker, retries (see `infrastructure::jobs`).
     pub jobs: JobsSettings,
-    /// Largest pages of the lists that have no `limit` of their own in the RealWorld spec.
-    pub pagination: PaginationSettings,
     /// OpenTelemetry trace export (see `crate::telemetry`).
     pub traces: crate::telemetry::TracesSettings,
     /// The features' own sections (`[reports]` of the RealWorld example, ...) by name, as
@@ -447,7 +416,6 @@ impl Default for Settings {
             http: HttpSettings::default(),
             cache: crate::cache::CacheSettings::default(),
             jobs: JobsSettings::default(),
-            pagination: PaginationSettings::default(),
             traces: crate::telemetry::TracesSettings::default(),
             features: crate::wiring::settings_sections()
                 .map(|section| (section.name.to_owned(), (section.defaults)()))
@@ -593,7 +561,6 @@ impl Settings {
             (section.validate)(self)?;
         }
 
-        self.pagination.validate()?;
         self.traces.validate()?;
         if self.log.level.trim().is_empty() {
             return Err(invalid("log.level", "must not be empty"));

@@ -114,8 +114,8 @@ pub type Wire = fn(&Wiring<'_>, &mut FeaturesBuilder) -> anyhow::Result<()>;
 pub struct Feature {
     /// Puts its use cases on the database, the queues and the shared ports.
     pub wire: Wire,
-    /// Its own settings section, if it has one.
-    pub settings: Option<&'static SettingsSection>,
+    /// Its own settings sections, if it has any.
+    pub settings: &'static [&'static SettingsSection],
     /// Its entities' migrations and tables, if it has any.
     pub schema: Option<&'static FeatureSchema>,
 }
@@ -135,7 +135,7 @@ pub(crate) fn schemas() -> impl Iterator<Item = &'static FeatureSchema> {
 
 /// The features' settings sections (part of `Settings::default()` and its checks).
 pub(crate) fn settings_sections() -> impl Iterator<Item = &'static SettingsSection> {
-    FEATURES.iter().filter_map(|feature| feature.settings)
+    FEATURES.iter().flat_map(|feature| feature.settings.iter().copied())
 }
 
 /// The wired features and the ports they share.

@@ -1,16 +1,17 @@
 //! Rate limits per client IP, counted in fixed windows: a general limit on every route
 //! except the operational ones, and a stricter one on login and registration.
 //!
-//! Counting happens in this process by default. With a shared [`WindowCounter`] (Redis)
-//! every instance counts in the same place; when it fails, counting falls back to this
-//! process (fail open: a Redis outage must not turn into an API outage).
+//! Counting happens in this process by default (the `local` counter the composition root
+//! passes: the same bounded in-memory counter as the login throttle's). With a shared
+//! [`WindowCounter`] (Redis) every instance counts in the same place; when it fails,
+//! counting falls back to the local one (fail open: a Redis outage must not turn into an
+//! API outage).
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use application::ports::{WindowCount, WindowCounter};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
@@ -32,7 +33,8 @@ pub struct RateLimiter {
     trust_forwarded_for: bool,
     /// IPv6 clients are counted per network of this prefix length (`/64` by default).
     ipv6_prefix: u8,
-    local: LocalCounter,
+    /// Counts in this process; never fails (an in-memory counter).
+    local: Arc<dyn WindowCounter>,
     shared: Option<Arc<dyn WindowCounter>>,
     /// Whether the shared counter is failing (so the switch is logged once each way).
     degraded: AtomicBool,
@@ -45,6 +47,7 @@ impl RateLimiter {
         auth: u32,
         trust_forwarded_for: bool,
         ipv6_prefix: u8,
+        local: Arc<dyn WindowCounter>,
         shared: Option<Arc<dyn WindowCounter>>,
     ) -> Self {
         crate::metrics::export_rate_limited();
@@ -54,7 +57,7 @@ impl RateLimiter {
             auth: auth.into(),
             trust_forwarded_for,
             ipv6_prefix: ipv6_prefix.min(128),
-            local: LocalCounter::default(),
+            local,
             shared,
             degraded: AtomicBool::new(false),
         }
@@ -76,7 +79,11 @@ impl RateLimiter {
                 }
             }
         }
-        self.local.hit(key, self.window, Instant::now())
+        match self.local.hit(key, self.window).await {
+            Ok(count) => count,
+            // Fail open, as above; an in-memory counter does not fail.
+            Err(_) => WindowCount { count: 1, resets_in: self.window },
+        }
     }
 }
 
@@ -172,47 +179,6 @@ fn too_many_requests(resets_in: Duration) -> Response {
     response
 }
 
-/// Fixed-window counts in this process.
-#[derive(Default)]
-struct LocalCounter {
-    state: Mutex<LocalState>,
-}
-
-#[derive(Default)]
-struct LocalState {
-    windows: HashMap<String, (Instant, u64)>,
-    last_sweep: Option<Instant>,
-}
-
-/// Above this many keys, expired windows are swept, at most once per window length (so
-/// many distinct clients cannot make every hit pay for a sweep).
-const SWEEP_ABOVE: usize = 10_000;
-
-impl LocalCounter {
-    fn hit(&self, key: &str, window: Duration, now: Instant) -> WindowCount {
-        // A poisoned lock only means another request panicked mid-update of a counter;
-        // the map is still usable.
-        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let due = state.last_sweep.is_none_or(|at| now.duration_since(at) >= window);
-        if state.windows.len() > SWEEP_ABOVE && due {
-            state.windows.retain(|_, (started, _)| now.duration_since(*started) < window);
-            state.last_sweep = Some(now);
-        }
-        // Look up by `&str` first: the key is copied only for a client's first hit.
-        if !state.windows.contains_key(key) {
-            state.windows.insert(key.to_owned(), (now, 0));
-        }
-        let Some(entry) = state.windows.get_mut(key) else {
-            return WindowCount { count: 1, resets_in: window };
-        };
-        if now.duration_since(entry.0) >= window {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        WindowCount { count: entry.1, resets_in: window.saturating_sub(now.duration_since(entry.0)) }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,31 +210,6 @@ mod tests {
         assert_eq!(client_key("192.0.2.1", 64), "192.0.2.1");
         assert_ne!(client_key("192.0.2.1", 64), client_key("192.0.2.2", 64));
         assert_eq!(client_key("::ffff:192.0.2.1", 64), "192.0.2.1");
-    }
-
-    #[test]
-    fn a_window_counts_hits_per_key_and_starts_again_when_it_ends() {
-        let counter = LocalCounter::default();
-        let window = Duration::from_secs(10);
-        let t0 = Instant::now();
-        assert_eq!(counter.hit("a", window, t0).count, 1);
-        let second = counter.hit("a", window, t0 + Duration::from_secs(4));
-        assert_eq!((second.count, second.resets_in), (2, Duration::from_secs(6)));
-        assert_eq!(counter.hit("b", window, t0).count, 1);
-        assert_eq!(counter.hit("a", window, t0 + window).count, 1);
-    }
-
-    #[test]
-    fn expired_windows_are_swept_once_there_are_many_keys() {
-        let counter = LocalCounter::default();
-        let window = Duration::from_secs(1);
-        let t0 = Instant::now();
-        for i in 0..=SWEEP_ABOVE {
-            counter.hit(&i.to_string(), window, t0);
-        }
-        counter.hit("late", window, t0 + window);
-        let state = counter.state.lock().expect("not poisoned");
-        assert_eq!(state.windows.len(), 1, "only the live window is left");
     }
 
     #[test]

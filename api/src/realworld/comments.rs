@@ -37,7 +37,7 @@ pub async fn add_comment(
     Ok((StatusCode::CREATED, Json(CommentResponse { comment: comment.into() })))
 }
 
-/// The comments of an article, oldest first, at most `pagination.max_comments` per
+/// The comments of an article, oldest first, at most `realworld.max_comments_per_page` per
 /// response; `nextCursor` continues the list.
 #[utoipa::path(
     get,

@@ -11,7 +11,7 @@ use crate::extract::ApiQuery;
 use crate::realworld::dto::{self, TagListQuery, TagsResponse};
 
 /// The tags used by at least one article, by name (code point order), at most
-/// `pagination.max_tags` per response; `nextCursor` continues the list.
+/// `realworld.max_tags_per_page` per response; `nextCursor` continues the list.
 #[utoipa::path(
     get,
     path = "/api/tags",

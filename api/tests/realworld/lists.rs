@@ -1,50 +1,33 @@
 //! The comment and tag lists, which the RealWorld spec returns whole, are bounded by
-//! `pagination.max_comments` / `pagination.max_tags` and continue with `nextCursor`.
+//! `realworld.max_comments_per_page` / `realworld.max_tags_per_page` and continue with
+//! `nextCursor`.
 
 use std::collections::HashSet;
 
+use infrastructure::realworld::{REALWORLD_SECTION, RealWorldSettings};
 use infrastructure::testing::TestDb;
 use reqwest::StatusCode;
 
 use crate::app::{TestApp, spawn_with};
+use crate::pagination::{self, Pages};
 use crate::publish::Publish;
 
-/// Walks `path` (which has a query string) page by page, returning the pages' items as
-/// `key` of each element of `field` (or the element itself when it is a string).
+/// Walks a comment or tag list (`field`) in pages of at most `max_page`: comment bodies,
+/// or the tags themselves.
 async fn walk(app: &TestApp, path: &str, field: &str, max_page: usize) -> Vec<String> {
-    let mut items = Vec::new();
-    let mut cursor: Option<String> = None;
-    for _ in 0..100 {
-        let url = match &cursor {
-            Some(c) => format!("{path}&cursor={c}"),
-            None => path.to_owned(),
-        };
-        let reply = app.get(&url, None).await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-        let page = reply.json[field].as_array().unwrap_or_else(|| panic!("{field} in {}", reply.text));
-        assert!(page.len() <= max_page, "page of {} > {max_page}: {}", page.len(), reply.text);
-        items.extend(page.iter().map(|item| match item.as_str() {
+    fn text(item: &serde_json::Value) -> String {
+        match item.as_str() {
             Some(text) => text.to_owned(),
             None => item["body"].as_str().expect("body").to_owned(),
-        }));
-        match reply.json["nextCursor"].as_str() {
-            Some(next) => {
-                assert!(!page.is_empty(), "a cursor is only given after a non-empty page");
-                cursor = Some(next.to_owned());
-            }
-            None => {
-                assert!(reply.json["nextCursor"].is_null(), "{}", reply.text);
-                return items;
-            }
         }
     }
-    panic!("pagination did not end");
+    pagination::walk(app, Pages { path, token: None, field, max_page, item: text }).await
 }
 
 async fn spawn_small_pages(db: TestDb, cache: bool) -> TestApp {
     let mut settings = db.settings();
-    settings.pagination.max_comments = 3;
-    settings.pagination.max_tags = 3;
+    let pages = RealWorldSettings { max_comments_per_page: 3, max_tags_per_page: 3 };
+    settings.set_section(REALWORLD_SECTION, &pages);
     settings.cache.enabled = cache;
     spawn_with(db, &settings).await
 }
@@ -75,7 +58,7 @@ async fn comments_are_bounded_and_paged(app: TestApp) {
     assert_eq!(smaller, bodies);
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 8);
 
-    for (query, field) in [("limit=0", "limit"), ("limit=x", "limit"), ("cursor=nope", "cursor")] {
+    for (query, field) in [("limit=0", "limit"), ("limit=", "limit"), ("limit=x", "limit"), ("cursor=nope", "cursor")] {
         app.get(&format!("{path}?{query}"), None).await.assert_error(StatusCode::UNPROCESSABLE_ENTITY, field);
     }
 }
@@ -108,7 +91,9 @@ async fn tags_are_bounded_and_paged(app: TestApp) {
     let smaller = walk(&app, "/api/tags?limit=2", "tags", 2).await;
     assert_eq!(smaller, expected);
 
-    for (query, field) in [("limit=0", "limit"), ("limit=-1", "limit"), ("cursor=%21%21", "cursor")] {
+    for (query, field) in
+        [("limit=0", "limit"), ("limit=", "limit"), ("limit=-1", "limit"), ("cursor=%21%21", "cursor")]
+    {
         app.get(&format!("/api/tags?{query}"), None).await.assert_error(StatusCode::UNPROCESSABLE_ENTITY, field);
     }
 }

@@ -8,19 +8,37 @@ use reqwest::StatusCode;
 use crate::app::{TestApp, spawn_app, spawn_on};
 use crate::publish::Publish;
 
-/// Walks `path` page by page with `nextCursor`, returning every slug in order.
-async fn walk(app: &TestApp, path: &str, token: Option<&str>) -> Vec<String> {
-    let mut slugs = Vec::new();
+/// One list page as the walk reads it: the path (with its query string), the viewer, the
+/// array field of the body, and how to name each item.
+pub(crate) struct Pages<'a> {
+    pub path: &'a str,
+    pub token: Option<&'a str>,
+    pub field: &'a str,
+    /// The largest page allowed; a longer one fails the walk.
+    pub max_page: usize,
+    pub item: fn(&serde_json::Value) -> String,
+}
+
+/// The `slug` of an article in a list.
+pub(crate) fn slug(article: &serde_json::Value) -> String {
+    article["slug"].as_str().expect("slug").to_owned()
+}
+
+/// Walks a list page by page with `nextCursor` (shared by every cursor-paged list: the
+/// article lists here, comments and tags in `lists.rs`), returning every item in order.
+pub(crate) async fn walk(app: &TestApp, pages: Pages<'_>) -> Vec<String> {
+    let mut items = Vec::new();
     let mut cursor: Option<String> = None;
     for _ in 0..1000 {
         let url = match &cursor {
-            Some(c) => format!("{path}&cursor={c}"),
-            None => path.to_owned(),
+            Some(c) => format!("{}&cursor={c}", pages.path),
+            None => pages.path.to_owned(),
         };
-        let reply = app.get(&url, token).await;
+        let reply = app.get(&url, pages.token).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-        let page = reply.json["articles"].as_array().expect("articles");
-        slugs.extend(page.iter().map(|a| a["slug"].as_str().expect("slug").to_owned()));
+        let page = reply.json[pages.field].as_array().unwrap_or_else(|| panic!("{} in {}", pages.field, reply.text));
+        assert!(page.len() <= pages.max_page, "page of {} > {}: {}", page.len(), pages.max_page, reply.text);
+        items.extend(page.iter().map(pages.item));
         match reply.json["nextCursor"].as_str() {
             Some(next) => {
                 assert!(!page.is_empty(), "a cursor is only given after a non-empty page");
@@ -28,7 +46,7 @@ async fn walk(app: &TestApp, path: &str, token: Option<&str>) -> Vec<String> {
             }
             None => {
                 assert!(reply.json["nextCursor"].is_null(), "{}", reply.text);
-                return slugs;
+                return items;
             }
         }
     }
@@ -58,7 +76,9 @@ async fn every_article_exactly_once_while_articles_are_inserted(app: TestApp) {
             }
         })
     };
-    let seen = walk(&app, "/api/articles?limit=2", None).await;
+    let seen =
+        walk(&app, Pages { path: "/api/articles?limit=2", token: None, field: "articles", max_page: 2, item: slug })
+            .await;
     writer.await.expect("writer finished");
 
     let unique: HashSet<&String> = seen.iter().collect();
@@ -75,7 +95,11 @@ async fn every_article_exactly_once_while_articles_are_inserted(app: TestApp) {
     let reader = app.register("reader").await;
     let follow = app.send(reqwest::Method::POST, "/api/profiles/writer/follow", Some(&reader), None).await;
     assert_eq!(follow.status, StatusCode::OK);
-    let feed = walk(&app, "/api/articles/feed?limit=7", Some(&reader)).await;
+    let feed = walk(
+        &app,
+        Pages { path: "/api/articles/feed?limit=7", token: Some(&reader), field: "articles", max_page: 7, item: slug },
+    )
+    .await;
     assert_eq!(feed.len(), 43);
     assert_eq!(feed.iter().collect::<HashSet<_>>().len(), 43);
 }
@@ -108,6 +132,31 @@ async fn the_last_page_has_no_next_cursor_and_offset_paging_still_works() {
     assert_eq!(rest.json["articlesCount"], 4, "the count is of all matches");
     let offset = app.get("/api/articles?limit=3&offset=3", None).await;
     assert_eq!(offset.json["articles"][0]["slug"], rest.json["articles"][0]["slug"]);
+}
+
+#[tokio::test]
+async fn an_empty_or_too_large_limit_or_offset_is_a_422_and_an_empty_cursor_is_no_cursor() {
+    let app = spawn_app().await;
+    let token = app.register("blank").await;
+    for path in ["/api/articles", "/api/articles/feed", "/api/reports"] {
+        for field in ["limit", "offset"] {
+            // Empty, and one past the document's int64 maximum.
+            for value in ["", "9223372036854775808"] {
+                let reply = app.get(&format!("{path}?{field}={value}"), Some(&token)).await;
+                assert_eq!(
+                    reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, field),
+                    "must be a non-negative integer"
+                );
+            }
+        }
+    }
+    for path in ["/api/articles?cursor=", "/api/articles/feed?cursor=", "/api/tags?cursor="] {
+        assert_eq!(
+            app.get(path, Some(&token)).await.status,
+            StatusCode::OK,
+            "{path}: the document allows an empty cursor"
+        );
+    }
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::ports::{Cache, CacheError};
+use crate::ports::{Cache, CacheError, Stamp};
 
 #[derive(Default)]
 struct Maps {
@@ -54,10 +54,33 @@ impl FakeCache {
 
 #[async_trait]
 impl Cache for FakeCache {
-    async fn stamps(&self, namespaces: &[String]) -> Result<Vec<u64>, CacheError> {
+    async fn stamps(&self, namespaces: &[String]) -> Result<Vec<Stamp>, CacheError> {
+        self.check()?;
+        let maps = self.lock();
+        let clock = self.clock.load(Ordering::SeqCst);
+        Ok(namespaces
+            .iter()
+            .map(|ns| match maps.stamps.get(ns) {
+                Some(&value) => Stamp { value, stored: true },
+                None => Stamp { value: clock, stored: false },
+            })
+            .collect())
+    }
+
+    async fn keep(&self, namespaces: &[String], stamps: &[u64]) -> Result<bool, CacheError> {
         self.check()?;
         let mut maps = self.lock();
-        Ok(namespaces.iter().map(|ns| *maps.stamps.entry(ns.clone()).or_insert_with(|| self.fresh())).collect())
+        let clock = self.clock.load(Ordering::SeqCst);
+        let keepable = namespaces.iter().zip(stamps).all(|(ns, &value)| match maps.stamps.get(ns) {
+            Some(&stored) => stored == value,
+            None => clock == value,
+        });
+        if keepable {
+            for (ns, &value) in namespaces.iter().zip(stamps) {
+                maps.stamps.entry(ns.clone()).or_insert(value);
+            }
+        }
+        Ok(keepable)
     }
 
     async fn get(&self, key: &str) -> Result<Option<Arc<[u8]>>, CacheError> {

@@ -11,7 +11,7 @@ use async_lock::OnceCell;
 
 use super::records::{Entry, FORMAT};
 use super::stats::{CacheStats, Event, View};
-use crate::ports::Cache;
+use crate::ports::{Cache, Stamp};
 use crate::{RepoError, Unavailable};
 
 /// Namespace every key depends on; bumped when an instance could not publish some
@@ -84,7 +84,8 @@ impl Caching {
                 return load.await;
             }
         };
-        let key = versioned_key(view, id, &stamps);
+        let values: Vec<u64> = stamps.iter().map(|stamp| stamp.value).collect();
+        let key = versioned_key(view, id, &values);
         match self.cache.get(&key).await {
             Ok(Some(bytes)) => match T::decode(&bytes) {
                 Some(value) => {
@@ -106,6 +107,7 @@ impl Caching {
         self.single_flight(&key, async {
             let loaded = load.await?;
             if let Some(value) = &loaded
+                && self.keep(view, &all, &stamps).await
                 && let Err(err) = self.cache.set(&key, value.encode().into(), ttl).await
             {
                 self.stats.error(view, &err);
@@ -113,6 +115,27 @@ impl Caching {
             Ok(loaded)
         })
         .await
+    }
+
+    /// Stores the provisional stamps among `stamps` before a value is cached under them;
+    /// `false` when the value must not be stored. Only a value that exists gets here, so
+    /// a read of something that does not exist stores no stamp (see `docs/caching.md`).
+    async fn keep(&self, view: View, namespaces: &[String], stamps: &[Stamp]) -> bool {
+        let (mut names, mut values) = (Vec::new(), Vec::new());
+        for (ns, stamp) in namespaces.iter().zip(stamps).filter(|(_, stamp)| !stamp.stored) {
+            names.push(ns.clone());
+            values.push(stamp.value);
+        }
+        if names.is_empty() {
+            return true;
+        }
+        match self.cache.keep(&names, &values).await {
+            Ok(kept) => kept,
+            Err(err) => {
+                self.stats.error(view, &err);
+                false
+            }
+        }
     }
 
     /// Runs `load` once for all concurrent callers with the same `key`; the others wait

@@ -18,6 +18,17 @@ impl CacheError {
     }
 }
 
+/// A namespace's stamp as [`Cache::stamps`] found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub value: u64,
+    /// `false` when the namespace has no stored stamp (never cached under, expired or
+    /// evicted): `value` is then the adapter's current clock, handed out without storing
+    /// anything, so a read of something that does not exist leaves no key behind. It
+    /// becomes the namespace's stamp only through [`Cache::keep`].
+    pub stored: bool,
+}
+
 /// A shared key-value cache with generation stamps.
 ///
 /// Invalidation works by stamps, never by deleting or scanning keys: a reader asks for
@@ -28,10 +39,13 @@ impl CacheError {
 /// Adapters MUST guarantee:
 /// - `stamps` returns, for every namespace, a value that is never returned again for
 ///   that namespace once `bump` on it has succeeded, and never one returned before a
-///   previous successful bump (stamps are unique across the namespace's life, even if
-///   the adapter forgets a namespace: a forgotten namespace gets a fresh stamp);
+///   previous successful bump (even if the adapter forgets a namespace: a forgotten
+///   namespace reads as a provisional stamp no earlier than its last bump);
 /// - a successful `bump` is seen by every later `stamps` call, from any process
 ///   sharing the cache;
+/// - `stamps` stores nothing for a namespace without a stamp, and `keep` stores a
+///   provisional stamp only if no `bump` (of any namespace) has happened since it was
+///   handed out, so a value loaded under it cannot predate a write whose bump it missed;
 /// - every call returns within a bounded time (the adapter's own timeout).
 #[async_trait]
 pub trait Cache: Send + Sync {
@@ -39,7 +53,18 @@ pub trait Cache: Send + Sync {
     ///
     /// # Errors
     /// The cache cannot be reached or answered with an error.
-    async fn stamps(&self, namespaces: &[String]) -> Result<Vec<u64>, CacheError>;
+    async fn stamps(&self, namespaces: &[String]) -> Result<Vec<Stamp>, CacheError>;
+
+    /// Stores each provisional stamp of `namespaces` (as [`stamps`](Cache::stamps) gave
+    /// them, `stamps[i]` for `namespaces[i]`), all or none. `Ok(true)`: every namespace now
+    /// holds its given stamp, and a value may be stored under them. `Ok(false)`: a bump
+    /// has happened since (or another stamp is stored); the caller MUST NOT store its value.
+    /// Under concurrent bumps an adapter may store some stamps before refusing; that is
+    /// safe, as each one is stored only under the rule above.
+    ///
+    /// # Errors
+    /// The cache cannot be reached or answered with an error.
+    async fn keep(&self, namespaces: &[String], stamps: &[u64]) -> Result<bool, CacheError>;
 
     /// # Errors
     /// The cache cannot be reached or answered with an error.

@@ -10,7 +10,7 @@ mod health;
 mod ops;
 mod security;
 
-pub use cache::{Cache, CacheError};
+pub use cache::{Cache, CacheError, Stamp};
 pub use health::DependencyProbe;
 pub use ops::{PoolMonitor, PoolStatus, WindowCount, WindowCounter};
 pub use security::{Clock, PasswordHash, PasswordHasher, TokenClaims, TokenError, TokenService};

@@ -27,24 +27,28 @@ impl Page {
     /// Larger requests are capped here, so one request can never ask for the whole table.
     pub const MAX_LIMIT: u32 = 100;
 
-    /// Builds a page from raw query-string values.
+    /// Builds a page from raw query-string values. An empty value (`?limit=`) is not an
+    /// integer and is refused like any other text: the API documents both as integers.
     ///
     /// # Errors
     /// `limit` or `offset` that is not a non-negative integer.
     pub fn parse(limit: Option<&str>, offset: Option<&str>) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let limit = match limit.map(str::trim) {
-            None | Some("") => Self::DEFAULT_LIMIT,
+        let limit = match limit {
+            None => Self::DEFAULT_LIMIT,
             Some(raw) => match raw.parse::<u64>() {
-                Ok(n) => u32::try_from(n.min(u64::from(Self::MAX_LIMIT))).unwrap_or(Self::MAX_LIMIT),
-                Err(_) => {
+                // Clamped, up to the documented int64 bound (beyond it: not an int64).
+                Ok(n) if n <= i64::MAX as u64 => {
+                    u32::try_from(n.min(u64::from(Self::MAX_LIMIT))).unwrap_or(Self::MAX_LIMIT)
+                }
+                _ => {
                     errors.push(FieldError::new("limit", "must be a non-negative integer"));
                     0
                 }
             },
         };
-        let offset = match offset.map(str::trim) {
-            None | Some("") => 0,
+        let offset = match offset {
+            None => 0,
             Some(raw) => match raw.parse::<u64>() {
                 // Keep offsets representable as a signed 64-bit SQL parameter.
                 Ok(n) if n <= i64::MAX as u64 => n,
@@ -127,5 +131,20 @@ mod tests {
         let errors = Page::parse(Some("-1"), Some("abc")).expect_err("both invalid");
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["limit", "offset"]);
+    }
+
+    #[test]
+    fn rejects_values_past_the_int64_bound() {
+        assert_eq!(Page::parse(Some("9223372036854775807"), None), Ok(Page::new(100, 0)));
+        assert!(Page::parse(Some("9223372036854775808"), None).is_err());
+        assert!(Page::parse(None, Some("9223372036854775808")).is_err());
+    }
+
+    #[test]
+    fn rejects_empty_and_padded_values_which_are_not_integers() {
+        for (limit, offset) in [(Some(""), None), (None, Some("")), (Some(" 5"), None), (None, Some("3 "))] {
+            let errors = Page::parse(limit, offset).expect_err("not an integer");
+            assert_eq!(errors.len(), 1, "{limit:?} {offset:?}");
+        }
     }
 }

@@ -24,7 +24,7 @@ use crate::wiring::Wiring;
 
 /// The accounts' entry in `wiring::FEATURES`: wired first, no settings of its own (its
 /// settings are the platform's `auth` and `jobs.welcome_queue`).
-pub const FEATURE: crate::wiring::Feature = crate::wiring::Feature { wire, settings: None, schema: Some(&SCHEMA) };
+pub const FEATURE: crate::wiring::Feature = crate::wiring::Feature { wire, settings: &[], schema: Some(&SCHEMA) };
 
 /// Registers the accounts use cases on the database and the welcome queue.
 ///

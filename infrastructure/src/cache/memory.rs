@@ -6,10 +6,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use application::cache::{CacheStats, Event, View};
-use application::ports::{Cache, CacheError};
+use application::ports::{Cache, CacheError, Stamp};
 use async_trait::async_trait;
+use moka::Entry;
 use moka::Expiry;
 use moka::future::Cache as Moka;
+use moka::ops::compute::{CompResult, Op};
 
 /// A value and how long it may live.
 #[derive(Clone)]
@@ -43,9 +45,10 @@ const MAX_STAMPS: u64 = 100_000;
 
 /// [`Cache`] in process memory.
 ///
-/// Stamps come from a process-wide counter, so a stamp is never handed out twice, even
-/// for a namespace that was forgotten and comes back: entries keyed with an old stamp
-/// can never be read again.
+/// Stamps come from a process-wide counter, so a bumped stamp is never handed out twice,
+/// even for a namespace that was forgotten and comes back: entries keyed with an old
+/// stamp can never be read again. A namespace without a stamp reads as the counter's
+/// current value and is stored only by `keep`, as in Redis.
 #[derive(Clone)]
 pub struct MemoryCache {
     values: Moka<String, Slot>,
@@ -73,7 +76,7 @@ impl MemoryCache {
     }
 
     fn fresh(&self) -> u64 {
-        self.clock.fetch_add(1, Ordering::Relaxed) + 1
+        self.clock.fetch_add(1, Ordering::SeqCst) + 1
     }
 
     /// Runs moka's pending maintenance (evictions and their notifications); for tests.
@@ -84,13 +87,52 @@ impl MemoryCache {
 
 #[async_trait]
 impl Cache for MemoryCache {
-    async fn stamps(&self, namespaces: &[String]) -> Result<Vec<u64>, CacheError> {
+    async fn stamps(&self, namespaces: &[String]) -> Result<Vec<Stamp>, CacheError> {
         let mut out = Vec::with_capacity(namespaces.len());
         for ns in namespaces {
-            // Coalesced by moka: concurrent first readers of a namespace agree on one stamp.
-            out.push(self.stamps.get_with_by_ref(ns, async { self.fresh() }).await);
+            out.push(match self.stamps.get(ns).await {
+                Some(value) => Stamp { value, stored: true },
+                // Nothing stored: a read of something that does not exist costs no entry.
+                None => Stamp { value: self.clock.load(Ordering::SeqCst), stored: false },
+            });
         }
         Ok(out)
+    }
+
+    async fn keep(&self, namespaces: &[String], stamps: &[u64]) -> Result<bool, CacheError> {
+        // A first look makes the common refusal store nothing (all or none without races).
+        let clock = self.clock.load(Ordering::SeqCst);
+        for (ns, &value) in namespaces.iter().zip(stamps) {
+            if self.stamps.get(ns).await.map_or(clock != value, |stored| stored != value) {
+                return Ok(false);
+            }
+        }
+        // Per namespace, atomic with its bumps (moka runs both under the key's lock, and
+        // a bump moves the clock inside it): a bump that ran first moved the clock or
+        // stored a newer stamp, so the check below refuses; one that runs later wins.
+        for (ns, &value) in namespaces.iter().zip(stamps) {
+            let outcome = self
+                .stamps
+                .entry_by_ref(ns)
+                .and_compute_with(|found| {
+                    let op = match found.map(Entry::into_value) {
+                        Some(stored) if stored == value => Op::Nop,
+                        None if self.clock.load(Ordering::SeqCst) == value => Op::Put(value),
+                        _ => Op::Nop,
+                    };
+                    std::future::ready(op)
+                })
+                .await;
+            let kept = match outcome {
+                CompResult::Inserted(_) => true,
+                CompResult::Unchanged(entry) => entry.into_value() == value,
+                _ => false,
+            };
+            if !kept {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     async fn get(&self, key: &str) -> Result<Option<Arc<[u8]>>, CacheError> {
@@ -104,7 +146,7 @@ impl Cache for MemoryCache {
 
     async fn bump(&self, namespaces: &[String]) -> Result<(), CacheError> {
         for ns in namespaces {
-            self.stamps.insert(ns.clone(), self.fresh()).await;
+            self.stamps.entry_by_ref(ns).and_compute_with(|_| std::future::ready(Op::Put(self.fresh()))).await;
         }
         Ok(())
     }

@@ -1,9 +1,12 @@
 //! The Redis tier: values with a TTL, and the namespace stamps every instance shares.
 //!
 //! Stamps are handed out by Lua scripts (atomic on the server) from one counter key,
-//! the *clock*: a namespace without a stamp (never seen, expired or evicted) gets the
-//! clock's next value, and a bump gives it the next value too, so a stamp is never
-//! handed out twice for a namespace. A clock that is lost (Redis restarted empty) is
+//! the *clock*: a bump gives a namespace the clock's next value, so a bumped stamp is
+//! never handed out twice. A namespace without a stamp (never seen, expired or evicted)
+//! is read as the clock's current value without storing anything (a request for a
+//! made-up slug leaves no key); that value is stored only when a loaded value is cached
+//! under it, and only if the clock has not moved since, i.e. no bump could have been
+//! missed. A clock that is lost (Redis restarted empty) is
 //! restarted at a random point of a 2^50 range, so stamps from before the restart are
 //! (with overwhelming probability) never handed out again either, and entries that
 //! other instances still hold in memory under old stamps are never read.
@@ -20,25 +23,50 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use application::ports::{Cache, CacheError};
+use application::ports::{Cache, CacheError, Stamp};
 use async_trait::async_trait;
 use rand::Rng;
 use redis::Script;
 use redis::aio::ConnectionManager;
 
-/// `KEYS[1]` clock, `KEYS[2..]` stamp keys; `ARGV[1]` clock seed, `ARGV[2]` stamp TTL.
+/// `KEYS[1]` clock, `KEYS[2..]` stamp keys; `ARGV[1]` clock seed. Returns a stamp and a
+/// stored flag (1/0) per namespace; a namespace without a stamp gets the clock's current
+/// value and nothing is stored for it (only the clock, when it is lost).
 const STAMPS: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) end
+local clock = tonumber(redis.call('GET', KEYS[1]))
 local out = {}
 for i = 2, #KEYS do
   local v = redis.call('GET', KEYS[i])
-  if not v then
-    if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) end
-    v = redis.call('INCR', KEYS[1])
-    redis.call('SET', KEYS[i], v, 'EX', ARGV[2])
+  if v then
+    out[#out + 1] = tonumber(v)
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = clock
+    out[#out + 1] = 0
   end
-  out[#out + 1] = tonumber(v)
 end
 return out
+";
+
+/// `KEYS[1]` clock, `KEYS[2..]` stamp keys; `ARGV[1]` stamp TTL, `ARGV[2..]` the stamps
+/// [`STAMPS`] gave. All or none: each stamp is stored (`NX`) only if every namespace either
+/// holds its given stamp already or has none while the clock has not moved since, i.e.
+/// no bump has happened in between. Returns 1 if they were kept, 0 if not.
+const KEEP: &str = r"
+local clock = redis.call('GET', KEYS[1])
+for i = 2, #KEYS do
+  local v = redis.call('GET', KEYS[i])
+  if v then
+    if v ~= ARGV[i] then return 0 end
+  elseif clock ~= ARGV[i] then
+    return 0
+  end
+end
+for i = 2, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[i], 'NX', 'EX', ARGV[1])
+end
+return 1
 ";
 
 /// Same keys and arguments as [`STAMPS`]: gives every namespace a new stamp.
@@ -52,7 +80,7 @@ return 1
 ";
 
 /// Stamps expire after a day without a bump (only to bound the number of keys; an
-/// expired stamp is replaced by a fresh one, which is safe).
+/// expired stamp is replaced by the clock's value on the next cached read, which is safe).
 const STAMP_TTL_SECS: u64 = 24 * 60 * 60;
 
 /// After a failure, reads fail at once for this long instead of each waiting for the
@@ -77,6 +105,7 @@ struct Link {
     prefix: String,
     timeout: Duration,
     stamps: Script,
+    keep: Script,
     bump: Script,
     down_until_ms: AtomicU64,
     started: Instant,
@@ -185,6 +214,7 @@ impl RedisCache {
             prefix: prefix.to_owned(),
             timeout,
             stamps: Script::new(STAMPS),
+            keep: Script::new(KEEP),
             bump: Script::new(BUMP),
             down_until_ms: AtomicU64::new(0),
             started: Instant::now(),
@@ -214,7 +244,7 @@ async fn retry_owed(link: Arc<Link>, owed: std::sync::Weak<Mutex<HashSet<String>
 
 #[async_trait]
 impl Cache for RedisCache {
-    async fn stamps(&self, namespaces: &[String]) -> Result<Vec<u64>, CacheError> {
+    async fn stamps(&self, namespaces: &[String]) -> Result<Vec<Stamp>, CacheError> {
         if !lock(&self.owed).is_empty() {
             bump_with_owed(&self.link, &self.owed, true, &[]).await?;
         }
@@ -223,14 +253,28 @@ impl Cache for RedisCache {
         for ns in namespaces {
             invocation.key(link.stamp_key(ns));
         }
-        invocation.arg(clock_seed()).arg(STAMP_TTL_SECS);
+        invocation.arg(clock_seed());
         let mut connection = link.connection.clone();
-        let stamps: Vec<u64> = link.call(true, invocation.invoke_async(&mut connection)).await?;
-        if stamps.len() == namespaces.len() {
-            Ok(stamps)
-        } else {
-            Err(CacheError::new("stamp script returned the wrong number of stamps"))
+        let pairs: Vec<u64> = link.call(true, invocation.invoke_async(&mut connection)).await?;
+        if pairs.len() != 2 * namespaces.len() {
+            return Err(CacheError::new("stamp script returned the wrong number of stamps"));
         }
+        Ok(pairs.chunks_exact(2).map(|pair| Stamp { value: pair[0], stored: pair[1] == 1 }).collect())
+    }
+
+    async fn keep(&self, namespaces: &[String], stamps: &[u64]) -> Result<bool, CacheError> {
+        let link = &self.link;
+        let mut invocation = link.keep.key(format!("{}:clock", link.prefix));
+        for ns in namespaces {
+            invocation.key(link.stamp_key(ns));
+        }
+        invocation.arg(STAMP_TTL_SECS);
+        for stamp in stamps {
+            invocation.arg(stamp);
+        }
+        let mut connection = link.connection.clone();
+        let kept: i64 = link.call(true, invocation.invoke_async(&mut connection)).await?;
+        Ok(kept == 1)
     }
 
     async fn get(&self, key: &str) -> Result<Option<Arc<[u8]>>, CacheError> {

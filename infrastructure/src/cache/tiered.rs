@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use application::ports::{Cache, CacheError};
+use application::ports::{Cache, CacheError, Stamp};
 use async_trait::async_trait;
 
 use super::memory::MemoryCache;
@@ -31,8 +31,12 @@ impl TieredCache {
 
 #[async_trait]
 impl Cache for TieredCache {
-    async fn stamps(&self, namespaces: &[String]) -> Result<Vec<u64>, CacheError> {
+    async fn stamps(&self, namespaces: &[String]) -> Result<Vec<Stamp>, CacheError> {
         self.redis.stamps(namespaces).await
+    }
+
+    async fn keep(&self, namespaces: &[String], stamps: &[u64]) -> Result<bool, CacheError> {
+        self.redis.keep(namespaces, stamps).await
     }
 
     async fn get(&self, key: &str) -> Result<Option<Arc<[u8]>>, CacheError> {

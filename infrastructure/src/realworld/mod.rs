@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use application::accounts::Accounts;
-use application::realworld::{ListLimits, RealWorld, RealWorldPorts, ReportJob, ReportPorts, ReportQueue};
+use application::realworld::{RealWorld, RealWorldPorts, ReportJob, ReportPorts, ReportQueue};
 use application::{FeaturesBuilder, RepoError};
 use sea_orm::{DbErr, SqlErr};
 
@@ -33,16 +33,19 @@ pub use profiles::SeaOrmProfileRepository;
 pub use report_data::SqlReportData;
 pub use report_queue::ApalisReportQueue;
 pub use reports::SeaOrmReportRepository;
-pub use settings::{ReportSettings, SECTION};
+pub use settings::{REALWORLD_SECTION, RealWorldSettings, ReportSettings, SECTION};
 
 /// The id to compare with when there is no viewer: no row has it, so per-viewer
 /// `EXISTS` checks are false without a separate query shape.
 pub(crate) const NO_VIEWER: i64 = -1;
 
-/// The example's entry in `wiring::FEATURES`: wired after accounts, with its `[reports]`
-/// settings section.
-pub const FEATURE: crate::wiring::Feature =
-    crate::wiring::Feature { wire, settings: Some(&settings::SETTINGS), schema: Some(&SCHEMA) };
+/// The example's entry in `wiring::FEATURES`: wired after accounts, with its settings
+/// sections `[realworld]` (list pages) and `[reports]` (report jobs).
+pub const FEATURE: crate::wiring::Feature = crate::wiring::Feature {
+    wire,
+    settings: &[&settings::REALWORLD_SETTINGS, &settings::SETTINGS],
+    schema: Some(&SCHEMA),
+};
 
 /// Registers the example's use cases on the database and the report queue (after
 /// accounts: reports read the admin flag).
@@ -53,6 +56,7 @@ pub fn wire(wiring: &Wiring<'_>, features: &mut FeaturesBuilder) -> anyhow::Resu
     let accounts = features.get::<Accounts>().context("the RealWorld example needs accounts wired before it")?;
     let db = wiring.db;
     let reports = ReportSettings::of(wiring.settings)?;
+    let lists = RealWorldSettings::of(wiring.settings)?;
     let ports = RealWorldPorts {
         profiles: Arc::new(SeaOrmProfileRepository::new(db.clone())),
         articles: Arc::new(SeaOrmArticleRepository::new(db.clone())),
@@ -66,10 +70,7 @@ pub fn wire(wiring: &Wiring<'_>, features: &mut FeaturesBuilder) -> anyhow::Resu
             data: Arc::new(SqlReportData::new(db.clone())),
             policy: reports.policy(),
         },
-        lists: ListLimits {
-            max_comments: wiring.settings.pagination.max_comments,
-            max_tags: wiring.settings.pagination.max_tags,
-        },
+        lists: lists.limits(),
     };
     let realworld = RealWorld::new(ports, accounts, wiring.platform);
     features.insert(realworld);

@@ -1,13 +1,71 @@
-//! The `[reports]` settings section of the RealWorld example: its report queue and the
-//! limits of the report use cases (`<PREFIX>REPORTS__QUEUE`, ...). Registered with the
-//! example's entry point, so the platform's settings name none of it.
+//! The RealWorld example's settings sections: `[realworld]` (the largest pages of the lists
+//! the spec returns whole, `<PREFIX>REALWORLD__*`) and `[reports]` (its report queue and
+//! the limits of the report use cases, `<PREFIX>REPORTS__*`). Registered with the example's
+//! entry point, so the platform's settings name none of it.
 
-use application::realworld::ReportPolicy;
+use application::realworld::{ListLimits, ReportPolicy};
 use serde::{Deserialize, Serialize};
 
 use crate::settings::{Settings, SettingsError, SettingsSection};
 
-/// The section's name: `[reports]`, `<PREFIX>REPORTS__*`.
+/// The list section's name: `[realworld]`, `<PREFIX>REALWORLD__*`.
+pub const REALWORLD_SECTION: &str = "realworld";
+
+pub(super) const REALWORLD_SETTINGS: SettingsSection = SettingsSection {
+    name: REALWORLD_SECTION,
+    defaults: SettingsSection::defaults_of::<RealWorldSettings>,
+    validate: |settings| RealWorldSettings::of(settings)?.validate(),
+    renamed: &[
+        ("pagination.max_comments", "realworld.max_comments_per_page"),
+        ("pagination.max_tags", "realworld.max_tags_per_page"),
+    ],
+};
+
+/// The largest page of `GET /api/articles/{slug}/comments` and `GET /api/tags`, which the
+/// RealWorld spec returns whole: longer lists continue with `nextCursor`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RealWorldSettings {
+    /// Comments per page (also the default and the cap of `limit`).
+    pub max_comments_per_page: u32,
+    /// Tags per page (also the default and the cap of `limit`).
+    pub max_tags_per_page: u32,
+}
+
+impl Default for RealWorldSettings {
+    fn default() -> Self {
+        let limits = ListLimits::default();
+        Self { max_comments_per_page: limits.max_comments, max_tags_per_page: limits.max_tags }
+    }
+}
+
+impl RealWorldSettings {
+    /// The section in `settings`.
+    ///
+    /// # Errors
+    /// A value of the wrong type in `[realworld]`.
+    pub fn of(settings: &Settings) -> Result<Self, SettingsError> {
+        settings.section(REALWORLD_SECTION)
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        let invalid = |setting, problem: &str| SettingsError::Invalid { setting, problem: problem.to_owned() };
+        if self.max_comments_per_page == 0 {
+            return Err(invalid("realworld.max_comments_per_page", "must be at least 1"));
+        }
+        if self.max_tags_per_page == 0 {
+            return Err(invalid("realworld.max_tags_per_page", "must be at least 1"));
+        }
+        Ok(())
+    }
+
+    /// The list pages the use cases serve.
+    pub fn limits(&self) -> ListLimits {
+        ListLimits { max_comments: self.max_comments_per_page, max_tags: self.max_tags_per_page }
+    }
+}
+
+/// The report section's name: `[reports]`, `<PREFIX>REPORTS__*`.
 pub const SECTION: &str = "reports";
 
 pub(super) const SETTINGS: SettingsSection = SettingsSection {
@@ -119,5 +177,23 @@ mod tests {
         assert!(error.to_string().contains("reports"), "{error}");
         let error = load("[jobs]\nqueue = \"old\"").expect_err("a renamed setting");
         assert!(error.to_string().contains("jobs.queue") && error.to_string().contains("reports.queue"), "{error}");
+    }
+
+    #[test]
+    fn list_pages_come_from_the_realworld_section_and_the_old_names_are_refused() {
+        assert_eq!(RealWorldSettings::of(&load("").expect("valid")).expect("typed").limits(), ListLimits::default());
+        let custom = load("[realworld]\nmax_comments_per_page = 3\nmax_tags_per_page = 4").expect("valid");
+        let limits = RealWorldSettings::of(&custom).expect("typed").limits();
+        assert_eq!((limits.max_comments, limits.max_tags), (3, 4));
+        let error = load("[realworld]\nmax_tags_per_page = 0").expect_err("an empty page");
+        assert!(error.to_string().contains("realworld.max_tags_per_page"), "{error}");
+        for (old, new) in [("max_comments", "max_comments_per_page"), ("max_tags", "max_tags_per_page")] {
+            let error = load(&format!("[pagination]\n{old} = 50")).expect_err("a renamed setting");
+            let message = error.to_string();
+            assert!(
+                message.contains(&format!("pagination.{old}")) && message.contains(&format!("realworld.{new}")),
+                "{message}"
+            );
+        }
     }
 }

@@ -186,8 +186,8 @@ pub struct ArticleListQuery {
     /// Only articles favorited by this username.
     #[param(pattern = "^[^\\u0000-\\u001F\\u007F]*$")]
     pub favorited: Option<String>,
-    /// Page size, 20 by default, at most 100.
-    #[param(value_type = Option<u64>, minimum = 0, maximum = 18446744073709551615_u64)]
+    /// Page size, 20 by default; larger values (up to the int64 bound) are clamped to 100.
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 9223372036854775807_i64)]
     pub limit: Option<String>,
     /// Articles to skip, 0 by default.
     #[param(value_type = Option<u64>, minimum = 0, maximum = 9223372036854775807_i64)]
@@ -202,8 +202,8 @@ pub struct ArticleListQuery {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FeedQuery {
-    /// Page size, 20 by default, at most 100.
-    #[param(value_type = Option<u64>, minimum = 0, maximum = 18446744073709551615_u64)]
+    /// Page size, 20 by default; larger values (up to the int64 bound) are clamped to 100.
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 9223372036854775807_i64)]
     pub limit: Option<String>,
     /// Articles to skip, 0 by default.
     #[param(value_type = Option<u64>, minimum = 0, maximum = 9223372036854775807_i64)]
@@ -250,11 +250,11 @@ pub struct CommentsResponse {
 }
 
 /// Page of `GET /api/articles/{slug}/comments` (an extension of the RealWorld spec, which
-/// returns every comment: here at most `pagination.max_comments` per response).
+/// returns every comment: here at most `realworld.max_comments_per_page` per response).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CommentListQuery {
-    /// Page size: `pagination.max_comments` (100 by default) when absent; larger values
+    /// Page size: `realworld.max_comments_per_page` (100 by default) when absent; larger values
     /// are clamped to it.
     #[param(value_type = Option<i32>, minimum = 1)]
     pub limit: Option<String>,
@@ -264,11 +264,11 @@ pub struct CommentListQuery {
 }
 
 /// Page of `GET /api/tags` (an extension of the RealWorld spec, which returns every tag:
-/// here at most `pagination.max_tags` per response).
+/// here at most `realworld.max_tags_per_page` per response).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TagListQuery {
-    /// Page size: `pagination.max_tags` (200 by default) when absent; larger values are
+    /// Page size: `realworld.max_tags_per_page` (200 by default) when absent; larger values are
     /// clamped to it.
     #[param(value_type = Option<i32>, minimum = 1)]
     pub limit: Option<String>,

@@ -42,8 +42,9 @@ pub fn decode(text: &str) -> Result<Cursor, FieldError> {
 /// # Errors
 /// `limit` that is not a positive integer.
 pub fn limit(raw: Option<&str>) -> Result<Option<u32>, FieldError> {
-    match raw.map(str::trim) {
-        None | Some("") => Ok(None),
+    // An empty `?limit=` is not an integer (the document says integer): refused.
+    match raw {
+        None => Ok(None),
         Some(raw) => match raw.parse::<u64>() {
             // Up to `i32::MAX`, the bound of the documented `int32`; the service clamps further.
             Ok(n @ 1..=0x7FFF_FFFF) => Ok(u32::try_from(n).ok()),

@@ -95,8 +95,8 @@ pub struct ReportsResponse {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReportListQuery {
-    /// Page size, 20 by default, at most 100.
-    #[param(value_type = Option<u64>, minimum = 0, maximum = 18446744073709551615_u64)]
+    /// Page size, 20 by default; larger values (up to the int64 bound) are clamped to 100.
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 9223372036854775807_i64)]
     pub limit: Option<String>,
     /// Reports to skip, 0 by default.
     #[param(value_type = Option<u64>, minimum = 0, maximum = 9223372036854775807_i64)]

@@ -5,3 +5,4 @@
 mod cluster;
 mod invalidation;
 mod outage;
+mod unknown;
