@@ -7,7 +7,7 @@ use application::UseCaseError;
 use application::accounts::Accounts as Services;
 use application::accounts::{RegisterInput, UpdateUserInput, WelcomeOutcome};
 use application::accounts::{WelcomeJob, WelcomeRepository};
-use application::fakes::FakeWelcomeQueue;
+use application::accounts::FakeWelcomeQueue;
 use application::ports::TokenClaims;
 use domain::{Timestamp, UserId};
 use infrastructure::accounts::SeaOrmWelcomeRepository;

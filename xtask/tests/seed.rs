@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use application::accounts::{LoginInput, RegisterInput, UserService, WelcomeService};
-use application::fakes::FakeWelcomeQueue;
+use application::accounts::FakeWelcomeQueue;
 use infrastructure::accounts::{SeaOrmUserRepository, SeaOrmWelcomeRepository};
 use infrastructure::clock::SystemClock;
 use infrastructure::security::{Argon2Hasher, JwtTokens};
