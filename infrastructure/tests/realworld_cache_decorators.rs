@@ -13,7 +13,7 @@ use application::cache::fake::FakeCache;
 use application::cache::{CacheStats, Caching, View};
 use application::realworld::{
     ArticlePage, ArticleRef, ArticleRepository, FakeReportQueue, ListLimits, NewArticleRecord, ProfileRepository,
-    RealWorld, RealWorldPorts, ReportPorts, ReportPolicy, TagRepository, ViewerFlags,
+    RealWorld, RealWorldPorts, ReportPolicy, ReportPorts, TagRepository, ViewerFlags,
 };
 use application::realworld::{CreateArticleInput, UpdateArticleInput};
 use application::{Platform, RepoError, UseCaseError};

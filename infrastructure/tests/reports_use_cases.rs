@@ -128,11 +128,8 @@ async fn every_invalid_field_is_reported_and_nothing_is_enqueued(s: TestServices
 async fn a_range_longer_than_the_policy_is_refused(mut s: TestServices) {
     set_policy(&mut s, |p| p.max_range_days = 31);
     let user = s.user("alice").await;
-    let long = RequestReportInput {
-        from: Some("2026-01-01".to_owned()),
-        to: Some("2026-02-01".to_owned()),
-        ..input("own")
-    };
+    let long =
+        RequestReportInput { from: Some("2026-01-01".to_owned()), to: Some("2026-02-01".to_owned()), ..input("own") };
     let err = realworld(&s).reports.request(user, long).await;
     assert!(matches!(err, Err(UseCaseError::Validation(e)) if e.fields().contains_key("to")));
 }
@@ -156,7 +153,10 @@ async fn a_user_over_the_pending_quota_is_refused_with_a_retry_hint_and_nothing_
     reports.request(bob, input("own")).await.expect("another user's quota");
 
     // A finished report frees its slot.
-    repository(&s).record_failure(first.id, 0, "boom", true, application::ports::Clock::now(s.clock.as_ref())).await.expect("failed");
+    repository(&s)
+        .record_failure(first.id, 0, "boom", true, application::ports::Clock::now(s.clock.as_ref()))
+        .await
+        .expect("failed");
     reports.request(alice, input("own")).await.expect("a slot is free again");
 }
 
@@ -241,7 +241,12 @@ impl ReportDataSource for CountingData {
         self.inner.count_authors(only).await
     }
 
-    async fn top_tags(&self, only: Option<UserId>, range: DateRange, limit: u64) -> Result<Vec<(String, u64)>, RepoError> {
+    async fn top_tags(
+        &self,
+        only: Option<UserId>,
+        range: DateRange,
+        limit: u64,
+    ) -> Result<Vec<(String, u64)>, RepoError> {
         self.inner.top_tags(only, range, limit).await
     }
 }
@@ -287,11 +292,12 @@ async fn generation_walks_all_batches_and_writes_active_authors_with_a_summary(s
     let running = reports.begin_attempt(ReportJob::new(report.id.0), 3).await.expect("begun").expect("runs");
     reports.generate(&running).await.expect("generated");
 
-    let expected =
-        [CSV_HEADER.to_owned(), format!("{},ann,2,3,1,1", ann.0), format!("{},zed,0,0,0,1", zed.0), format!(
-            "{},last,1,0,0,0",
-            last.0
-        )];
+    let expected = [
+        CSV_HEADER.to_owned(),
+        format!("{},ann,2,3,1,1", ann.0),
+        format!("{},zed,0,0,0,1", zed.0),
+        format!("{},last,1,0,0,0", last.0),
+    ];
     assert_eq!(lines(&s, report.id).await, expected, "boss and {idle:?} received nothing");
     assert_eq!(data.batches.load(Ordering::SeqCst), 3, "5 authors in batches of 2, the short one ends it");
     let done = reports.get(boss, report.id).await.expect("found");
