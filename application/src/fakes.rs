@@ -1,165 +1,19 @@
-//! In-memory implementations of every port, for unit tests of the use cases.
-//!
-//! They follow the contracts documented on the ports (conflicts on unique fields,
-//! idempotent follow/favorite, viewer-specific flags) so a use-case test exercises the
-//! same behaviour the real adapters provide. Not for production: one mutex, no limits.
+//! Fakes of the shared ports whose real adapters are slow on purpose or need a service:
+//! the password hasher, the token service, the clock, and a recording job queue. The
+//! repositories have no fakes: use cases that mostly read and write data are tested
+//! against the real sea-orm repositories on SQLite and PostgreSQL
+//! (`infrastructure::testing::TestServices`). The cache's fake is `cache::fake`; each
+//! feature's queue port is implemented for [`FakeQueue`] in its own folder
+//! (`accounts::FakeWelcomeQueue`, ...).
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chrono::{TimeZone, Utc};
-use domain::{Email, PlainPassword, Timestamp, User, UserId, Username};
+use domain::{PlainPassword, Timestamp, UserId};
 
-//{% if realworld %} The RealWorld example's fakes.
-mod realworld;
-mod reports;
-use crate::realworld::ReportPolicy;
-pub use reports::FakeReports;
-//{% endif %} The fakes of every project.
-mod welcome;
-pub use welcome::FakeWelcomeQueue;
-
-use crate::accounts::{AccountPorts, Accounts, Credentials, NewUserRecord, UserRepository, UserUpdate};
-use crate::cache::CachePolicy;
 use crate::ports::{Clock, PasswordHash, PasswordHasher, TokenClaims, TokenError, TokenService};
-use crate::{Features, FeaturesBuilder, Platform, RepoError, UseCaseError};
-
-#[derive(Clone)]
-struct StoredUser {
-    user: User,
-    hash: PasswordHash,
-    admin: bool,
-    registered_at: Timestamp,
-    welcomed_at: Option<Timestamp>,
-    kept_token_id: Option<String>,
-}
-
-#[derive(Default)]
-struct State {
-    next_id: i64,
-    //{% if realworld %} The RealWorld example's data.
-    rw: realworld::RealWorldState,
-    //{% endif %} Accounts by id.
-    users: BTreeMap<UserId, StoredUser>,
-}
-
-impl State {
-    fn next_id(&mut self) -> i64 {
-        self.next_id += 1;
-        self.next_id
-    }
-
-    fn check_unique_user(
-        &self,
-        id: Option<UserId>,
-        username: Option<&Username>,
-        email: Option<&Email>,
-    ) -> Result<(), RepoError> {
-        for stored in self.users.values().filter(|u| Some(u.user.id) != id) {
-            if username.is_some_and(|n| *n == stored.user.username) {
-                return Err(RepoError::Conflict("username"));
-            }
-            if email.is_some_and(|e| *e == stored.user.email) {
-                return Err(RepoError::Conflict("email"));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// One in-memory store implementing every repository port.
-#[derive(Clone, Default)]
-pub struct InMemoryStore {
-    state: Arc<Mutex<State>>,
-    /// Registration times come from here (the same clock as the use cases').
-    clock: Arc<ManualClock>,
-}
-
-impl InMemoryStore {
-    /// A store whose registration times come from `clock`.
-    pub fn with_clock(clock: Arc<ManualClock>) -> Self {
-        Self { state: Arc::default(), clock }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, State> {
-        // A panicking test thread must not hide the other tests' results.
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-#[async_trait]
-impl UserRepository for InMemoryStore {
-    async fn create(&self, new: NewUserRecord) -> Result<User, RepoError> {
-        let mut state = self.lock();
-        state.check_unique_user(None, Some(&new.username), Some(&new.email))?;
-        let id = UserId(state.next_id());
-        let user = User { id, username: new.username, email: new.email, bio: None, image: None, credential_version: 0 };
-        let registered_at = self.clock.now();
-        let stored = StoredUser {
-            user: user.clone(),
-            hash: new.password_hash,
-            admin: false,
-            registered_at,
-            welcomed_at: None,
-            kept_token_id: None,
-        };
-        state.users.insert(id, stored);
-        Ok(user)
-    }
-
-    async fn find_by_id(&self, id: UserId) -> Result<Option<User>, RepoError> {
-        Ok(self.lock().users.get(&id).map(|u| u.user.clone()))
-    }
-
-    async fn find_credentials(&self, email: &Email) -> Result<Option<(User, PasswordHash)>, RepoError> {
-        Ok(self.lock().users.values().find(|u| u.user.email == *email).map(|u| (u.user.clone(), u.hash.clone())))
-    }
-
-    async fn update(&self, id: UserId, update: UserUpdate) -> Result<User, RepoError> {
-        let mut state = self.lock();
-        state.check_unique_user(Some(id), update.username.as_ref(), update.email.as_ref())?;
-        let stored = state.users.get_mut(&id).ok_or(RepoError::NotFound)?;
-        if let Some(username) = update.username {
-            stored.user.username = username;
-        }
-        if let Some(email) = update.email {
-            stored.user.email = email;
-        }
-        if let Some(hash) = update.password_hash {
-            stored.hash = hash;
-            stored.user.credential_version += 1;
-            stored.kept_token_id = update.kept_token_id;
-        }
-        if let Some(bio) = update.bio {
-            stored.user.bio = bio;
-        }
-        if let Some(image) = update.image {
-            stored.user.image = image;
-        }
-        Ok(stored.user.clone())
-    }
-
-    async fn credentials(&self, id: UserId) -> Result<Option<Credentials>, RepoError> {
-        Ok(self
-            .lock()
-            .users
-            .get(&id)
-            .map(|u| Credentials { version: u.user.credential_version, kept_token_id: u.kept_token_id.clone() }))
-    }
-
-    async fn is_admin(&self, id: UserId) -> Result<bool, RepoError> {
-        Ok(self.lock().users.get(&id).is_some_and(|u| u.admin))
-    }
-
-    async fn set_admin(&self, username: &Username, admin: bool) -> Result<(), RepoError> {
-        let mut state = self.lock();
-        let stored = state.users.values_mut().find(|u| u.user.username == *username).ok_or(RepoError::NotFound)?;
-        stored.admin = admin;
-        Ok(())
-    }
-}
 
 /// A transparent "hash" (`fake:` + password) that counts verifications of unknown users.
 #[derive(Default)]
@@ -232,6 +86,12 @@ impl Default for ManualClock {
 }
 
 impl ManualClock {
+    /// A clock standing at the current time: rows a database stamps itself (with its own
+    /// `now()`) then compare as they would in production.
+    pub fn starting_now() -> Self {
+        Self { millis: AtomicI64::new(Utc::now().timestamp_millis()) }
+    }
+
     pub fn advance_millis(&self, millis: i64) {
         self.millis.fetch_add(millis, Ordering::SeqCst);
     }
@@ -244,97 +104,46 @@ impl Clock for ManualClock {
     }
 }
 
-/// Every fake wired together, with handles to inspect them.
-#[derive(Clone)]
-pub struct Fakes {
-    pub store: InMemoryStore,
-    pub hasher: Arc<FakeHasher>,
-    pub tokens: Arc<FakeTokens>,
-    pub clock: Arc<ManualClock>,
-    //{% if realworld %} The RealWorld example's report jobs.
-    pub reports: FakeReports,
-    /// Limits the report use cases run with (small batches exercise the keyset loop).
-    pub report_policy: ReportPolicy,
-    //{% endif %} The welcome job's queue.
-    pub welcome: FakeWelcomeQueue,
+/// A job queue that keeps the jobs it is given, or refuses them all when told to. Each
+/// feature implements its queue port for it (`accounts::FakeWelcomeQueue`, ...).
+pub struct FakeQueue<J> {
+    jobs: Arc<Mutex<Vec<J>>>,
+    down: Arc<AtomicBool>,
 }
 
-impl Default for Fakes {
+impl<J> Default for FakeQueue<J> {
     fn default() -> Self {
-        let clock = Arc::new(ManualClock::default());
-        Self {
-            store: InMemoryStore::with_clock(clock.clone()),
-            hasher: Arc::default(),
-            tokens: Arc::default(),
-            clock,
-            //{% if realworld %} The RealWorld example's report jobs.
-            reports: FakeReports::default(),
-            report_policy: ReportPolicy::default(),
-            //{% endif %} The welcome job's queue.
-            welcome: FakeWelcomeQueue::default(),
-        }
+        Self { jobs: Arc::default(), down: Arc::default() }
     }
 }
 
-impl Fakes {
-    pub fn new() -> Self {
-        Self::default()
+/// Clones share the queue (a test keeps one to inspect what the use cases enqueued).
+impl<J> Clone for FakeQueue<J> {
+    fn clone(&self) -> Self {
+        Self { jobs: self.jobs.clone(), down: self.down.clone() }
+    }
+}
+
+impl<J: Clone> FakeQueue<J> {
+    /// The jobs enqueued so far, oldest first.
+    pub fn jobs(&self) -> Vec<J> {
+        self.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
-    /// The shared ports as fakes, without a cache.
-    pub fn platform(&self) -> Platform {
-        Platform {
-            hasher: self.hasher.clone(),
-            tokens: self.tokens.clone(),
-            clock: self.clock.clone(),
-            caching: None,
-            cache_policy: CachePolicy::default(),
-        }
+    /// Makes every following enqueue fail (`true`) or succeed again (`false`).
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
     }
 
-    pub fn account_ports(&self) -> AccountPorts {
-        let store = Arc::new(self.store.clone());
-        AccountPorts { users: store.clone(), welcome_records: store, welcome_queue: Arc::new(self.welcome.clone()) }
-    }
-
-    /// The accounts use cases on the fakes.
-    pub fn accounts(&self) -> Accounts {
-        Accounts::new(self.account_ports(), &self.platform())
-    }
-
-    /// Every feature on the fakes, as the HTTP layer takes them.
-    pub fn features(&self) -> Features {
-        let mut features = FeaturesBuilder::default();
-        for register in FEATURES {
-            register(self, &mut features);
-        }
-        features.build()
-    }
-
-    /// Registers `name` (password `password123`) and returns the id.
+    /// What a feature's queue port does with `job`: keeps it, or fails while down.
     ///
-    /// # Panics
-    /// If registration fails, which means the fakes or the use case are broken.
-    pub async fn user(&self, name: &str) -> UserId {
-        let input = crate::accounts::RegisterInput {
-            username: Some(name.to_owned()),
-            email: Some(format!("{name}@example.com")),
-            password: Some("password123".to_owned()),
-        };
-        let registered: Result<_, UseCaseError> = self.accounts().users.register(input).await;
-        match registered {
-            Ok(user) => user.user.id,
-            Err(e) => panic!("registering {name} failed: {e}"),
+    /// # Errors
+    /// The queue was set down.
+    pub fn push(&self, job: J) -> anyhow::Result<()> {
+        if self.down.load(Ordering::SeqCst) {
+            anyhow::bail!("queue down");
         }
+        self.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(job);
+        Ok(())
     }
 }
-
-/// How each feature registers its use cases on the fakes, in dependency order.
-const FEATURES: &[fn(&Fakes, &mut FeaturesBuilder)] = &[
-    |fakes, features| {
-        features.insert(fakes.accounts());
-    },
-    //{% if realworld %} The RealWorld example.
-    realworld::register,
-    //{% endif %} (Every feature is listed above.)
-];

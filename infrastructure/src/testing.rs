@@ -1,6 +1,8 @@
 //! Test support (feature `testing`): a fresh, migrated database per test, either a
 //! temporary SQLite file or a new database on the PostgreSQL server named by
-//! `TEST_DATABASE_URL` (dropped when the test ends), and settings for tests.
+//! `TEST_DATABASE_URL` (dropped when the test ends), settings for tests, and the use
+//! cases wired on such a database with fakes of the slow or external ports
+//! ([`TestServices`]).
 //!
 //! Shared by this crate's adapter tests and the API's black-box tests. Panics instead
 //! of returning errors: a test that cannot get its database must fail loudly.
@@ -14,6 +16,9 @@ use crate::identity::SERVICE_NAME;
 use crate::jobs::JobsBackend;
 use crate::settings::{AuthSettings, DatabaseSettings, Settings};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+mod services;
+pub use services::TestServices;
 
 pub struct TestDb {
     pub db: DatabaseConnection,

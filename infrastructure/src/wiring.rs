@@ -165,7 +165,6 @@ pub fn wire(
     redis: Option<&ConnectionManager>,
     queues: impl Into<JobQueues>,
 ) -> anyhow::Result<Wired> {
-    let queues = queues.into();
     let platform = Platform {
         hasher: Arc::new(Argon2Hasher::new(&settings.auth)?),
         tokens: Arc::new(JwtTokens::new(&settings.auth.jwt_secret, settings.auth.token_ttl_secs)),
@@ -173,12 +172,29 @@ pub fn wire(
         caching: crate::cache::build(settings, redis),
         cache_policy: settings.cache.policy(),
     };
-    let wiring = Wiring { db: &db, settings, platform: &platform, queues: &queues, redis };
+    let features = features_on(&db, settings, &platform, redis, queues)?;
+    Ok(Wired { features, platform })
+}
+
+/// Wires every feature on an open database connection with the given shared ports (tests
+/// use fakes of the hasher, tokens and clock: `testing::TestServices`).
+///
+/// # Errors
+/// A feature's settings section is unusable, or one of its queues is not wired.
+pub fn features_on(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    platform: &Platform,
+    redis: Option<&ConnectionManager>,
+    queues: impl Into<JobQueues>,
+) -> anyhow::Result<Features> {
+    let queues = queues.into();
+    let wiring = Wiring { db, settings, platform, queues: &queues, redis };
     let mut features = FeaturesBuilder::default();
     for feature in FEATURES {
         (feature.wire)(&wiring, &mut features)?;
     }
-    Ok(Wired { features: features.build(), platform })
+    Ok(features.build())
 }
 
 /// Applies pending migrations and returns (for `api migrate`).

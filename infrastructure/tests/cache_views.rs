@@ -36,7 +36,7 @@ fn cached_settings(t: &TestDb, prefix: &str) -> Settings {
 
 /// These tests enqueue no reports: an in-memory queue stands in.
 fn no_queue() -> std::sync::Arc<dyn application::realworld::ReportQueue> {
-    std::sync::Arc::new(application::fakes::FakeReports::default())
+    std::sync::Arc::new(application::realworld::FakeReportQueue::default())
 }
 
 /// Services as another process would wire them: own memory tier, own Redis connection.

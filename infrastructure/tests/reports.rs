@@ -19,7 +19,7 @@ fn line(seq: i64, text: &str) -> ResultLine {
 }
 
 async fn lines_written_twice_are_replaced_and_purge_takes_them_along(t: TestDb) {
-    let queue = Arc::new(application::fakes::FakeReports::default());
+    let queue = Arc::new(application::realworld::FakeReportQueue::default());
     let services = Services::from_features(&wiring::services(t.db.clone(), &t.settings(), queue).expect("wired"));
     let input = RegisterInput {
         username: Some("owner".to_owned()),
@@ -60,7 +60,7 @@ async fn lines_written_twice_are_replaced_and_purge_takes_them_along(t: TestDb) 
 on_both_databases!(lines_written_twice_are_replaced_and_purge_takes_them_along);
 
 async fn a_requeue_claim_is_won_once_and_fences_off_the_original_job(t: TestDb) {
-    let queue = Arc::new(application::fakes::FakeReports::default());
+    let queue = Arc::new(application::realworld::FakeReportQueue::default());
     let services = Services::from_features(&wiring::services(t.db.clone(), &t.settings(), queue).expect("wired"));
     let input = RegisterInput {
         username: Some("sweeper".to_owned()),
@@ -96,7 +96,7 @@ async fn a_requeue_claim_is_won_once_and_fences_off_the_original_job(t: TestDb) 
 on_both_databases!(a_requeue_claim_is_won_once_and_fences_off_the_original_job);
 
 async fn pending_reports_are_counted_per_owner_queued_and_running_only(t: TestDb) {
-    let queue = Arc::new(application::fakes::FakeReports::default());
+    let queue = Arc::new(application::realworld::FakeReportQueue::default());
     let services = Services::from_features(&wiring::services(t.db.clone(), &t.settings(), queue).expect("wired"));
     let mut owners = Vec::new();
     for name in ["quota", "other"] {

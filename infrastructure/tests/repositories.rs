@@ -16,7 +16,7 @@ use infrastructure::testing::TestDb;
 use infrastructure::wiring;
 
 fn services(t: &TestDb) -> Services {
-    let queue = std::sync::Arc::new(application::fakes::FakeReports::default());
+    let queue = std::sync::Arc::new(application::realworld::FakeReportQueue::default());
     Services::from_features(&wiring::services(t.db.clone(), &t.settings(), queue).expect("wired"))
 }
 

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use application::UseCaseError;
 use application::accounts::Accounts as Services;
+use application::accounts::FakeWelcomeQueue;
 use application::accounts::{RegisterInput, UpdateUserInput, WelcomeOutcome};
 use application::accounts::{WelcomeJob, WelcomeRepository};
-use application::fakes::FakeWelcomeQueue;
 use application::ports::TokenClaims;
 use domain::{Timestamp, UserId};
 use infrastructure::accounts::SeaOrmWelcomeRepository;

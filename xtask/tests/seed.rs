@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
+use application::accounts::FakeWelcomeQueue;
 use application::accounts::{LoginInput, RegisterInput, UserService, WelcomeService};
-use application::fakes::FakeWelcomeQueue;
 use infrastructure::accounts::{SeaOrmUserRepository, SeaOrmWelcomeRepository};
 use infrastructure::clock::SystemClock;
 use infrastructure::security::{Argon2Hasher, JwtTokens};

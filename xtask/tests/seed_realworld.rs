@@ -58,7 +58,7 @@ async fn the_app_keeps_inserting_articles_and_comments_after_a_seed(db: TestDb) 
     let settings = db.settings();
     xtask::seed::seed(&db.db, &settings, &options(Existing::Refuse)).await.expect("seed");
     // Seeding enqueues no reports: an in-memory queue stands in.
-    let queue = std::sync::Arc::new(application::fakes::FakeReports::default());
+    let queue = std::sync::Arc::new(application::realworld::FakeReportQueue::default());
     let features = infrastructure::wiring::services(db.db.clone(), &settings, queue).expect("services");
     let services = features.expect::<application::realworld::RealWorld>();
     let (max_user, max_article, max_comment) = (

@@ -3,6 +3,8 @@
 //! per-account login throttle.
 
 mod cache;
+#[cfg(feature = "test-fakes")]
+pub mod fakes;
 mod feature;
 mod ports;
 mod throttle;
@@ -10,6 +12,8 @@ mod users;
 mod welcome;
 
 pub use cache::CachedUserRepository;
+#[cfg(feature = "test-fakes")]
+pub use fakes::FakeWelcomeQueue;
 pub use feature::{AccountPorts, Accounts};
 pub use ports::{Credentials, NewUserRecord, UserRepository, UserUpdate, WelcomeJob, WelcomeQueue, WelcomeRepository};
 pub use throttle::LoginThrottle;

@@ -5,6 +5,8 @@
 mod articles;
 pub mod cache;
 mod comments;
+#[cfg(feature = "test-fakes")]
+pub mod fakes;
 mod feature;
 mod ports;
 mod profiles;
@@ -14,6 +16,8 @@ mod tags;
 pub use articles::{ArticleService, CreateArticleInput, UpdateArticleInput};
 pub use cache::{CachedArticleRepository, CachedProfileRepository, CachedTagRepository};
 pub use comments::{CommentPage, CommentService};
+#[cfg(feature = "test-fakes")]
+pub use fakes::FakeReportQueue;
 pub use feature::{ListLimits, RealWorld, RealWorldPorts, ReportPorts};
 pub use ports::{
     ArticlePage, ArticleRef, ArticleRepository, AuthorActivity, CommentRef, CommentRepository, NewArticleRecord,

@@ -380,5 +380,24 @@ fn csv_field(value: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "reports_tests.rs"]
-mod tests;
+mod tests {
+    use super::*;
+
+    fn row(id: i64, name: &str, counts: [u64; 4]) -> AuthorActivity {
+        let [articles, favorites, comments, followers] = counts;
+        AuthorActivity { author: UserId(id), username: name.to_owned(), articles, favorites, comments, followers }
+    }
+
+    #[test]
+    fn csv_lines_quote_names_holding_commas_or_quotes() {
+        assert_eq!(csv_line(&row(10, "ann", [2, 5, 1, 0])), "10,ann,2,5,1,0");
+        assert_eq!(csv_line(&row(12, "o,dd", [1, 0, 0, 3])), "12,\"o,dd\",1,0,0,3");
+        assert_eq!(csv_line(&row(13, "say \"hi\"", [0, 0, 0, 0])), "13,\"say \"\"hi\"\"\",0,0,0,0");
+    }
+
+    #[test]
+    fn an_author_is_active_with_any_count_above_zero() {
+        assert!(!is_active(&row(1, "idle", [0, 0, 0, 0])));
+        assert!(is_active(&row(2, "fan", [0, 0, 0, 1])));
+    }
+}

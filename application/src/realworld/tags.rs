@@ -43,37 +43,3 @@ impl TagService {
         Ok(TagPage { tags, next })
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fakes::Fakes;
-    use crate::realworld::CreateArticleInput;
-
-    #[tokio::test]
-    async fn tags_are_paged_in_name_order_without_gaps_or_repeats() {
-        let fakes = Fakes::new();
-        let author = fakes.user("author").await;
-        let services = fakes.realworld();
-        let names = ["b", "a", "e", "c", "d"];
-        let input = CreateArticleInput {
-            title: Some("Tagged".to_owned()),
-            description: Some("d".to_owned()),
-            body: Some("b".to_owned()),
-            tag_list: Some(names.iter().map(|n| (*n).to_owned()).collect()),
-        };
-        services.articles.create(author, input).await.expect("created");
-        let mut seen = Vec::new();
-        let mut after: Option<Tag> = None;
-        loop {
-            let page = services.tags.list(Some(2), after.as_ref()).await.expect("listed");
-            assert!(page.tags.len() <= 2);
-            seen.extend(page.tags.iter().map(|t| t.as_str().to_owned()));
-            match page.next {
-                Some(next) => after = Some(next),
-                None => break,
-            }
-        }
-        assert_eq!(seen, ["a", "b", "c", "d", "e"]);
-    }
-}

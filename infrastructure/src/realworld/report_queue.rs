@@ -21,15 +21,15 @@ impl ReportQueue for ApalisQueue<ReportJob> {
 #[cfg(feature = "testing")]
 impl From<std::sync::Arc<dyn ReportQueue>> for crate::wiring::JobQueues {
     fn from(reports: std::sync::Arc<dyn ReportQueue>) -> Self {
-        let welcome = std::sync::Arc::new(application::fakes::FakeWelcomeQueue::default());
+        let welcome = std::sync::Arc::new(application::accounts::FakeWelcomeQueue::default());
         Self::default().with::<dyn ReportQueue>(reports).with::<dyn application::accounts::WelcomeQueue>(welcome)
     }
 }
 
-/// As above, for the in-memory report queue of `application::fakes`.
+/// As above, for the application's recording report queue.
 #[cfg(feature = "testing")]
-impl From<std::sync::Arc<application::fakes::FakeReports>> for crate::wiring::JobQueues {
-    fn from(reports: std::sync::Arc<application::fakes::FakeReports>) -> Self {
+impl From<std::sync::Arc<application::realworld::FakeReportQueue>> for crate::wiring::JobQueues {
+    fn from(reports: std::sync::Arc<application::realworld::FakeReportQueue>) -> Self {
         Self::from(reports as std::sync::Arc<dyn ReportQueue>)
     }
 }

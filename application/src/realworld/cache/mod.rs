@@ -3,8 +3,6 @@
 
 mod articles;
 mod profiles;
-#[cfg(test)]
-mod tests;
 mod views;
 
 pub use articles::{CachedArticleRepository, CachedTagRepository};

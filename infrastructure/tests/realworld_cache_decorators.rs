@@ -1,31 +1,39 @@
-//! Decorator tests on the in-memory fakes: hits, misses, every invalidation, stampedes
-//! and cache outages. A counting store proves how often the "database" was read.
+//! The RealWorld example's cache decorators over the real repositories (SQLite): hits,
+//! misses, every invalidation, stampedes and cache outages, with the application's fake
+//! cache. A counting wrapper around the sea-orm repositories proves how often the
+//! database was read. (The decorators against the real cache adapters are in
+//! `cache_views.rs`.)
 
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use application::accounts::{AccountPorts, Accounts, FakeWelcomeQueue, UpdateUserInput};
+use application::cache::fake::FakeCache;
+use application::cache::{CacheStats, Caching, View};
+use application::realworld::{
+    ArticlePage, ArticleRef, ArticleRepository, FakeReportQueue, ListLimits, NewArticleRecord, ProfileRepository,
+    RealWorld, RealWorldPorts, ReportPolicy, ReportPorts, TagRepository, ViewerFlags,
+};
+use application::realworld::{CreateArticleInput, UpdateArticleInput};
+use application::{Platform, RepoError, UseCaseError};
 use async_trait::async_trait;
 use domain::realworld::{Article, ArticleChanges, ArticleFilter, ArticleId, Page, Profile, Slug, Tag};
 use domain::{Timestamp, UserId};
+use infrastructure::accounts::{SeaOrmUserRepository, SeaOrmWelcomeRepository};
+use infrastructure::realworld::{
+    SeaOrmArticleRepository, SeaOrmCommentRepository, SeaOrmProfileRepository, SeaOrmReportRepository,
+    SeaOrmTagRepository, SqlReportData,
+};
+use infrastructure::testing::TestServices;
 use tokio::sync::Semaphore;
 
-use crate::accounts::Accounts;
-use crate::accounts::UpdateUserInput;
-use crate::cache::fake::FakeCache;
-use crate::cache::{CacheStats, Caching, View};
-use crate::fakes::{Fakes, InMemoryStore};
-use crate::realworld::RealWorld;
-use crate::realworld::{
-    ArticlePage, ArticleRef, ArticleRepository, NewArticleRecord, ProfileRepository, TagRepository, ViewerFlags,
-};
-use crate::realworld::{CreateArticleInput, UpdateArticleInput};
-use crate::{Platform, RepoError, UseCaseError};
-
-/// The store, counting the reads that caching should save; `gate` holds article loads
-/// until the test releases them.
+/// The real repositories, counting the reads that caching should save; `gate` holds
+/// article loads until the test releases them.
 struct Counting {
-    store: InMemoryStore,
+    articles: SeaOrmArticleRepository,
+    tags: SeaOrmTagRepository,
+    profiles: SeaOrmProfileRepository,
     loads: AtomicUsize,
     gate: Option<Arc<Semaphore>>,
 }
@@ -39,20 +47,20 @@ impl Counting {
 #[async_trait]
 impl ArticleRepository for Counting {
     async fn create(&self, article: NewArticleRecord) -> Result<Article, RepoError> {
-        self.store.create(article).await
+        self.articles.create(article).await
     }
     async fn find_by_slug(&self, slug: &Slug, viewer: Option<UserId>) -> Result<Option<Article>, RepoError> {
         self.loaded();
         if let Some(gate) = &self.gate {
             let _permit = gate.acquire().await;
         }
-        self.store.find_by_slug(slug, viewer).await
+        self.articles.find_by_slug(slug, viewer).await
     }
     async fn locate(&self, slug: &Slug) -> Result<Option<ArticleRef>, RepoError> {
-        self.store.locate(slug).await
+        self.articles.locate(slug).await
     }
     async fn random_slug(&self) -> Result<Option<Slug>, RepoError> {
-        self.store.random_slug().await
+        self.articles.random_slug().await
     }
     async fn update(
         &self,
@@ -61,29 +69,29 @@ impl ArticleRepository for Counting {
         s: Option<&Slug>,
         at: Timestamp,
     ) -> Result<(), RepoError> {
-        self.store.update(id, c, s, at).await
+        self.articles.update(id, c, s, at).await
     }
     async fn delete(&self, id: ArticleId) -> Result<(), RepoError> {
-        ArticleRepository::delete(&self.store, id).await
+        self.articles.delete(id).await
     }
     async fn list(&self, filter: &ArticleFilter, page: Page, viewer: Option<UserId>) -> Result<ArticlePage, RepoError> {
         self.loaded();
-        ArticleRepository::list(&self.store, filter, page, viewer).await
+        self.articles.list(filter, page, viewer).await
     }
     async fn feed(&self, viewer: UserId, page: Page) -> Result<ArticlePage, RepoError> {
-        self.store.feed(viewer, page).await
+        self.articles.feed(viewer, page).await
     }
     async fn favorite(&self, user: UserId, article: ArticleId) -> Result<(), RepoError> {
-        self.store.favorite(user, article).await
+        self.articles.favorite(user, article).await
     }
     async fn unfavorite(&self, user: UserId, article: ArticleId) -> Result<(), RepoError> {
-        self.store.unfavorite(user, article).await
+        self.articles.unfavorite(user, article).await
     }
     async fn viewer_flags(&self, v: UserId, a: &[ArticleId], u: &[UserId]) -> Result<ViewerFlags, RepoError> {
-        self.store.viewer_flags(v, a, u).await
+        self.articles.viewer_flags(v, a, u).await
     }
     async fn slug_of(&self, id: ArticleId) -> Result<Option<Slug>, RepoError> {
-        self.store.slug_of(id).await
+        self.articles.slug_of(id).await
     }
 }
 
@@ -91,7 +99,7 @@ impl ArticleRepository for Counting {
 impl TagRepository for Counting {
     async fn in_use(&self) -> Result<Vec<Tag>, RepoError> {
         self.loaded();
-        self.store.in_use().await
+        self.tags.in_use().await
     }
 }
 
@@ -99,21 +107,21 @@ impl TagRepository for Counting {
 impl ProfileRepository for Counting {
     async fn find_profile(&self, name: &str, viewer: Option<UserId>) -> Result<Option<(UserId, Profile)>, RepoError> {
         self.loaded();
-        self.store.find_profile(name, viewer).await
+        self.profiles.find_profile(name, viewer).await
     }
     async fn follow(&self, follower: UserId, followee: UserId) -> Result<(), RepoError> {
-        self.store.follow(follower, followee).await
+        self.profiles.follow(follower, followee).await
     }
     async fn unfollow(&self, follower: UserId, followee: UserId) -> Result<(), RepoError> {
-        self.store.unfollow(follower, followee).await
+        self.profiles.unfollow(follower, followee).await
     }
     async fn following_among(&self, follower: UserId, followees: &[UserId]) -> Result<HashSet<UserId>, RepoError> {
-        self.store.following_among(follower, followees).await
+        self.profiles.following_among(follower, followees).await
     }
 }
 
 struct Harness {
-    fakes: Fakes,
+    s: TestServices,
     counting: Arc<Counting>,
     cache: Arc<FakeCache>,
     stats: Arc<CacheStats>,
@@ -122,24 +130,45 @@ struct Harness {
 }
 
 impl Harness {
-    fn new() -> Self {
-        Self::with_gate(None)
+    async fn new() -> Self {
+        Self::with_gate(None).await
     }
 
-    fn with_gate(gate: Option<Arc<Semaphore>>) -> Self {
-        let fakes = Fakes::new();
-        let counting = Arc::new(Counting { store: fakes.store.clone(), loads: AtomicUsize::new(0), gate });
+    async fn with_gate(gate: Option<Arc<Semaphore>>) -> Self {
+        let s = TestServices::sqlite().await;
+        let db = &s.db.db;
+        let counting = Arc::new(Counting {
+            articles: SeaOrmArticleRepository::new(db.clone()),
+            tags: SeaOrmTagRepository::new(db.clone()),
+            profiles: SeaOrmProfileRepository::new(db.clone()),
+            loads: AtomicUsize::new(0),
+            gate,
+        });
         let cache = Arc::new(FakeCache::default());
         let stats = Arc::new(CacheStats::default());
         let caching = Arc::new(Caching::new(cache.clone(), stats.clone()));
-        let platform = Platform { caching: Some(caching), ..fakes.platform() };
-        let mut ports = fakes.realworld_ports();
-        ports.articles = counting.clone();
-        ports.tags = counting.clone();
-        ports.profiles = counting.clone();
-        let accounts = Accounts::new(fakes.account_ports(), &platform);
+        let platform = Platform { caching: Some(caching), ..s.platform() };
+        let account_ports = AccountPorts {
+            users: Arc::new(SeaOrmUserRepository::new(db.clone())),
+            welcome_records: Arc::new(SeaOrmWelcomeRepository::new(db.clone())),
+            welcome_queue: Arc::new(FakeWelcomeQueue::default()),
+        };
+        let ports = RealWorldPorts {
+            profiles: counting.clone(),
+            articles: counting.clone(),
+            comments: Arc::new(SeaOrmCommentRepository::new(db.clone())),
+            tags: counting.clone(),
+            reports: ReportPorts {
+                records: Arc::new(SeaOrmReportRepository::new(db.clone())),
+                queue: Arc::new(FakeReportQueue::default()),
+                data: Arc::new(SqlReportData::new(db.clone())),
+                policy: ReportPolicy::default(),
+            },
+            lists: ListLimits::default(),
+        };
+        let accounts = Accounts::new(account_ports, &platform);
         let services = RealWorld::new(ports, &accounts, &platform);
-        Self { fakes, counting, cache, stats, services, accounts }
+        Self { s, counting, cache, stats, services, accounts }
     }
 
     fn loads(&self) -> usize {
@@ -171,8 +200,8 @@ impl Harness {
 
 #[tokio::test]
 async fn a_second_read_is_a_hit_and_does_not_load() {
-    let h = Harness::new();
-    let jake = h.fakes.user("jake").await;
+    let h = Harness::new().await;
+    let jake = h.s.user("jake").await;
     h.publish(jake, "Hello", &[]).await;
     let first = h.article("hello", None).await;
     let second = h.article("hello", None).await;
@@ -184,8 +213,8 @@ async fn a_second_read_is_a_hit_and_does_not_load() {
 
 #[tokio::test]
 async fn every_view_is_cached() {
-    let h = Harness::new();
-    let jake = h.fakes.user("jake").await;
+    let h = Harness::new().await;
+    let jake = h.s.user("jake").await;
     h.publish(jake, "Hello", &["x"]).await;
     for _ in 0..2 {
         h.first_page(None).await;
@@ -200,10 +229,10 @@ async fn every_view_is_cached() {
 
 #[tokio::test]
 async fn viewer_flags_are_filled_per_reader_and_never_shared() {
-    let h = Harness::new();
-    let jake = h.fakes.user("jake").await;
-    let fan = h.fakes.user("fan").await;
-    let other = h.fakes.user("other").await;
+    let h = Harness::new().await;
+    let jake = h.s.user("jake").await;
+    let fan = h.s.user("fan").await;
+    let other = h.s.user("other").await;
     h.publish(jake, "Hello", &[]).await;
     h.services.articles.favorite(fan, "hello").await.expect("favorited");
     h.services.profiles.follow(fan, "jake").await.expect("followed");
@@ -224,8 +253,8 @@ async fn viewer_flags_are_filled_per_reader_and_never_shared() {
 
 #[tokio::test]
 async fn an_edit_is_seen_at_once_and_a_new_title_moves_the_slug() {
-    let h = Harness::new();
-    let jake = h.fakes.user("jake").await;
+    let h = Harness::new().await;
+    let jake = h.s.user("jake").await;
     h.publish(jake, "Hello", &[]).await;
     h.article("hello", None).await;
     h.first_page(None).await;
@@ -241,8 +270,8 @@ async fn an_edit_is_seen_at_once_and_a_new_title_moves_the_slug() {
 
 #[tokio::test]
 async fn creating_and_deleting_change_the_list_and_the_tags() {
-    let h = Harness::new();
-    let jake = h.fakes.user("jake").await;
+    let h = Harness::new().await;
+    let jake = h.s.user("jake").await;
     h.publish(jake, "One", &["a"]).await;
     assert_eq!(h.first_page(None).await.total, 1);
     assert_eq!(h.tags().await, ["a"]);
@@ -263,9 +292,9 @@ async fn creating_and_deleting_change_the_list_and_the_tags() {
 
 #[tokio::test]
 async fn favorites_change_the_count_in_the_article_and_the_list() {
-    let h = Harness::new();
-    let jake = h.fakes.user("jake").await;
-    let fan = h.fakes.user("fan").await;
+    let h = Harness::new().await;
+    let jake = h.s.user("jake").await;
+    let fan = h.s.user("fan").await;
     h.publish(jake, "Hello", &[]).await;
     assert_eq!(h.article("hello", None).await.favorites_count, 0);
     assert_eq!(h.first_page(None).await.articles[0].favorites_count, 0);
@@ -279,9 +308,9 @@ async fn favorites_change_the_count_in_the_article_and_the_list() {
 
 #[tokio::test]
 async fn following_is_seen_at_once_without_invalidating_anything() {
-    let h = Harness::new();
-    let jake = h.fakes.user("jake").await;
-    let fan = h.fakes.user("fan").await;
+    let h = Harness::new().await;
+    let jake = h.s.user("jake").await;
+    let fan = h.s.user("fan").await;
     h.publish(jake, "Hello", &[]).await;
     assert!(!h.article("hello", Some(fan)).await.author.following);
     let bumps = h.cache.bumps.load(Ordering::SeqCst);
@@ -295,8 +324,8 @@ async fn following_is_seen_at_once_without_invalidating_anything() {
 
 #[tokio::test]
 async fn a_profile_edit_reaches_profiles_articles_and_lists() {
-    let h = Harness::new();
-    let jake = h.fakes.user("jake").await;
+    let h = Harness::new().await;
+    let jake = h.s.user("jake").await;
     h.publish(jake, "Hello", &[]).await;
     h.article("hello", None).await;
     h.first_page(None).await;
@@ -320,8 +349,8 @@ async fn a_profile_edit_reaches_profiles_articles_and_lists() {
 #[tokio::test]
 async fn concurrent_misses_on_one_key_load_once() {
     let gate = Arc::new(Semaphore::new(0));
-    let h = Arc::new(Harness::with_gate(Some(gate.clone())));
-    let jake = h.fakes.user("jake").await;
+    let h = Arc::new(Harness::with_gate(Some(gate.clone())).await);
+    let jake = h.s.user("jake").await;
     h.publish(jake, "Hello", &[]).await;
     let readers: Vec<_> = (0..32)
         .map(|_| {
@@ -345,8 +374,8 @@ async fn concurrent_misses_on_one_key_load_once() {
 
 #[tokio::test]
 async fn a_failing_cache_falls_back_to_the_store_and_recovers() {
-    let h = Harness::new();
-    let jake = h.fakes.user("jake").await;
+    let h = Harness::new().await;
+    let jake = h.s.user("jake").await;
     h.publish(jake, "Hello", &[]).await;
     h.cache.fail(true);
     for _ in 0..3 {
@@ -368,8 +397,8 @@ async fn a_failing_cache_falls_back_to_the_store_and_recovers() {
 
 #[tokio::test]
 async fn filtered_and_deep_pages_are_not_cached() {
-    let h = Harness::new();
-    let jake = h.fakes.user("jake").await;
+    let h = Harness::new().await;
+    let jake = h.s.user("jake").await;
     h.publish(jake, "Hello", &["x"]).await;
     let by_tag = ArticleFilter { tag: Some("x".to_owned()), ..Default::default() };
     for _ in 0..2 {
@@ -382,7 +411,7 @@ async fn filtered_and_deep_pages_are_not_cached() {
 
 #[tokio::test]
 async fn unknown_slugs_are_not_cached() {
-    let h = Harness::new();
+    let h = Harness::new().await;
     for _ in 0..2 {
         assert!(h.services.articles.get("nope", None).await.is_err());
     }
