@@ -325,7 +325,7 @@ MINIMAL_DOCS_ALLOWED='shared/realworld|RealWorld (shape|spec|Hurl suite|conforma
 # Settings the platform's code still defines with the example's names: a minimal project
 # has them, so its docs test requires their rows. Remove a name when its setting moves to
 # the example's own section (docs/realworld/configuration.md); the list may only shrink.
-MINIMAL_DOCS_SETTINGS='cache\.article_ttl_secs|cache\.list_ttl_secs|pagination\.max_comments'
+MINIMAL_DOCS_SETTINGS='cache\.article_ttl_secs|cache\.list_ttl_secs'
 minimal_docs_without_example() {
   local dir=$1 hits
   hits=$(grep -rniE "$MINIMAL_DOCS_WORDS" "$dir/docs" "$dir/README.md" --exclude=template.md |
