@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# seed.sh NAME BIN -- create database bisect_NAME on the shared PostgreSQL, migrate with BIN, seed as cache.sh does
+# cpu-per-request-seed.sh NAME BIN -- create database bisect_NAME on the shared PostgreSQL, migrate with BIN, seed as cache.sh does
 set -euo pipefail
 NAME=$1 BIN=$2 ARTICLES=10000
-ADMIN=postgres://postgres@127.0.0.1:55499/postgres
+# The PostgreSQL server to use (a superuser URL; pg_stat_statements loaded for the CPU script).
+ADMIN=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:55432/postgres}
 db=bisect_$NAME
 psql "$ADMIN" -q -c "DROP DATABASE IF EXISTS $db"
 psql "$ADMIN" -q -c "CREATE DATABASE $db"
-url=postgres://postgres@127.0.0.1:55499/$db
+url=${ADMIN%/*}/$db
 DATABASE_URL="$url" STRATA_AUTH__JWT_SECRET=bench-secret-bench-secret-bench-secret-0 STRATA_LOG__LEVEL=warn "$BIN" migrate
 psql "$url" -q -v ON_ERROR_STOP=1 <<SQL
 INSERT INTO users (username, email, password_hash, bio, created_at, updated_at)

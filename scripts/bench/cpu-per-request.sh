@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# measure.sh NAME BIN -- serve BIN on database bisect_NAME (cache off), then for /health and
+# cpu-per-request.sh NAME BIN -- serve BIN on database bisect_NAME (cache off), then for /health and
 # /api/articles/s5000: 2 s warm-up, wrk -t2 -c64 -d${DURATION:-10s}; CPU of the API process and of the
 # PostgreSQL backends of bisect_NAME from /proc/PID/stat (utime+stime) before and after.
 set -euo pipefail
 NAME=$1 BIN=$2 DURATION=${DURATION:-10s}
-ADMIN=postgres://postgres@127.0.0.1:55499/postgres
+# The PostgreSQL server to use (a superuser URL; pg_stat_statements loaded for the CPU script).
+ADMIN=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:55432/postgres}
 db=bisect_$NAME
-url=postgres://postgres@127.0.0.1:55499/$db
+url=${ADMIN%/*}/$db
 PORT=${PORT:-39311}
 env DATABASE_URL="$url" STRATA_AUTH__JWT_SECRET=bench-secret-bench-secret-bench-secret-0 STRATA_LOG__LEVEL=warn \
   STRATA_HTTP__RATE_LIMIT__ENABLED=false STRATA_CACHE__ENABLED=false HOST=127.0.0.1 PORT=$PORT ${EXTRA_ENV:-} \
