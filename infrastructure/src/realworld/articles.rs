@@ -14,6 +14,7 @@
 //! 0.6 ms for the page plus 29 ms for a bare count.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use application::RepoError;
 use application::realworld::{
@@ -26,7 +27,7 @@ use domain::realworld::{
 };
 use domain::{Timestamp, UserId};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::sea_query::{Asterisk, Cond, Expr, ExprTrait, JoinType, OnConflict, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Asterisk, Cond, Expr, ExprTrait, JoinType, OnConflict, Order, Query, SelectStatement, Value};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult,
     QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
@@ -36,7 +37,7 @@ use super::MissingParentExt;
 use super::NO_VIEWER;
 use super::profiles::{ProfileRow, following_flag};
 use crate::accounts::entities::users;
-use crate::db::sql::{DbResultExt, fetch_all, fetch_one, literal};
+use crate::db::sql::{DbResultExt, SqlCache, fetch_all, literal};
 use crate::realworld::entities::{article_tags, articles, favorites, follows, tags};
 
 const SLUG_UNIQUE: &[&str] = &["slug"];
@@ -192,6 +193,48 @@ fn feed_condition(viewer: UserId) -> Cond {
     Cond::all().add(Expr::col(("a", articles::Column::AuthorId)).in_subquery(followees))
 }
 
+/// What a page of articles is selected by: its `WHERE` for the builder, and the same
+/// filters as the values the builder binds (in its order) with a key for the text's shape,
+/// so that the page's statements are built once per shape ([`SqlCache`]).
+#[derive(Clone, Copy)]
+enum Selection<'a> {
+    List(&'a ArticleFilter),
+    Feed(UserId),
+}
+
+impl Selection<'_> {
+    fn condition(self) -> Cond {
+        match self {
+            Self::List(filter) => list_condition(filter),
+            Self::Feed(viewer) => feed_condition(viewer),
+        }
+    }
+
+    /// The condition's values in the order [`list_condition`] adds them.
+    fn values(self) -> Vec<Value> {
+        match self {
+            Self::List(filter) => [filter.tag.as_deref(), filter.author.as_deref(), filter.favorited_by.as_deref()]
+                .into_iter()
+                .flatten()
+                .map(Value::from)
+                .collect(),
+            Self::Feed(viewer) => vec![viewer.0.into()],
+        }
+    }
+
+    /// One bit per filter that is there (each adds its own text), and one for the feed.
+    fn shape(self) -> u64 {
+        match self {
+            Self::List(filter) => {
+                u64::from(filter.tag.is_some())
+                    | u64::from(filter.author.is_some()) << 1
+                    | u64::from(filter.favorited_by.is_some()) << 2
+            }
+            Self::Feed(_) => 1 << 3,
+        }
+    }
+}
+
 /// [`ArticleRepository`] on sea-orm.
 #[derive(Clone)]
 pub struct SeaOrmArticleRepository {
@@ -209,29 +252,33 @@ impl SeaOrmArticleRepository {
         if ids.is_empty() {
             return Ok(by_article);
         }
-        let query = Query::select()
-            .column(("at", article_tags::Column::ArticleId))
-            .column(("t", tags::Column::Name))
-            .from_as(article_tags::Entity, "at")
-            .join_as(
-                JoinType::InnerJoin,
-                tags::Entity,
-                "t",
-                Expr::col(("t", tags::Column::Id)).equals(("at", article_tags::Column::TagId)),
-            )
-            .and_where(Expr::col(("at", article_tags::Column::ArticleId)).is_in(ids.iter().copied()))
-            .order_by(("at", article_tags::Column::ArticleId), Order::Asc)
-            .order_by(("at", article_tags::Column::Position), Order::Asc)
-            .to_owned();
-        for row in fetch_all::<TagRow>(&self.db, &query).await? {
+        // One text per number of ids (a page holds at most 100).
+        static TAGS_OF: LazyLock<SqlCache> = LazyLock::new(SqlCache::new);
+        let query = || {
+            Query::select()
+                .column(("at", article_tags::Column::ArticleId))
+                .column(("t", tags::Column::Name))
+                .from_as(article_tags::Entity, "at")
+                .join_as(
+                    JoinType::InnerJoin,
+                    tags::Entity,
+                    "t",
+                    Expr::col(("t", tags::Column::Id)).equals(("at", article_tags::Column::TagId)),
+                )
+                .and_where(Expr::col(("at", article_tags::Column::ArticleId)).is_in(ids.iter().copied()))
+                .order_by(("at", article_tags::Column::ArticleId), Order::Asc)
+                .order_by(("at", article_tags::Column::Position), Order::Asc)
+                .to_owned()
+        };
+        let values = ids.iter().map(|&id| id.into()).collect();
+        for row in TAGS_OF.fetch_all::<TagRow>(&self.db, ids.len() as u64, query, values).await? {
             by_article.entry(row.article_id).or_default().push(Tag::from_trusted(row.name));
         }
         Ok(by_article)
     }
 
-    async fn page(&self, condition: Cond, page: Page, viewer: Option<UserId>) -> Result<ArticlePage, DbErr> {
-        let ((articles, next), total) =
-            tokio::try_join!(self.rows(condition.clone(), page, viewer), self.count(condition))?;
+    async fn page(&self, selection: Selection<'_>, page: Page, viewer: Option<UserId>) -> Result<ArticlePage, DbErr> {
+        let ((articles, next), total) = tokio::try_join!(self.rows(selection, page, viewer), self.count(selection))?;
         Ok(ArticlePage { articles, total, next })
     }
 
@@ -241,27 +288,44 @@ impl SeaOrmArticleRepository {
     /// next page.
     async fn rows(
         &self,
-        mut condition: Cond,
+        selection: Selection<'_>,
         page: Page,
         viewer: Option<UserId>,
     ) -> Result<(Vec<Article>, Option<Cursor>), DbErr> {
-        // A row-value comparison matches the (created_at, id) index on both databases.
-        if let Some(cursor) = page.cursor() {
-            condition = condition.add(
-                Expr::tuple([Expr::col(("a", articles::Column::CreatedAt)), Expr::col(("a", articles::Column::Id))])
+        static ROWS: LazyLock<SqlCache> = LazyLock::new(SqlCache::new);
+        let query = || {
+            let mut condition = selection.condition();
+            // A row-value comparison matches the (created_at, id) index on both databases.
+            if let Some(cursor) = page.cursor() {
+                condition = condition.add(
+                    Expr::tuple([
+                        Expr::col(("a", articles::Column::CreatedAt)),
+                        Expr::col(("a", articles::Column::Id)),
+                    ])
                     .lt(Expr::tuple([Expr::val(cursor.created_at.as_datetime()), Expr::val(cursor.id.0)])),
-            );
+                );
+            }
+            let mut query = article_view(viewer);
+            if !condition.is_empty() {
+                query.cond_where(condition);
+            }
+            query
+                .order_by(("a", articles::Column::CreatedAt), Order::Desc)
+                .order_by(("a", articles::Column::Id), Order::Desc)
+                .limit(u64::from(page.limit()) + 1)
+                .offset(page.offset());
+            query
+        };
+        // In the builder's order: the flags' viewer, the filters, the cursor, LIMIT, OFFSET.
+        let viewer_id = viewer.map_or(NO_VIEWER, |v| v.0);
+        let mut values: Vec<Value> = vec![viewer_id.into(), viewer_id.into()];
+        values.extend(selection.values());
+        if let Some(cursor) = page.cursor() {
+            values.extend([cursor.created_at.as_datetime().into(), cursor.id.0.into()]);
         }
-        let mut query = article_view(viewer);
-        if !condition.is_empty() {
-            query.cond_where(condition);
-        }
-        query
-            .order_by(("a", articles::Column::CreatedAt), Order::Desc)
-            .order_by(("a", articles::Column::Id), Order::Desc)
-            .limit(u64::from(page.limit()) + 1)
-            .offset(page.offset());
-        let mut rows = fetch_all::<ArticleRow>(&self.db, &query).await?;
+        values.extend([(u64::from(page.limit()) + 1).into(), page.offset().into()]);
+        let shape = selection.shape() | u64::from(page.cursor().is_some()) << 4;
+        let mut rows = ROWS.fetch_all::<ArticleRow>(&self.db, shape, query, values).await?;
         let more = rows.len() > page.limit() as usize;
         rows.truncate(page.limit() as usize);
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -278,13 +342,18 @@ impl SeaOrmArticleRepository {
     }
 
     /// `articlesCount`: every match, without the page's per-viewer subqueries.
-    async fn count(&self, condition: Cond) -> Result<u64, DbErr> {
-        let mut query = articles_with_authors();
-        query.expr_as(Expr::col(Asterisk).count(), "total");
-        if !condition.is_empty() {
-            query.cond_where(condition);
-        }
-        let total = fetch_one::<Total>(&self.db, &query).await?;
+    async fn count(&self, selection: Selection<'_>) -> Result<u64, DbErr> {
+        static COUNT: LazyLock<SqlCache> = LazyLock::new(SqlCache::new);
+        let query = || {
+            let condition = selection.condition();
+            let mut query = articles_with_authors();
+            query.expr_as(Expr::col(Asterisk).count(), "total");
+            if !condition.is_empty() {
+                query.cond_where(condition);
+            }
+            query
+        };
+        let total = COUNT.fetch_one::<Total>(&self.db, selection.shape(), query, selection.values()).await?;
         Ok(total.and_then(|t| u64::try_from(t.total).ok()).unwrap_or(0))
     }
 }
@@ -352,11 +421,17 @@ impl ArticleRepository for SeaOrmArticleRepository {
 
     #[tracing::instrument(level = "debug", name = "ArticleRepository.find_by_slug", skip_all)]
     async fn find_by_slug(&self, slug: &Slug, viewer: Option<UserId>) -> Result<Option<Article>, RepoError> {
-        let query = article_view(viewer)
-            .column(("a", articles::Column::Body))
-            .and_where(Expr::col(("a", articles::Column::Slug)).eq(slug.as_str()))
-            .to_owned();
-        let Some(row) = fetch_one::<ArticleWithBody>(&self.db, &query).await.or_unexpected()? else {
+        static BY_SLUG: LazyLock<SqlCache> = LazyLock::new(SqlCache::new);
+        let query = || {
+            article_view(viewer)
+                .column(("a", articles::Column::Body))
+                .and_where(Expr::col(("a", articles::Column::Slug)).eq(slug.as_str()))
+                .to_owned()
+        };
+        // In the builder's order: the viewer of the favorited and following flags, the slug.
+        let viewer_id = viewer.map_or(NO_VIEWER, |v| v.0);
+        let values = vec![viewer_id.into(), viewer_id.into(), slug.as_str().into()];
+        let Some(row) = BY_SLUG.fetch_one::<ArticleWithBody>(&self.db, 0, query, values).await.or_unexpected()? else {
             return Ok(None);
         };
         let id = row.view.id;
@@ -430,12 +505,12 @@ impl ArticleRepository for SeaOrmArticleRepository {
 
     #[tracing::instrument(level = "debug", name = "ArticleRepository.list", skip_all)]
     async fn list(&self, filter: &ArticleFilter, page: Page, viewer: Option<UserId>) -> Result<ArticlePage, RepoError> {
-        self.page(list_condition(filter), page, viewer).await.or_unexpected()
+        self.page(Selection::List(filter), page, viewer).await.or_unexpected()
     }
 
     #[tracing::instrument(level = "debug", name = "ArticleRepository.feed", skip_all)]
     async fn feed(&self, viewer: UserId, page: Page) -> Result<ArticlePage, RepoError> {
-        self.page(feed_condition(viewer), page, Some(viewer)).await.or_unexpected()
+        self.page(Selection::Feed(viewer), page, Some(viewer)).await.or_unexpected()
     }
 
     #[tracing::instrument(level = "debug", name = "ArticleRepository.random_slug", skip_all)]
