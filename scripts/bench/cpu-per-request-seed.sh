@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+#{% capture body %}
 # cpu-per-request-seed.sh NAME BIN -- create database bisect_NAME on the shared PostgreSQL, migrate with BIN, seed as cache.sh does
 set -euo pipefail
 NAME=$1 BIN=$2 ARTICLES=10000
@@ -25,4 +26,4 @@ INSERT INTO favorites (user_id, article_id, created_at)
 UPDATE articles a SET favorites_count = (SELECT count(*) FROM favorites f WHERE f.article_id = a.id);
 ANALYZE;
 SQL
-echo "seeded $db"
+echo "seeded $db" #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "strata.db", db_file | replace: "strata.toml", config_file | replace: "5432/strata", pg_db_path | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}

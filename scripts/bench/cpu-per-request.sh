@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+#{% capture body %}
 # cpu-per-request.sh NAME BIN -- serve BIN on database bisect_NAME (cache off), then for /health and
 # /api/articles/s5000: 2 s warm-up, wrk -t2 -c64 -d${DURATION:-10s}; CPU of the API process and of the
 # PostgreSQL backends of bisect_NAME from /proc/PID/stat (utime+stime) before and after.
@@ -32,4 +33,4 @@ for route in /health /api/articles/s5000; do
   n=$(awk '/requests in/ {print $1}' <<<"$out"); rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   awk -v name=$NAME -v r=$route -v n=$n -v rps=$rps -v s=$((s1-s0)) -v p=$((p1-p0)) -v l=$l0 -v nb="$nb" -v calls=$calls -v ex=$exec_ms \
     'BEGIN {printf "%s %-22s n=%d req/s=%s api_cpu_us/req=%.1f pg_cpu_us/req=%.1f stmts/req=%.2f pg_exec_us/req=%.1f (api %d ticks, pg %d ticks, %d backends, load %s)\n", name, r, n, rps, s*10000/n, p*10000/n, calls/n, ex*1000/n, s, p, nb, l}'
-done
+done #@@{% endcapture %}{{ body | replace: "STRATA_", env_prefix | replace: "strata_", snake_prefix | replace: "strata.db", db_file | replace: "strata.toml", config_file | replace: "5432/strata", pg_db_path | replace: "Strata", project_title | replace: "strata", project_kebab | remove: " #@@" }}
