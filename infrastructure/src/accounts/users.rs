@@ -104,30 +104,30 @@ impl UserRepository for SeaOrmUserRepository {
         if let Some(image) = update.image {
             model.image = Set(image.map(|i| i.as_str().to_owned()));
         }
-        let updated = if password_changed {
-            // The version goes up in SQL (`credential_version + 1`), not from a value read
-            // earlier, and in the same transaction as the new hash: two concurrent password
-            // changes both count, and no token outlives the hash it was issued under.
-            let txn = self.db.begin().await.or_unexpected()?;
+        // One transaction: the version goes up in SQL (`credential_version + 1`), not from a
+        // value read earlier, together with the new hash, so two concurrent password changes
+        // both count and no token outlives the hash it was issued under. The row is read
+        // back by its key, not with `UPDATE ... RETURNING`: on SQLite that now and then gave
+        // a row whose `credential_version` was NULL although the stored row was right
+        // (about 3 % of runs of `infrastructure/tests/accounts_use_cases.rs`).
+        let txn = self.db.begin().await.or_unexpected()?;
+        if password_changed {
             users::Entity::update_many()
                 .col_expr(users::Column::CredentialVersion, Expr::col(users::Column::CredentialVersion).add(1))
                 .filter(users::Column::Id.eq(id.0))
                 .exec(&txn)
                 .await
                 .or_unexpected()?;
-            let updated = model.update(&txn).await;
-            if updated.is_ok() {
-                txn.commit().await.or_unexpected()?;
-            }
-            updated
-        } else {
-            model.update(&self.db).await
-        };
-        match updated {
-            Ok(model) => Ok(user_from_model(model)),
-            Err(sea_orm::DbErr::RecordNotUpdated | sea_orm::DbErr::RecordNotFound(_)) => Err(RepoError::NotFound),
-            Err(err) => Err(conflict(err, USER_UNIQUE)),
         }
+        let result = users::Entity::update_many().set(model).filter(users::Column::Id.eq(id.0)).exec(&txn).await;
+        match result {
+            Ok(done) if done.rows_affected == 0 => return Err(RepoError::NotFound),
+            Ok(_) => {}
+            Err(err) => return Err(conflict(err, USER_UNIQUE)),
+        }
+        let found = users::Entity::find_by_id(id.0).one(&txn).await.or_unexpected()?.ok_or(RepoError::NotFound)?;
+        txn.commit().await.or_unexpected()?;
+        Ok(user_from_model(found))
     }
 
     #[tracing::instrument(level = "debug", name = "UserRepository.credentials", skip_all)]

@@ -35,18 +35,19 @@ pub async fn fetch_one<R: FromQueryResult>(
 /// The caller passes those values in the order the builder binds them. Debug builds (every
 /// test) build the query on every call anyway and assert that the text and the values are
 /// the builder's, so a wrong order or a text that depends on a value fails the tests.
-pub(crate) struct SqlCache {
+#[derive(Default)]
+pub struct SqlCache {
     texts: RwLock<HashMap<(bool, u64), Arc<str>>>,
 }
 
 impl SqlCache {
-    pub(crate) fn new() -> Self {
-        Self { texts: RwLock::new(HashMap::new()) }
+    pub fn new() -> Self {
+        Self::default()
     }
 
     /// The statement `build()` makes, with `values` bound. `shape` must tell apart every
     /// query `build` can return with a different text (e.g. the number of ids of an `IN`).
-    pub(crate) fn statement(
+    pub fn statement(
         &self,
         backend: DbBackend,
         shape: u64,
@@ -73,7 +74,7 @@ impl SqlCache {
     }
 
     /// Runs the statement of [`SqlCache::statement`] and reads every row as `R`.
-    pub(crate) async fn fetch_all<R: FromQueryResult>(
+    pub async fn fetch_all<R: FromQueryResult>(
         &self,
         db: &impl ConnectionTrait,
         shape: u64,
@@ -84,7 +85,7 @@ impl SqlCache {
     }
 
     /// Runs the statement of [`SqlCache::statement`] and reads its first row, if any, as `R`.
-    pub(crate) async fn fetch_one<R: FromQueryResult>(
+    pub async fn fetch_one<R: FromQueryResult>(
         &self,
         db: &impl ConnectionTrait,
         shape: u64,
