@@ -120,20 +120,28 @@ pub fn has_control_characters(text: &str, lines: Lines) -> bool {
     text.chars().any(|c| c.is_ascii_control() && !allowed(c))
 }
 
-/// Trims `raw` and checks it is present, non-empty, at most `max` characters long and
-/// free of control characters (see [`check_control_characters`]).
+/// Whether `raw` is longer than `max` characters as it was sent: the OpenAPI document's
+/// `maxLength` counts the whole value, surrounding whitespace included, so the check comes
+/// before any trimming (a padded value the document forbids must not be accepted).
+pub(crate) fn too_long_as_sent(raw: Option<&str>, max: usize) -> bool {
+    raw.is_some_and(|raw| raw.chars().count() > max)
+}
+
+/// Checks `raw` is at most `max` characters long as sent ([`too_long_as_sent`]), then trims
+/// it and checks it is present, non-empty and free of control characters (see
+/// [`check_control_characters`]).
 pub(crate) fn required_text(
     field: &'static str,
     raw: Option<&str>,
     max: usize,
     lines: Lines,
 ) -> Result<String, FieldError> {
+    if too_long_as_sent(raw, max) {
+        return Err(FieldError::too_long(field, max));
+    }
     let text = raw.map(str::trim).unwrap_or_default();
     if text.is_empty() {
         return Err(FieldError::blank(field));
-    }
-    if text.chars().count() > max {
-        return Err(FieldError::too_long(field, max));
     }
     check_control_characters(field, text, lines)?;
     Ok(text.to_owned())
@@ -160,6 +168,13 @@ mod tests {
         assert_eq!(required_text("title", None, 10, Lines::Single), Err(FieldError::blank("title")));
         assert_eq!(required_text("title", Some(" ok "), 10, Lines::Single), Ok("ok".to_owned()));
         assert!(required_text("title", Some("elevenchars"), 10, Lines::Single).is_err());
+    }
+
+    #[test]
+    fn the_length_limit_counts_the_value_as_sent_surrounding_spaces_included() {
+        let padded = format!("\t{}", "x".repeat(10));
+        assert_eq!(required_text("title", Some(&padded), 10, Lines::Multi), Err(FieldError::too_long("title", 10)));
+        assert_eq!(required_text("title", Some(" 12345678 "), 10, Lines::Single), Ok("12345678".to_owned()));
     }
 
     #[test]

@@ -51,6 +51,25 @@ async fn a_blank_comment_is_a_422() {
         .assert_error_is(StatusCode::UNPROCESSABLE_ENTITY, "body", "can't be blank");
 }
 
+/// The document's `maxLength` counts the body as sent: a body one character over it is
+/// refused even when that character is whitespace the server would trim (found by the
+/// fuzzer: a leading tab plus 10,000 characters was stored).
+#[tokio::test]
+async fn a_comment_over_the_length_limit_is_a_422_even_when_the_excess_is_whitespace() {
+    let app = spawn_app().await;
+    let token = app.register("author").await;
+    let slug = app.publish(&token, "Discussed", &[]).await;
+    let path = format!("/api/articles/{slug}/comments");
+    for body in [format!("\t{}", "x".repeat(10_000)), format!("{} ", "x".repeat(10_000)), "x".repeat(10_001)] {
+        app.send(Method::POST, &path, Some(&token), Some(json!({"comment": {"body": body}}))).await.assert_error_is(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "body",
+            "is too long (maximum is 10000 characters)",
+        );
+    }
+    comment(&app, &token, &slug, &format!(" {} ", "x".repeat(9_998))).await;
+}
+
 #[tokio::test]
 async fn only_the_comment_author_may_delete_it() {
     let app = spawn_app().await;

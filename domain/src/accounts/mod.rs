@@ -1,6 +1,6 @@
 //! Accounts: users, their credentials' plain-text side and the changes they may make.
 
-use crate::error::{FieldError, Lines, ValidationErrors, check_control_characters, required_text};
+use crate::error::{FieldError, Lines, ValidationErrors, check_control_characters, required_text, too_long_as_sent};
 
 /// Database identity of a user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -138,9 +138,11 @@ impl Bio {
     /// # Errors
     /// Longer than 2000 characters, or control characters other than line breaks and tabs.
     pub fn parse(raw: Option<&str>) -> Result<Option<Self>, FieldError> {
+        if too_long_as_sent(raw, Self::MAX_LEN) {
+            return Err(FieldError::too_long("bio", Self::MAX_LEN));
+        }
         match raw.map(str::trim) {
             None | Some("") => Ok(None),
-            Some(text) if text.chars().count() > Self::MAX_LEN => Err(FieldError::too_long("bio", Self::MAX_LEN)),
             Some(text) => check_control_characters("bio", text, Lines::Multi).map(|()| Some(Self(text.to_owned()))),
         }
     }
@@ -167,9 +169,11 @@ impl Image {
     /// # Errors
     /// Too long, control characters, or not an `http://` / `https://` URL.
     pub fn parse(raw: Option<&str>) -> Result<Option<Self>, FieldError> {
+        if too_long_as_sent(raw, Self::MAX_LEN) {
+            return Err(FieldError::too_long("image", Self::MAX_LEN));
+        }
         match raw.map(str::trim) {
             None | Some("") => Ok(None),
-            Some(url) if url.chars().count() > Self::MAX_LEN => Err(FieldError::too_long("image", Self::MAX_LEN)),
             Some(url) => {
                 let lower = url.to_ascii_lowercase();
                 let is_http = lower.starts_with("http://") || lower.starts_with("https://");
@@ -294,6 +298,15 @@ mod tests {
     fn empty_bio_and_image_mean_none() {
         assert_eq!(Bio::parse(Some("")), Ok(None));
         assert_eq!(Image::parse(Some("  ")), Ok(None));
+    }
+
+    #[test]
+    fn bio_and_image_limits_count_the_value_as_sent() {
+        let padded_bio = format!(" {}", "b".repeat(Bio::MAX_LEN));
+        assert_eq!(Bio::parse(Some(&padded_bio)), Err(FieldError::too_long("bio", Bio::MAX_LEN)));
+        let padded_image = format!("https://e.com/{} ", "i".repeat(Image::MAX_LEN - 14));
+        assert_eq!(Image::parse(Some(&padded_image)), Err(FieldError::too_long("image", Image::MAX_LEN)));
+        assert!(Image::parse(Some(padded_image.trim_end())).is_ok_and(|i| i.is_some()));
     }
 
     #[test]
