@@ -114,6 +114,19 @@ fn articles_with_authors() -> SelectStatement {
         .to_owned()
 }
 
+/// `FROM article_tags at JOIN tags t ON t.id = at.tag_id`: an article's tags by name.
+fn article_tags_with_names() -> SelectStatement {
+    Query::select()
+        .from_as(article_tags::Entity, "at")
+        .join_as(
+            JoinType::InnerJoin,
+            tags::Entity,
+            "t",
+            Expr::col(("t", tags::Column::Id)).equals(("at", article_tags::Column::TagId)),
+        )
+        .to_owned()
+}
+
 /// The columns of an article view, with the viewer's `favorited` (an `EXISTS` on the
 /// favorites primary key) and `following` flags; no viewer matches no row.
 fn article_view(viewer: Option<UserId>) -> SelectStatement {
@@ -150,15 +163,8 @@ fn article_view(viewer: Option<UserId>) -> SelectStatement {
 fn list_condition(filter: &ArticleFilter) -> Cond {
     let mut condition = Cond::all();
     if let Some(tag) = &filter.tag {
-        let tagged = Query::select()
+        let tagged = article_tags_with_names()
             .column(("at", article_tags::Column::ArticleId))
-            .from_as(article_tags::Entity, "at")
-            .join_as(
-                JoinType::InnerJoin,
-                tags::Entity,
-                "t",
-                Expr::col(("t", tags::Column::Id)).equals(("at", article_tags::Column::TagId)),
-            )
             .and_where(Expr::col(("t", tags::Column::Name)).eq(tag.as_str()))
             .to_owned();
         condition = condition.add(Expr::col(("a", articles::Column::Id)).in_subquery(tagged));
@@ -255,16 +261,9 @@ impl SeaOrmArticleRepository {
         // One text per number of ids (a page holds at most 100).
         static TAGS_OF: LazyLock<SqlCache> = LazyLock::new(SqlCache::new);
         let query = || {
-            Query::select()
+            article_tags_with_names()
                 .column(("at", article_tags::Column::ArticleId))
                 .column(("t", tags::Column::Name))
-                .from_as(article_tags::Entity, "at")
-                .join_as(
-                    JoinType::InnerJoin,
-                    tags::Entity,
-                    "t",
-                    Expr::col(("t", tags::Column::Id)).equals(("at", article_tags::Column::TagId)),
-                )
                 .and_where(Expr::col(("at", article_tags::Column::ArticleId)).is_in(ids.iter().copied()))
                 .order_by(("at", article_tags::Column::ArticleId), Order::Asc)
                 .order_by(("at", article_tags::Column::Position), Order::Asc)
